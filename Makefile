@@ -1,0 +1,41 @@
+# Two commands do all the set-up: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+INDEX  ?= instance/index
+PORT   ?= 8000
+
+.PHONY: run test lint demo-index clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# The demo index is built from the bundled samples the first time only.
+demo-index: $(VENV)/.installed
+	@if [ -e "$(INDEX)/current" ]; then \
+		echo "Using the existing index in $(INDEX) (delete it or run 'scrapesearch reindex' to rebuild)."; \
+	else \
+		$(BIN)/scrapesearch reindex --index-dir "$(INDEX)" samples/; \
+	fi
+
+run: demo-index
+	@echo "Serving on http://127.0.0.1:$(PORT)"
+	$(BIN)/scrapesearch serve --index-dir "$(INDEX)" --bind 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,63 @@
+"""Extraction: bytes in, Article out, one module per input format.
+
+Every function here is pure (no global state) so it can run in a process pool.
+Failures raise `ExtractError` with a one-sentence reason; the caller skips the input.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from indexer.article import Article
+from indexer.errors import ExtractError
+from indexer.extract import jsonl, textdump
+from indexer.extract.decode import decode_text, read_input
+
+# Format of an input, by its name without a trailing ".gz" (data, not logic).
+FORMATS: dict[str, str] = {
+    ".txt": "textdump",
+    ".text": "textdump",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+
+
+def format_of(name: str) -> str | None:
+    """The input format for a file name, or None when the name is not one we read."""
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    dot = lower.rfind(".")
+    return FORMATS.get(lower[dot:]) if dot >= 0 else None
+
+
+def extract_file(path: str) -> list[Article]:
+    """All articles of a one-article file (a text dump); `path` is kept exactly as given."""
+    fmt = format_of(path)
+    if fmt == "textdump":
+        text = decode_text(read_input(path))
+        return [textdump.parse(text, path)]
+    if fmt == "jsonl":
+        return [a for a in iter_jsonl_file(path) if isinstance(a, Article)]
+    raise ExtractError("it is not a format scrapesearch reads (.txt, .jsonl, and .gz of each)")
+
+
+def extract_jsonl_line(line: bytes | str, path: str) -> Article:
+    """One JSON-lines record (`path` is `file#N`) as an Article."""
+    if isinstance(line, bytes):
+        line = decode_text(line)
+    try:
+        obj = json.loads(line)
+    except ValueError as e:
+        raise ExtractError(f"the line is not valid JSON ({e.msg} at column {e.colno})") from None
+    return jsonl.parse_record(obj, path)
+
+
+def iter_jsonl_file(path: str) -> Iterator[Article | ExtractError]:
+    """Articles of a JSON-lines file in order, or the error for each bad line."""
+    for n, line in jsonl.iter_lines(path):
+        try:
+            yield extract_jsonl_line(line, f"{path}#{n}")
+        except ExtractError as e:
+            yield e
