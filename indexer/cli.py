@@ -1,38 +1,249 @@
-"""The `scrapesearch` command line: thin commands over the indexer library."""
+"""The `scrapesearch` command line: thin commands over the indexer library.
+
+Exit codes: 0 ok; 1 some inputs were skipped (the summary says which and why); 2 usage
+error; 3 a failure that indexed nothing (busy index, no input indexed, no index to read).
+"""
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
+import traceback
 
 import click
 
-from indexer.errors import ExtractError
+from indexer.errors import ExtractError, ScrapesearchError
+
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
+
+
+def default_index_dir() -> str:
+    """`$SCRAPESEARCH_INSTANCE/index` when the instance folder is set, else instance/index."""
+    instance = os.environ.get("SCRAPESEARCH_INSTANCE")
+    return os.path.join(instance, "index") if instance else os.path.join("instance", "index")
+
+
+def index_dir_option(f):
+    return click.option(
+        "--index-dir", envvar="SCRAPESEARCH_INDEX_DIR", default=default_index_dir,
+        show_default="instance/index", type=click.Path(file_okay=False),
+        help="Index directory (env SCRAPESEARCH_INDEX_DIR).")(f)
+
+
+def jobs_option(f):
+    return click.option(
+        "--jobs", "-j", type=click.IntRange(min=1), default=None,
+        help="Extraction processes [default: all cores].")(f)
+
+
+def friendly_errors(f):
+    """One sentence on stderr and exit code 3 instead of a traceback (unless --debug)."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        debug = click.get_current_context().find_root().params.get("debug")
+        try:
+            return f(*args, **kwargs)
+        except ScrapesearchError as e:
+            if debug:
+                traceback.print_exc()
+            raise SystemExit(_fail(str(e))) from None
+        except KeyboardInterrupt:
+            raise SystemExit(_fail("interrupted; the live index was left as it was")) from None
+        except OSError as e:
+            if debug:
+                traceback.print_exc()
+            target = f" ({e.filename})" if e.filename else ""
+            raise SystemExit(_fail(f"{e.strerror or e}{target}")) from None
+
+    return wrapper
+
+
+def _fail(message: str) -> int:
+    message = message[0].upper() + message[1:] if message else "Failed"
+    click.echo(f"Error: {message.rstrip('.')}.", err=True)
+    return EXIT_FAILED
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.version_option(package_name="scrapesearch")
-def cli() -> None:
-    """Index scraped news articles and search them."""
+def cli(debug: bool) -> None:
+    """Index scraped news articles and search them.
+
+    \b
+    Example:
+        scrapesearch reindex ~/scraped
+        scrapesearch search 'speaker:popov "air strikes"'
+        scrapesearch serve --bind 127.0.0.1:8000
+    """
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path())
+@index_dir_option
+@jobs_option
+@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="Seconds to wait for another running build to finish.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
+@friendly_errors
+def reindex(sources, index_dir, jobs, wait, quiet):
+    """Rebuild the index from SOURCES (directories or files) and switch to it atomically.
+
+    Reads text dumps (.txt) and JSON lines (.jsonl), and .gz of each. Searches keep being
+    answered from the old index until the new one is complete.
+
+    \b
+    Example:
+        scrapesearch reindex ~/scraped /data/feeds.jsonl.gz
+    """
+    from indexer.build import reindex as run_reindex
+    from indexer.progress import make_progress
+
+    progress = make_progress(quiet)
+    report = run_reindex(list(sources), index_dir, jobs=jobs, progress=progress,
+                         lock_timeout=wait)
+    _print_summary(report, index_dir)
+    sys.exit(EXIT_SKIPPED if report.skipped_total else EXIT_OK)
+
+
+def _print_summary(report, index_dir: str) -> None:
+    echo = functools.partial(click.echo, err=True)
+    echo(f"Indexed {report.indexed:,} articles in {report.seconds:.1f} s "
+         f"({report.rate:,.0f} articles/s) into {index_dir} ({report.generation}).")
+    if report.duplicates:
+        echo(f"Replaced {report.duplicates:,} articles that appeared again under the same id "
+             "(the later input wins).")
+    if report.ignored:
+        echo(f"Ignored {report.ignored:,} files that are not in a format scrapesearch reads.")
+    if report.skipped_total:
+        echo(f"Skipped {report.skipped_total:,} inputs:")
+        for reason, n in report.skipped_by_reason().most_common():
+            echo(f"  {n:>6,} × {reason}")
+        for path, reason in report.skipped[:20]:
+            echo(f"  skipped {path}: {reason}")
+        if report.skipped_total > 20:
+            echo(f"  … and {report.skipped_total - 20:,} more (see `scrapesearch stats`).")
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def extract(files: tuple[str, ...]) -> None:
-    """Print the Article JSON of each input, one object per line."""
-    from indexer.extract import extract_file
+@friendly_errors
+def extract(files):
+    """Print the Article JSON of each input file, one object per line (JSON lines).
+
+    Use it to check what scrapesearch reads from a file before indexing it.
+
+    \b
+    Example:
+        scrapesearch extract article.txt | jq .quotes
+    """
+    from indexer.extract import extract_file, iter_jsonl_file
 
     failed = 0
     for path in files:
         try:
-            articles = extract_file(path)
+            if path.lower().endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")):
+                results = list(iter_jsonl_file(path))
+            else:
+                results = extract_file(path)
         except ExtractError as e:
-            failed += 1
-            click.echo(f"skipped {path}: {e.reason}", err=True)
-            continue
-        for a in articles:
-            click.echo(json.dumps(a.as_dict(), ensure_ascii=False))
-    sys.exit(1 if failed else 0)
+            results = [e]
+        except OSError as e:
+            results = [ExtractError(f"it could not be read ({e.strerror or e})")]
+        for r in results:
+            if isinstance(r, ExtractError):
+                failed += 1
+                click.echo(f"skipped {path}: {r.reason}", err=True)
+            else:
+                click.echo(json.dumps(r.as_dict(), ensure_ascii=False))
+    sys.exit(EXIT_SKIPPED if failed else EXIT_OK)
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+@index_dir_option
+@click.option("--scope", type=click.Choice(["all", "headline", "body", "quotes", "comments"]),
+              default="all", show_default=True, help="Which part of the articles to search.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest", "comments"]),
+              default="relevance", show_default=True)
+@click.option("--limit", "-n", type=click.IntRange(1, 100), default=10, show_default=True,
+              help="How many results to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the /api/search JSON instead.")
+@friendly_errors
+def search(query, index_dir, scope, sort, limit, as_json):
+    """Search the index from the terminal (same query language as the web UI).
+
+    \b
+    Example:
+        scrapesearch search 'harbour -ferry' --sort newest
+        scrapesearch search 'commenter:"jens holm"' --json
+    """
+    from searchapp.search import SearchParams, open_index_searcher, run_search
+
+    params = SearchParams.from_args(
+        {"q": " ".join(query), "scope": scope, "sort": sort, "per_page": str(limit)})
+    with open_index_searcher(index_dir) as searcher:
+        response = run_search(searcher, params)
+    if as_json:
+        click.echo(json.dumps(response.to_dict(), ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{response.total:,} matches ({response.took_ms:.0f} ms) — read as: "
+               f"{response.query.read_as}")
+    for n, hit in enumerate(response.results, 1):
+        date = (hit.published or "")[:10]
+        click.echo(f"{n:>3}. {hit.headline_text}  [{hit.source or '?'}{', ' + date if date else ''}]")
+        click.echo(f"     {hit.id}")
+        for snippet in hit.plain_snippets()[:2]:
+            click.echo(f"     … {snippet}")
+
+
+@cli.command()
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@friendly_errors
+def stats(index_dir, as_json):
+    """Show the live index: documents, generation, size and the last build report."""
+    from indexer.stats import index_stats
+
+    info = index_stats(index_dir)
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False, indent=1))
+        return
+    report = info["report"]
+    click.echo(f"Index:        {info['index_dir']}")
+    click.echo(f"Generation:   {info['generation']}")
+    click.echo(f"Documents:    {info['documents']:,}")
+    click.echo(f"Segments:     {info['segments']}")
+    click.echo(f"Size:         {info['size_bytes'] / 1e6:,.1f} MB")
+    click.echo(f"Built:        {report.get('started', '?')} in {report.get('seconds', 0):,.1f} s "
+               f"({report.get('articles_per_second', 0):,.0f} articles/s)")
+    click.echo(f"Sources:      {', '.join(report.get('sources') or [])}")
+    click.echo(f"Skipped:      {report.get('skipped_total', 0):,}")
+    for s in (report.get("skipped") or [])[:50]:
+        click.echo(f"  {s['path']}: {s['reason']}")
+
+
+@cli.command()
+@index_dir_option
+@click.option("--bind", "-b", default="127.0.0.1:8000", show_default=True,
+              help="Address to listen on (host:port).")
+@click.option("--workers", "-w", type=click.IntRange(1, 64), default=None,
+              help="gunicorn worker processes [default: from gunicorn.conf.py, 2 × cores + 1 "
+                   "capped at 8].")
+def serve(index_dir, bind, workers):
+    """Serve the web UI and JSON API under gunicorn.
+
+    \b
+    Example:
+        scrapesearch serve --bind 0.0.0.0:8000 --workers 4
+    """
+    os.environ["SCRAPESEARCH_INDEX_DIR"] = os.path.abspath(index_dir)
+    from searchapp.server import run_gunicorn
+
+    run_gunicorn(bind=bind, workers=workers)
 
 
 def main() -> None:

@@ -1,0 +1,5 @@
+"""`python -m indexer` is the `scrapesearch` command."""
+
+from indexer.cli import main
+
+main()

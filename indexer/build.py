@@ -1,0 +1,299 @@
+"""Full rebuilds: extract in a process pool, one writer, a new generation swapped in atomically.
+
+The recipe is reliability.md's "the recipe the tests guard": take the build lock, build
+`gen-<ts>/` with one writer fed by the pool, commit, fsync, write the build report, swap
+`current`, fsync the index directory, then delete generations nobody can still be reading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from multiprocessing import get_context
+
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+
+from indexer import generations
+from indexer.discover import Ignored, Item, Skip, iter_items, total_size
+from indexer.errors import ScrapesearchError
+from indexer.fastwrite import FastSegmentWriter
+from indexer.schema import SCHEMA_VERSION, build_schema
+from indexer.work import Extracted, Failed, extract_batch
+
+# A pool task carries this many items, or fewer when their bytes pass BATCH_BYTES.
+BATCH_ITEMS = 32
+BATCH_BYTES = 1 << 20
+# Batches in flight per worker: enough to keep every core busy, few enough to bound memory.
+IN_FLIGHT_PER_JOB = 4
+# The writer flushes a segment when its postings reach about this much memory.
+WRITER_MEMORY = 384 * 1024 * 1024
+MAX_LISTED_SKIPS = 1000
+
+
+class NothingIndexed(ScrapesearchError):
+    """A build produced no article: the live index is left as it was."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did; saved as build-report.json in its generation."""
+
+    sources: list[str]
+    generation: str = ""
+    started: str = ""
+    seconds: float = 0.0
+    indexed: int = 0
+    duplicates: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped_total: int = 0
+    ignored: int = 0
+    segments: int = 0
+
+    def skip(self, path: str, reason: str) -> None:
+        self.skipped_total += 1
+        if len(self.skipped) < MAX_LISTED_SKIPS:
+            self.skipped.append((path, reason))
+
+    @property
+    def rate(self) -> float:
+        return self.indexed / self.seconds if self.seconds else 0.0
+
+    def skipped_by_reason(self) -> Counter:
+        return Counter(reason for _, reason in self.skipped)
+
+    def as_dict(self) -> dict:
+        return {
+            "generation": self.generation,
+            "sources": self.sources,
+            "started": self.started,
+            "seconds": round(self.seconds, 2),
+            "documents": self.indexed,
+            "indexed": self.indexed,
+            "duplicates_replaced": self.duplicates,
+            "skipped_total": self.skipped_total,
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "ignored_files": self.ignored,
+            "segments": self.segments,
+            "articles_per_second": round(self.rate, 1),
+            "schema_version": SCHEMA_VERSION,
+            "whoosh_version": version("whoosh"),
+        }
+
+
+class Progress:
+    """Receives progress; the CLI draws a bar from it. The default does nothing."""
+
+    def start(self, total_bytes: int) -> None: ...
+
+    def update(self, done_bytes: int, indexed: int, skipped: int) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+def _batches(entries: Iterator[Item | Skip | Ignored], report: BuildReport
+             ) -> Iterator[tuple[list[Item], int]]:
+    """Items grouped into pool tasks (with their input bytes); skips go to the report."""
+    batch: list[Item] = []
+    size = 0
+    for entry in entries:
+        if isinstance(entry, Ignored):
+            report.ignored += 1
+            continue
+        if isinstance(entry, Skip):
+            report.skip(entry.path, entry.reason)
+            continue
+        batch.append(entry)
+        size += entry.size
+        if len(batch) >= BATCH_ITEMS or size >= BATCH_BYTES:
+            yield batch, size
+            batch, size = [], 0
+    if batch:
+        yield batch, size
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    # forkserver: workers never inherit the parent's threads or open index files.
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("forkserver"))
+
+
+def extract_all(batches: Iterable[tuple[list[Item], int]], jobs: int
+                ) -> Iterator[tuple[list[Extracted | Failed], int]]:
+    """Run batches through the pool, yielding results in input order.
+
+    A worker that dies (a crash in a parser, the OOM killer) breaks the pool: it is
+    replaced and the batches it had are retried one item at a time, so only the item that
+    kills a worker is lost, with a reason.
+    """
+    if jobs <= 1:
+        for batch, size in batches:
+            yield extract_batch(batch), size
+        return
+    pool = _pool(jobs)
+    pending: deque[tuple[list[Item], int, Future]] = deque()
+    it = iter(batches)
+    try:
+        while True:
+            while len(pending) < jobs * IN_FLIGHT_PER_JOB:
+                nxt = next(it, None)
+                if nxt is None:
+                    break
+                pending.append((nxt[0], nxt[1], pool.submit(extract_batch, nxt[0])))
+            if not pending:
+                return
+            batch, size, fut = pending.popleft()
+            try:
+                yield fut.result(), size
+            except BrokenProcessPool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = _pool(jobs)
+                retry = [(batch, size)] + [(b, s) for b, s, _ in pending]
+                pending.clear()
+                for b, s in retry:
+                    yield _one_by_one(b, jobs), s
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _one_by_one(batch: list[Item], jobs: int) -> list[Extracted | Failed]:
+    out: list[Extracted | Failed] = []
+    for item in batch:
+        with _pool(1) as single:
+            try:
+                out.extend(single.submit(extract_batch, [item]).result())
+            except BrokenProcessPool:
+                out.append(Failed(item.path, "the extractor crashed on it"))
+    return out
+
+
+class _GenerationWriter:
+    """One writer over a new generation; flushes a segment when memory runs high."""
+
+    def __init__(self, gen_path: str):
+        self.ix = whoosh_index.create_in(gen_path, build_schema())
+        self.segment_docs: list[int] = []  # docs in each committed segment
+        self.ids: dict[str, tuple[int, int]] = {}  # id -> (segment number, docnum in it)
+        self.pending_deletes: list[int] = []  # docnums in the segment being written
+        self.writer = self._new_writer()
+
+    def _new_writer(self) -> FastSegmentWriter:
+        return FastSegmentWriter(self.ix, codec=W3Codec(), limitmb=64)
+
+    def add(self, doc: Extracted) -> bool:
+        """Add a document; True when it replaced an earlier one with the same id."""
+        seg = len(self.segment_docs)
+        old = self.ids.get(doc.id)
+        if old is not None:
+            old_seg, old_docnum = old
+            if old_seg == seg:
+                self.pending_deletes.append(old_docnum)
+            else:
+                self.writer.delete_document(sum(self.segment_docs[:old_seg]) + old_docnum)
+        self.ids[doc.id] = (seg, self.writer.docnum)
+        self.writer.add_document(**doc.fields)
+        if self.writer.pool.approx_bytes > WRITER_MEMORY:
+            self.flush()
+        return old is not None
+
+    def flush(self, final: bool = False) -> None:
+        w = self.writer
+        deletes = self.pending_deletes
+        self.pending_deletes = []
+        w.commit(mergetype=_NewSegmentWithDeletes(deletes))
+        if w.docnum:
+            self.segment_docs.append(w.docnum)
+        if not final:
+            self.writer = self._new_writer()
+
+    def finish(self) -> int:
+        """Commit what is left; return the number of segments."""
+        self.flush(final=True)
+        return len(self.segment_docs)
+
+    def cancel(self) -> None:
+        if not self.writer.is_closed:
+            self.writer.cancel()
+
+
+class _NewSegmentWithDeletes:
+    """Merge policy that keeps existing segments and marks in-batch duplicates deleted."""
+
+    def __init__(self, deletes: list[int]):
+        self.deletes = deletes
+
+    def __call__(self, writer, segments):
+        if self.deletes:
+            seg = writer.get_segment()
+            for docnum in self.deletes:
+                seg.delete_document(docnum)
+        return list(segments)
+
+
+def reindex(sources: list[str], index_dir: str, jobs: int | None = None,
+            progress: Progress | None = None, lock_timeout: float = 0.0,
+            clock: Callable[[], float] = time.monotonic) -> BuildReport:
+    """Build a new generation from `sources` and make it live; the report says what happened.
+
+    Raises IndexBusyError when another build runs, NothingIndexed when no article could be
+    indexed (the live index is untouched then).
+    """
+    jobs = jobs or os.cpu_count() or 1
+    progress = progress or Progress()
+    report = BuildReport(sources=list(sources))
+    started = clock()
+    report.started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    with generations.build_lock(index_dir, timeout=lock_timeout):
+        generations.remove_old_generations(index_dir)
+        name = generations.new_generation_name()
+        gen_path = os.path.join(index_dir, name)
+        os.makedirs(gen_path)
+        report.generation = name
+        try:
+            _build(gen_path, sources, jobs, progress, report)
+        except BaseException:
+            shutil.rmtree(gen_path, ignore_errors=True)
+            raise
+        report.seconds = clock() - started
+        if report.indexed == 0:
+            shutil.rmtree(gen_path, ignore_errors=True)
+            raise NothingIndexed("no article could be indexed, so the index was left as it was")
+        generations.fsync_tree(gen_path)
+        data = report.as_dict()
+        data["swapped_at_epoch"] = time.time()
+        generations.write_report(gen_path, data)
+        generations.swap_current(index_dir, name)
+        generations.remove_old_generations(index_dir)
+    return report
+
+
+def _build(gen_path: str, sources: list[str], jobs: int, progress: Progress,
+           report: BuildReport) -> None:
+    progress.start(total_size(sources))
+    gw = _GenerationWriter(gen_path)
+    done_bytes = 0
+    try:
+        for results, size in extract_all(_batches(iter_items(sources), report), jobs):
+            for r in results:
+                if isinstance(r, Failed):
+                    report.skip(r.path, r.reason)
+                    continue
+                if gw.add(r):
+                    report.duplicates += 1
+                else:
+                    report.indexed += 1
+            done_bytes += size
+            progress.update(done_bytes, report.indexed, report.skipped_total)
+        report.segments = gw.finish()
+    except BaseException:
+        gw.cancel()
+        raise
+    finally:
+        progress.finish()

@@ -1,0 +1,103 @@
+"""Sources (directories, files) -> input items: one per article file, one per JSON line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from indexer.errors import ExtractError
+from indexer.extract import format_of
+from indexer.extract.jsonl import iter_lines
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One article to extract: a whole file (`data` None) or one line of a container."""
+
+    path: str
+    format: str
+    size: int
+    data: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """An input that yields no article, with the reason (one sentence, after "skipped PATH:")."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    """A file inside a source directory that is not in a format we read (not an error)."""
+
+    path: str
+
+
+def _walk(root: str) -> Iterator[str]:
+    """Files under `root` in a stable order, hidden files and directories left out."""
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield os.path.join(dirpath, name)
+
+
+def _file_items(path: str, fmt: str) -> Iterator[Item | Skip]:
+    try:
+        size = os.path.getsize(path)
+    except OSError as e:
+        yield Skip(path, f"it could not be read ({e.strerror})")
+        return
+    if fmt != "jsonl":
+        yield Item(path, fmt, size)
+        return
+    try:
+        lines = iter_lines(path)
+        for n, line in lines:
+            if isinstance(line, ExtractError):
+                yield Skip(f"{path}#{n}", line.reason)
+            else:
+                yield Item(f"{path}#{n}", fmt, len(line), line)
+    except ExtractError as e:
+        yield Skip(path, e.reason)
+    except OSError as e:
+        yield Skip(path, f"it could not be read ({e.strerror or e})")
+    except EOFError:
+        yield Skip(path, "the compressed file is truncated")
+
+
+def iter_items(sources: Iterable[str]) -> Iterator[Item | Skip | Ignored]:
+    """Every input item of the sources, in a stable order; paths are kept as given."""
+    for source in sources:
+        if os.path.isdir(source):
+            for path in _walk(source):
+                fmt = format_of(path)
+                if fmt is None:
+                    yield Ignored(path)
+                else:
+                    yield from _file_items(path, fmt)
+        elif os.path.exists(source):
+            fmt = format_of(source)
+            if fmt is None:
+                yield Skip(source, "it is not a format scrapesearch reads")
+            else:
+                yield from _file_items(source, fmt)
+        else:
+            yield Skip(source, "it does not exist")
+
+
+def total_size(sources: Iterable[str]) -> int:
+    """Bytes of all readable inputs under the sources, for a progress bar."""
+    total = 0
+    for source in sources:
+        paths = _walk(source) if os.path.isdir(source) else [source]
+        for path in paths:
+            if format_of(path) is not None:
+                try:
+                    total += os.path.getsize(path)
+                except OSError:
+                    pass
+    return total

@@ -1,0 +1,54 @@
+"""What one extraction worker does with a batch of input items (runs in a process pool)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from indexer.discover import Item
+from indexer.documents import to_document
+from indexer.errors import ExtractError
+from indexer.extract import extract_file, extract_jsonl_line
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """An article ready for the writer: its id, path, and pre-analysed fields."""
+
+    id: str
+    path: str
+    fields: dict[str, Any]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    path: str
+    reason: str
+
+
+def extract_item(item: Item) -> list[Extracted | Failed]:
+    """The documents of one item, or why it has none; never raises."""
+    try:
+        if item.data is not None:
+            articles = [extract_jsonl_line(item.data, item.path)]
+        else:
+            articles = extract_file(item.path)
+        return [Extracted(a.id, a.path, to_document(a, preanalyze=True), a.warnings)
+                for a in articles]
+    except ExtractError as e:
+        return [Failed(item.path, e.reason)]
+    except RecursionError:
+        return [Failed(item.path, "it is nested too deeply to read")]
+    except MemoryError:
+        return [Failed(item.path, "it needs more memory than one article may use")]
+    except Exception as e:  # noqa: BLE001 - one bad input must never stop a run
+        return [Failed(item.path, f"the extractor failed ({e.__class__.__name__}: {e})")]
+
+
+def extract_batch(items: list[Item]) -> list[Extracted | Failed]:
+    """Each item's results in order (the pool's unit of work)."""
+    out: list[Extracted | Failed] = []
+    for item in items:
+        out.extend(extract_item(item))
+    return out

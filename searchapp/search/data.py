@@ -1,0 +1,278 @@
+"""Per-generation arrays, loaded once per searcher: what makes facets, filters and sorting fast.
+
+Plain Whoosh counts facets with `groupedby`, which walks posting lists for every match in
+Python (seconds per query on 20,000 articles). Here each searcher gets, once:
+
+- `live`: which document numbers exist (not deleted);
+- per facet field, the (document, value) pairs as two int32 arrays, grouped by value, so
+  counting a facet over a match set is one `np.bincount`, and a filter is a slice;
+- per text field, document lengths (BM25) and their average;
+- `published` (microseconds, -1 when unknown) and `ncomments`, for sorting and date ranges;
+- an LRU of decoded posting lists (ids and weights as arrays), for the query engine.
+
+The index files are read through Whoosh's 2.7.4 codec objects (pinned exactly); the
+fallbacks use Whoosh's public API when a structure is not the expected one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from math import log
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.util.numeric import byte_to_length
+
+from indexer.schema import FACET_FIELDS, NAME_FIELDS, NCOMMENTS, PUBLISHED, TEXT_FIELDS
+
+# Decoded postings kept per searcher (ids + weights: 8 bytes a posting).
+POSTINGS_CACHE_ENTRIES = 50_000_000
+VALUES_CACHE_ENTRIES = 4_000_000
+
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+_MISSING = np.int64(-1)
+
+
+@dataclass(frozen=True, slots=True)
+class FacetArrays:
+    """(document, value) pairs of one facet field, grouped by value."""
+
+    values: list[str]  # value number -> the exact value
+    docs: np.ndarray  # int32 document numbers, value by value
+    ords: np.ndarray  # int32 value number of each pair (same length as docs)
+    starts: np.ndarray  # int64, docs[starts[v]:starts[v + 1]] are the documents of value v
+    index: dict[str, int]  # value -> value number
+
+    def docs_of(self, value: str) -> np.ndarray:
+        v = self.index.get(value)
+        if v is None:
+            return np.empty(0, dtype=np.int32)
+        return self.docs[self.starts[v]:self.starts[v + 1]]
+
+
+@dataclass(frozen=True, slots=True)
+class Postings:
+    ids: np.ndarray  # int64 global document numbers, ascending
+    weights: np.ndarray  # float32
+    df: int  # document frequency (deleted documents included, as Whoosh counts it)
+
+
+_EMPTY = Postings(np.empty(0, np.int64), np.empty(0, np.float32), 0)
+
+
+class _LRU:
+    """A small size-bounded LRU (size = number of postings held)."""
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self.size = 0
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            v = self.items.get(key)
+            if v is not None:
+                self.items.move_to_end(key)
+            return v
+
+    def put(self, key, value, size: int) -> None:
+        with self.lock:
+            self.items[key] = (value, size)
+            self.size += size
+            while self.size > self.capacity and len(self.items) > 1:
+                _, (_, s) = self.items.popitem(last=False)
+                self.size -= s
+
+
+class IndexData:
+    """Everything about one opened generation that a search needs besides the postings."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.schema = searcher.schema
+        self.leaves = list(self.reader.leaf_readers())
+        self.n = self.reader.doc_count_all()
+        self.live = np.ones(self.n, dtype=bool)
+        for seg, offset in self.leaves:
+            if seg.has_deletions():
+                dead = np.fromiter(seg.deleted_docs(), dtype=np.int64)
+                self.live[dead + offset] = False
+        self.doc_count = int(self.live.sum())
+        scorable = list(TEXT_FIELDS) + list(NAME_FIELDS.values())
+        self.lengths = {f: self._lengths(f) for f in scorable if f in self.schema}
+        self.avg_length = {f: float(self.searcher.avg_field_length(f) or 1.0) or 1.0
+                           for f in self.lengths}
+        self.facets = {f: self._facet(f) for f in FACET_FIELDS if f in self.schema}
+        self.published = self._numeric(PUBLISHED, np.int64, missing=_MISSING)
+        self.ncomments = self._numeric(NCOMMENTS, np.int32, missing=0)
+        self._postings = _LRU(POSTINGS_CACHE_ENTRIES)
+        self._values = _LRU(VALUES_CACHE_ENTRIES)
+
+    # -- loading --------------------------------------------------------------------
+
+    def _lengths(self, fieldname: str) -> np.ndarray:
+        out = np.zeros(self.n, dtype=np.float32)
+        for seg, offset in self.leaves:
+            count = seg.doc_count_all()
+            col = seg._perdoc._cached_reader(f"_{fieldname}_L", LENGTHS_COLUMN)
+            if col is None:
+                continue
+            raw = _raw_numeric(col, count)
+            if raw is None:
+                raw = np.array([col[i] for i in range(count)], dtype=np.uint8)
+            out[offset:offset + count] = _BYTE_TO_LENGTH[raw.astype(np.uint8)]
+        return out
+
+    def _numeric(self, fieldname: str, dtype, missing) -> np.ndarray:
+        out = np.full(self.n, missing, dtype=dtype)
+        for seg, offset in self.leaves:
+            count = seg.doc_count_all()
+            if not seg.has_column(fieldname):
+                continue
+            col = seg.column_reader(fieldname, translate=False)
+            raw = _raw_numeric(col, count)
+            if raw is None:
+                raw = np.array(list(col), dtype=np.uint64)
+            vals = raw.astype(np.int64)  # datetimes (microseconds) and counts both fit
+            default = getattr(col, "_default", None)
+            if default is not None:
+                vals[raw == default] = missing
+            out[offset:offset + count] = vals
+        return out
+
+    def _facet(self, fieldname: str) -> FacetArrays:
+        values: dict[str, list[np.ndarray]] = {}
+        for seg, offset in self.leaves:
+            for btext in seg.lexicon(fieldname):
+                ids = _read_postings(seg, fieldname, btext)[0] + offset
+                values.setdefault(btext.decode("utf-8"), []).append(ids)
+        names = sorted(values)
+        docs_parts, ords_parts, starts = [], [], [0]
+        for v, name in enumerate(names):
+            ids = np.concatenate(values[name]) if len(values[name]) > 1 else values[name][0]
+            ids = ids[self.live[ids]]
+            docs_parts.append(ids.astype(np.int32))
+            ords_parts.append(np.full(len(ids), v, dtype=np.int32))
+            starts.append(starts[-1] + len(ids))
+        docs = np.concatenate(docs_parts) if docs_parts else np.empty(0, np.int32)
+        ords = np.concatenate(ords_parts) if ords_parts else np.empty(0, np.int32)
+        return FacetArrays(names, docs, ords, np.array(starts, dtype=np.int64),
+                           {name: i for i, name in enumerate(names)})
+
+    # -- postings -------------------------------------------------------------------
+
+    def postings(self, fieldname: str, term: str) -> Postings:
+        """All postings of a term, deleted documents included (the engine masks them)."""
+        key = (fieldname, term)
+        hit = self._postings.get(key)
+        if hit is not None:
+            return hit[0]
+        btext = term.encode("utf-8")
+        ids_parts, w_parts = [], []
+        for seg, offset in self.leaves:
+            ids, weights, _ = _read_postings(seg, fieldname, btext)
+            if len(ids):
+                ids_parts.append(ids + offset)
+                w_parts.append(weights)
+        if not ids_parts:
+            p = _EMPTY
+        else:
+            ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
+            weights = np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]
+            p = Postings(ids, weights, len(ids))
+        self._postings.put(key, p, max(len(p.ids), 1))
+        return p
+
+    def values(self, fieldname: str, term: str) -> list[bytes]:
+        """The encoded posting values (positions, characters) of a term, aligned with ids."""
+        key = (fieldname, term)
+        hit = self._values.get(key)
+        if hit is not None:
+            return hit[0]
+        btext = term.encode("utf-8")
+        out: list[bytes] = []
+        for seg, _offset in self.leaves:
+            out.extend(_read_postings(seg, fieldname, btext, with_values=True)[2])
+        self._values.put(key, out, max(len(out), 1))
+        return out
+
+    def idf(self, df: int) -> float:
+        """Whoosh's BM25F idf: log(N / (df + 1)) + 1, over all documents."""
+        return log(self.n / (df + 1)) + 1.0
+
+    def expand(self, fieldname: str, prefix: str) -> list[tuple[str, int]]:
+        """(term, document frequency) of every indexed term starting with `prefix`."""
+        found: dict[str, int] = {}
+        bprefix = prefix.encode("utf-8")
+        for seg, _ in self.leaves:
+            for btext in seg.expand_prefix(fieldname, bprefix):
+                t = btext.decode("utf-8")
+                found[t] = found.get(t, 0) + seg.doc_frequency(fieldname, btext)
+        return list(found.items())
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        btext = term.encode("utf-8")
+        return sum(seg.doc_frequency(fieldname, btext) for seg, _ in self.leaves)
+
+
+def _raw_numeric(col, count: int) -> np.ndarray | None:
+    """A whole fixed-width numeric column as an array, straight from its bytes."""
+    try:
+        dbfile, base = col._dbfile, col._basepos
+        written, width, typecode = col._count, col._fixedlen, col._typecode
+        default = col._default
+    except AttributeError:
+        return None
+    dtype = np.dtype(">" + typecode)
+    if dtype.itemsize != width:
+        return None
+    raw = np.frombuffer(dbfile.get(base, written * width), dtype=dtype) if written else \
+        np.empty(0, dtype=dtype)
+    native = raw.astype(dtype.newbyteorder("="))
+    if written < count:
+        native = np.concatenate([native, np.full(count - written, default, dtype=native.dtype)])
+    return native[:count]
+
+
+def _read_postings(seg, fieldname: str, btext: bytes, with_values: bool = False):
+    """(ids, weights, values) of one term in one segment, read block by block."""
+    try:
+        fieldobj = seg.schema[fieldname]
+        m = seg._terms.matcher(fieldname, btext, fieldobj.format)
+    except (KeyError, Exception) as e:  # noqa: B014 - TermNotFound is not a KeyError subclass
+        if e.__class__.__name__ in ("TermNotFound", "KeyError"):
+            return np.empty(0, np.int64), np.empty(0, np.float32), []
+        raise
+    if not isinstance(m, W3LeafMatcher):
+        ids, weights, values = [], [], []
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            if with_values:
+                values.append(m.value())
+            m.next()
+        return np.array(ids, np.int64), np.array(weights, np.float32), values
+    ids_parts, w_parts, values = [], [], []
+    while m.is_active():
+        if m._data is None:
+            m._read_data()
+        data = m._data
+        ids = np.cumsum(np.asarray(data[0], dtype=np.int64))
+        ids_parts.append(ids)
+        w = data[1]
+        if w is None:
+            w_parts.append(np.ones(len(ids), np.float32))
+        elif isinstance(w, float):
+            w_parts.append(np.full(len(ids), w, np.float32))
+        else:
+            w_parts.append(np.asarray(w, dtype=np.float32))
+        if with_values:
+            values.extend(data[2] or ())
+        m._next_block()
+    if not ids_parts:
+        return np.empty(0, np.int64), np.empty(0, np.float32), values
+    return np.concatenate(ids_parts), np.concatenate(w_parts), values

@@ -1,0 +1,81 @@
+"""Facet filters and counts over the per-generation arrays (data.FacetArrays).
+
+Values of one facet OR together, different facets AND together. A facet's counts are taken
+over the matches filtered by every *other* facet (its own selection left out), so a user
+can add a second value of the same facet; selected values are always listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.schema import YEAR
+from searchapp.search.data import IndexData
+
+LABELS = {"source": "Source", "year": "Year", "speaker": "Quoted speaker",
+          "commenter": "Commenter", "author": "Author", "tag": "Tag"}
+# Facets listed in value order rather than by count.
+VALUE_ORDER = {YEAR: True}  # True: descending (newest year first)
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "count": self.count, "selected": self.selected}
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+    total_values: int  # how many values have at least one match
+    size: int  # how many were asked for
+
+    @property
+    def more(self) -> bool:
+        return self.total_values > len([v for v in self.values if v.count])
+
+
+def filter_mask(data: IndexData, name: str, values: tuple[str, ...]) -> np.ndarray:
+    """Documents having any of the values of facet `name`."""
+    mask = np.zeros(data.n, dtype=bool)
+    fa = data.facets.get(name)
+    if fa is None:
+        return mask
+    for v in values:
+        mask[fa.docs_of(v)] = True
+    return mask
+
+
+def count(data: IndexData, name: str, mask: np.ndarray, size: int,
+          selected: tuple[str, ...] = ()) -> Facet:
+    """The facet's values with their counts among documents in `mask`."""
+    fa = data.facets.get(name)
+    if fa is None or not len(fa.values):
+        values = [FacetValue(v, 0, True) for v in selected]
+        return Facet(name, LABELS.get(name, name), values, 0, size)
+    counts = np.bincount(fa.ords[mask[fa.docs]], minlength=len(fa.values))
+    nonzero = np.flatnonzero(counts)
+    if name in VALUE_ORDER:
+        top = nonzero[::-1][:size] if VALUE_ORDER[name] else nonzero[:size]
+    elif len(nonzero) > size:
+        # Top `size` by count; ties broken by value order (values are sorted), stable.
+        part = nonzero[np.argpartition(-counts[nonzero], size - 1)[:size]]
+        top = part[np.lexsort((part, -counts[part]))]
+    else:
+        top = nonzero[np.lexsort((nonzero, -counts[nonzero]))]
+    chosen = set(selected)
+    out = [FacetValue(fa.values[i], int(counts[i]), fa.values[i] in chosen) for i in top]
+    shown = {v.value for v in out}
+    for v in selected:  # a selected value never disappears, even at zero
+        if v not in shown:
+            i = fa.index.get(v)
+            out.append(FacetValue(v, int(counts[i]) if i is not None else 0, True))
+    return Facet(name, LABELS.get(name, name), out, int(len(nonzero)), size)

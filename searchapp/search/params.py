@@ -1,0 +1,189 @@
+"""Search arguments -> a validated, clamped SearchParams (pure; nothing else reads the request).
+
+The same arguments serve every search route (DESIGN 3.3). Values that cannot be meant
+(an unknown sort, a page that is not a number) raise ParamError with a sentence for a 400;
+values that are merely too big are clamped and the response says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from indexer.schema import FACET_FIELDS
+
+SCOPES = ("all", "headline", "body", "quotes", "comments")
+SORTS = ("relevance", "newest", "oldest", "comments")
+DEFAULT_PER_PAGE = 10
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+MAX_FILTER_VALUES = 50
+MAX_VALUE_CHARS = 300
+DEFAULT_FACET_SIZE = 10
+MAX_FACET_SIZE = 500
+
+
+class ParamError(ValueError):
+    """A search argument that cannot be read; the message is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    scope: str = "all"
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    facets: tuple[str, ...] = FACET_FIELDS
+    facet_size: dict[str, int] = field(default_factory=dict)
+    snippets: bool = True
+    notices: tuple[str, ...] = ()
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> SearchParams:
+        """Read request arguments (a MultiDict, or a plain dict of strings or lists)."""
+        notices: list[str] = []
+        q = _clean(_one(args, "q") or "")
+        scope = _one(args, "scope") or "all"
+        if scope not in SCOPES:
+            raise ParamError(f"scope must be one of {', '.join(SCOPES)}, not '{scope[:40]}'")
+        sort = _one(args, "sort") or "relevance"
+        if sort not in SORTS:
+            raise ParamError(f"sort must be one of {', '.join(SORTS)}, not '{sort[:40]}'")
+        filters = {}
+        for name in FACET_FIELDS:
+            values = tuple(dict.fromkeys(v for v in (_clean(x) for x in _many(args, name)) if v))
+            if len(values) > MAX_FILTER_VALUES:
+                raise ParamError(f"at most {MAX_FILTER_VALUES} values of {name} can be selected")
+            if any(len(v) > MAX_VALUE_CHARS for v in values):
+                raise ParamError(f"a {name} value is longer than {MAX_VALUE_CHARS} characters")
+            if values:
+                filters[name] = values
+        date_from = _date(args, "from", upper=False)
+        date_to = _date(args, "to", upper=True)
+        if date_from and date_to and date_from > date_to:
+            raise ParamError(f"from ({date_from}) is after to ({date_to})")
+        page = _int(args, "page", 1)
+        if page < 1:
+            raise ParamError("page must be 1 or more")
+        if page > MAX_PAGE:
+            notices.append(f"only the first {MAX_PAGE:,} pages can be shown")
+            page = MAX_PAGE
+        per_page = _int(args, "per_page", DEFAULT_PER_PAGE)
+        if per_page < 1:
+            raise ParamError("per_page must be 1 or more")
+        if per_page > MAX_PER_PAGE:
+            notices.append(f"at most {MAX_PER_PAGE} results are shown per page")
+            per_page = MAX_PER_PAGE
+        facets = _facet_list(_one(args, "facets"))
+        facet_size = {}
+        for name in FACET_FIELDS:
+            size = _int(args, f"{name}_size", DEFAULT_FACET_SIZE)
+            if size < 1:
+                raise ParamError(f"{name}_size must be 1 or more")
+            facet_size[name] = min(size, MAX_FACET_SIZE)
+        snippets_arg = _one(args, "snippets") or "all"
+        if snippets_arg not in ("all", "none"):
+            raise ParamError("snippets must be all or none")
+        return cls(q=q, scope=scope, filters=filters, date_from=date_from, date_to=date_to,
+                   sort=sort, page=page, per_page=per_page, facets=facets,
+                   facet_size=facet_size, snippets=snippets_arg == "all",
+                   notices=tuple(notices))
+
+    def with_(self, **changes) -> SearchParams:
+        return replace(self, **changes)
+
+    def to_args(self) -> list[tuple[str, str]]:
+        """The arguments that reproduce these params (for links), defaults left out."""
+        out: list[tuple[str, str]] = []
+        if self.q:
+            out.append(("q", self.q))
+        if self.scope != "all":
+            out.append(("scope", self.scope))
+        for name in FACET_FIELDS:
+            out.extend((name, v) for v in self.filters.get(name, ()))
+        if self.date_from:
+            out.append(("from", self.date_from))
+        if self.date_to:
+            out.append(("to", self.date_to))
+        if self.sort != "relevance":
+            out.append(("sort", self.sort))
+        if self.per_page != DEFAULT_PER_PAGE:
+            out.append(("per_page", str(self.per_page)))
+        for name, size in self.facet_size.items():
+            if size != DEFAULT_FACET_SIZE:
+                out.append((f"{name}_size", str(size)))
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        return out
+
+
+def _many(args: Mapping[str, Any], name: str) -> list[str]:
+    if hasattr(args, "getlist"):
+        return [str(v) for v in args.getlist(name)]
+    v = args.get(name)
+    if v is None:
+        return []
+    return [str(x) for x in v] if isinstance(v, list | tuple) else [str(v)]
+
+
+def _one(args: Mapping[str, Any], name: str) -> str | None:
+    values = _many(args, name)
+    return values[0].strip() if values else None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _clean(s: str) -> str:
+    """Argument text without control characters or lone surrogates, spaces collapsed."""
+    return " ".join(_CONTROL.sub(" ", s).split())
+
+
+def _int(args: Mapping[str, Any], name: str, default: int) -> int:
+    raw = _one(args, name)
+    if raw in (None, ""):
+        return default
+    if not re.fullmatch(r"[+-]?\d{1,12}", raw):
+        raise ParamError(f"{name} must be a whole number, not '{raw[:40]}'")
+    return int(raw)
+
+
+def _date(args: Mapping[str, Any], name: str, upper: bool) -> str | None:
+    raw = _one(args, name)
+    if not raw:
+        return None
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", raw)
+    if not m:
+        raise ParamError(f"{name} must be a date like 2019-06-30 (or 2019-06, or 2019)")
+    year, month, day = int(m[1]), m[2], m[3]
+    try:
+        if day:
+            d = dt.date(year, int(month), int(day))
+        elif month:
+            first = dt.date(year, int(month), 1)
+            d = (dt.date(year + int(month) // 12, int(month) % 12 + 1, 1)
+                 - dt.timedelta(days=1)) if upper else first
+        else:
+            d = dt.date(year, 12, 31) if upper else dt.date(year, 1, 1)
+    except ValueError:
+        raise ParamError(f"{name} is not a real date: '{raw}'") from None
+    return d.isoformat()
+
+
+def _facet_list(raw: str | None) -> tuple[str, ...]:
+    if raw in (None, "", "all"):
+        return FACET_FIELDS
+    if raw == "none":
+        return ()
+    names = tuple(n.strip() for n in raw.split(",") if n.strip())
+    unknown = [n for n in names if n not in FACET_FIELDS]
+    if unknown:
+        raise ParamError(f"facets must be none, all, or names from {', '.join(FACET_FIELDS)}")
+    return names

@@ -1,0 +1,292 @@
+"""run_search(): the one search function every view (HTML, JSON, export, feed) calls.
+
+Keep the search behind this function so another backend can be added without touching
+views or templates (DESIGN 5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from markupsafe import Markup
+from whoosh.util.times import datetime_to_long
+
+from indexer.documents import to_article
+from indexer.schema import BODY, CAPTIONS, COMMENTS, HEADLINE, META, QUOTES
+from searchapp.search import facets as facet_ops
+from searchapp.search import highlight
+from searchapp.search.data import IndexData
+from searchapp.search.engine import SCOPES, Evaluator, Match
+from searchapp.search.params import SearchParams
+from searchapp.search.parser import DateRange, Or, parse, read_as
+
+SCOPE_NAMES = ("headline", "body", "quotes", "comments")
+
+
+@dataclass
+class OpenIndex:
+    """A searcher over one generation, with its arrays (built once per searcher)."""
+
+    searcher: object
+    data: IndexData
+    generation: str
+
+    @classmethod
+    def from_searcher(cls, searcher, generation: str) -> OpenIndex:
+        return cls(searcher, IndexData(searcher), generation)
+
+
+@dataclass
+class QueryInfo:
+    text: str
+    read_as: str
+    notices: list[str]
+    or_version: str | None = None  # offered when an AND query found nothing
+
+
+@dataclass
+class Hit:
+    id: str
+    docnum: int
+    headline_text: str
+    url: str | None
+    source: str | None
+    published: str | None
+    score: float
+    ncomments: int
+    snippets: highlight.Snippets
+
+    @property
+    def headline(self) -> Markup:
+        return self.snippets.headline
+
+    def plain_snippets(self) -> list[str]:
+        """Snippets as plain text (for the terminal)."""
+        import html
+        import re
+
+        def plain(m):
+            return html.unescape(re.sub(r"</?mark>", "", str(m)))
+
+        out = [plain(s) for s in self.snippets.body]
+        out += [f"{plain(t)} — {s or 'unattributed'}" for t, s in self.snippets.quotes]
+        out += [f"[{a or 'anonymous'}] {plain(t)}" for t, a, _ in self.snippets.comments]
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "headline": self.headline_text,
+            "url": self.url,
+            "source": self.source,
+            "published": self.published,
+            "score": round(self.score, 4),
+            "comments": self.ncomments,
+            "snippets": self.snippets.to_dict(),
+        }
+
+
+@dataclass
+class SearchResponse:
+    params: SearchParams
+    query: QueryInfo
+    total: int
+    took_ms: float
+    generation: str
+    results: list[Hit] = field(default_factory=list)
+    facets: dict[str, facet_ops.Facet] = field(default_factory=dict)
+    scope_counts: dict[str, int] | None = None
+    suggestion: str | None = None
+
+    @property
+    def page(self) -> int:
+        return self.params.page
+
+    @property
+    def per_page(self) -> int:
+        return self.params.per_page
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query.text,
+            "read_as": self.query.read_as,
+            "notices": self.query.notices,
+            "scope": self.params.scope,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "pages": self.pages,
+            "took_ms": round(self.took_ms, 2),
+            "generation": self.generation,
+            "results": [h.to_dict() for h in self.results],
+            "facets": {name: [v.to_dict() for v in f.values] for name, f in self.facets.items()},
+            "scope_counts": self.scope_counts,
+            "suggestion": self.suggestion,
+            "or_query": self.query.or_version,
+        }
+
+
+def _date_mask(data: IndexData, rng: DateRange | None) -> np.ndarray | None:
+    if rng is None or (rng.start is None and rng.end is None):
+        return None
+    pub = data.published
+    mask = pub >= 0
+    if rng.start:
+        mask &= pub >= datetime_to_long(dt.datetime.fromisoformat(rng.start))
+    if rng.end:
+        end = dt.datetime.fromisoformat(rng.end) + dt.timedelta(days=1)
+        mask &= pub < datetime_to_long(end)
+    return mask
+
+
+def _order(match: Match, data: IndexData, final: np.ndarray, sort: str, want: int
+           ) -> np.ndarray:
+    """The first `want` matching document numbers in the requested order."""
+    docs = np.flatnonzero(final)
+    if not len(docs):
+        return docs
+    if sort == "relevance" and match.searched:
+        key = -match.scores[docs]
+    elif sort == "oldest":
+        pub = data.published[docs]
+        key = np.where(pub < 0, np.iinfo(np.int64).max, pub)
+    elif sort == "comments":
+        key = -data.ncomments[docs].astype(np.int64)
+    else:  # newest, and relevance with no query words
+        key = -data.published[docs]
+    if want < len(docs):
+        part = np.argpartition(key, want - 1)[:want]
+        docs, key = docs[part], key[part]
+    return docs[np.lexsort((docs, key))][:want]
+
+
+def run_search(index: OpenIndex, params: SearchParams, scope_counts: bool = False
+               ) -> SearchResponse:
+    """Search, filter, count facets, order, page and highlight; the whole result page."""
+    started = time.perf_counter()
+    data = index.data
+    parsed = parse(params.q)
+    match = Evaluator(data, params.scope).run(parsed.tree)
+    notices = list(params.notices) + parsed.notices + match.notices
+
+    rng = parsed.dates
+    if params.date_from or params.date_to:
+        rng = DateRange(max(filter(None, [params.date_from, rng and rng.start]), default=None),
+                        min(filter(None, [params.date_to, rng and rng.end]), default=None))
+    base = match.mask
+    dmask = _date_mask(data, rng)
+    if dmask is not None:
+        base = base & dmask
+    fmasks = {name: facet_ops.filter_mask(data, name, values)
+              for name, values in params.filters.items()}
+    final = base.copy()
+    for m in fmasks.values():
+        final &= m
+    total = int(np.count_nonzero(final))
+
+    facets = {}
+    for name in params.facets:
+        others = base.copy()
+        for other, m in fmasks.items():
+            if other != name:
+                others &= m
+        facets[name] = facet_ops.count(data, name, others, params.facet_size.get(name, 10),
+                                       params.filters.get(name, ()))
+
+    start = (params.page - 1) * params.per_page
+    docs = _order(match, data, final, params.sort, start + params.per_page)[start:]
+    hits = _hits(index, match, docs, params)
+
+    or_version = None
+    if total == 0 and _is_multiword_and(parsed.tree):
+        or_version = read_as(Or(parsed.tree.items))
+    counts = None
+    if scope_counts and match.searched:
+        filtered = np.ones(data.n, dtype=bool) if dmask is None else dmask.copy()
+        for m in fmasks.values():
+            filtered &= m
+        counts = {scope: int(np.count_nonzero(Evaluator(data, scope).run(parsed.tree).mask
+                                              & filtered))
+                  for scope in SCOPE_NAMES}
+    query = QueryInfo(params.q, read_as(parsed.tree, rng) if parsed.tree or rng else "",
+                      notices, or_version)
+    took = (time.perf_counter() - started) * 1000
+    return SearchResponse(params, query, total, took, index.generation, hits, facets,
+                          counts, None)
+
+
+def _is_multiword_and(tree) -> bool:
+    from searchapp.search.parser import And, Not
+    return isinstance(tree, And) and sum(not isinstance(x, Not) for x in tree.items) > 1
+
+
+def _hits(index: OpenIndex, match: Match, docs: np.ndarray, params: SearchParams
+          ) -> list[Hit]:
+    searcher = index.searcher
+    reader = searcher.reader()
+    docnums = [int(d) for d in docs]
+    spans: dict[str, dict[int, list]] = {}
+    if params.snippets:
+        for fieldname, marks in match.marks.items():
+            if fieldname in (HEADLINE, BODY, CAPTIONS, QUOTES, COMMENTS):
+                spans[fieldname] = highlight.occurrences(reader, fieldname, marks, docnums)
+    hits = []
+    for d in docnums:
+        stored = searcher.stored_fields(d)
+        meta = stored.get(META) or {}
+        snippets = _snippets(stored, meta, {f: s.get(d, []) for f, s in spans.items()},
+                             params.snippets)
+        hits.append(Hit(
+            id=stored["id"], docnum=d, headline_text=stored.get(HEADLINE) or "",
+            url=stored.get("url"), source=meta.get("source"), published=meta.get("published"),
+            score=float(match.scores[d]), ncomments=int(index.data.ncomments[d]),
+            snippets=snippets))
+    return hits
+
+
+def _snippets(stored: dict, meta: dict, spans: dict[str, list], full: bool
+              ) -> highlight.Snippets:
+    headline = stored.get(HEADLINE) or ""
+    s = highlight.Snippets(headline=highlight.mark(headline, spans.get(HEADLINE, [])))
+    if not full:
+        return s
+    body = stored.get(BODY) or ""
+    if spans.get(BODY):
+        s.body = highlight.fragments(body, spans[BODY])
+        s.body_matched = True
+    elif body:
+        s.body = [highlight.lead(body)]
+    if spans.get(CAPTIONS):
+        text = stored.get(CAPTIONS) or ""
+        s.captions = [m for _, m in highlight.entries(text, meta.get("captions") or [],
+                                                      spans[CAPTIONS])]
+    if spans.get(QUOTES):
+        text = stored.get(QUOTES) or ""
+        quotes = meta.get("quotes") or []
+        s.quotes = [(m, quotes[n][2]) for n, m in highlight.entries(text, quotes, spans[QUOTES])]
+    if spans.get(COMMENTS):
+        text = stored.get(COMMENTS) or ""
+        comments = meta.get("comments") or []
+        s.comments = [(m, comments[n][2], n)
+                      for n, m in highlight.entries(text, comments, spans[COMMENTS])]
+    return s
+
+
+def get_article(index: OpenIndex, article_id: str):
+    """The Article stored under `article_id`, or None."""
+    docnum = index.searcher.document_number(id=article_id)
+    if docnum is None:
+        return None
+    return to_article(index.searcher.stored_fields(docnum))
+
+
+__all__ = ["OpenIndex", "SearchResponse", "Hit", "QueryInfo", "run_search", "get_article",
+           "SCOPES"]
