@@ -181,7 +181,8 @@ def search(query, index_dir, scope, sort, limit, as_json):
         scrapesearch search 'harbour -ferry' --sort newest
         scrapesearch search 'commenter:"jens holm"' --json
     """
-    from searchapp.search import SearchParams, open_index_searcher, run_search
+    from searchapp.index import open_index_searcher
+    from searchapp.search import SearchParams, run_search
 
     params = SearchParams.from_args(
         {"q": " ".join(query), "scope": scope, "sort": sort, "per_page": str(limit)})

@@ -5,7 +5,6 @@ Nothing here imports Flask, so the CLI's `search` command uses it too.
 
 from searchapp.search.params import ParamError, SearchParams
 from searchapp.search.service import OpenIndex, SearchResponse, get_article, run_search
-from searchapp.index import open_index_searcher
 
 __all__ = ["ParamError", "SearchParams", "OpenIndex", "SearchResponse", "run_search",
-           "get_article", "open_index_searcher"]
+           "get_article"]

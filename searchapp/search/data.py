@@ -28,7 +28,7 @@ from whoosh.util.numeric import byte_to_length
 from indexer.schema import FACET_FIELDS, NAME_FIELDS, NCOMMENTS, PUBLISHED, TEXT_FIELDS
 
 # Decoded postings kept per searcher (ids + weights: 8 bytes a posting).
-POSTINGS_CACHE_ENTRIES = 50_000_000
+POSTINGS_CACHE_ENTRIES = 20_000_000
 VALUES_CACHE_ENTRIES = 4_000_000
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)

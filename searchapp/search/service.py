@@ -168,15 +168,24 @@ def _order(match: Match, data: IndexData, final: np.ndarray, sort: str, want: in
     return docs[np.lexsort((docs, key))][:want]
 
 
-def run_search(index: OpenIndex, params: SearchParams, scope_counts: bool = False
-               ) -> SearchResponse:
-    """Search, filter, count facets, order, page and highlight; the whole result page."""
-    started = time.perf_counter()
+@dataclass
+class _Filtered:
+    """A query evaluated and filtered: what every search route starts from."""
+
+    match: Match
+    parsed: object
+    dates: DateRange | None
+    base: np.ndarray  # query and date range
+    facet_masks: dict[str, np.ndarray]
+    date_mask: np.ndarray | None
+    final: np.ndarray  # base and every facet filter
+    notices: list[str]
+
+
+def _filter(index: OpenIndex, params: SearchParams) -> _Filtered:
     data = index.data
     parsed = parse(params.q)
     match = Evaluator(data, params.scope).run(parsed.tree)
-    notices = list(params.notices) + parsed.notices + match.notices
-
     rng = parsed.dates
     if params.date_from or params.date_to:
         rng = DateRange(max(filter(None, [params.date_from, rng and rng.start]), default=None),
@@ -190,34 +199,48 @@ def run_search(index: OpenIndex, params: SearchParams, scope_counts: bool = Fals
     final = base.copy()
     for m in fmasks.values():
         final &= m
-    total = int(np.count_nonzero(final))
+    notices = list(params.notices) + parsed.notices + match.notices
+    return _Filtered(match, parsed, rng, base, fmasks, dmask, final, notices)
+
+
+def matching_docs(index: OpenIndex, params: SearchParams) -> np.ndarray:
+    """Every matching document number, in the search's order (for exports and feeds)."""
+    f = _filter(index, params)
+    return _order(f.match, index.data, f.final, params.sort, int(np.count_nonzero(f.final)))
+
+
+def run_search(index: OpenIndex, params: SearchParams, scope_counts: bool = False
+               ) -> SearchResponse:
+    """Search, filter, count facets, order, page and highlight; the whole result page."""
+    started = time.perf_counter()
+    data = index.data
+    f = _filter(index, params)
+    total = int(np.count_nonzero(f.final))
 
     facets = {}
     for name in params.facets:
-        others = base.copy()
-        for other, m in fmasks.items():
+        others = f.base.copy()
+        for other, m in f.facet_masks.items():
             if other != name:
                 others &= m
         facets[name] = facet_ops.count(data, name, others, params.facet_size.get(name, 10),
                                        params.filters.get(name, ()))
 
     start = (params.page - 1) * params.per_page
-    docs = _order(match, data, final, params.sort, start + params.per_page)[start:]
-    hits = _hits(index, match, docs, params)
+    docs = _order(f.match, data, f.final, params.sort, start + params.per_page)[start:]
+    hits = _hits(index, f.match, docs, params)
 
-    or_version = None
-    if total == 0 and _is_multiword_and(parsed.tree):
-        or_version = read_as(Or(parsed.tree.items))
+    tree = f.parsed.tree
+    or_version = read_as(Or(tree.items)) if total == 0 and _is_multiword_and(tree) else None
     counts = None
-    if scope_counts and match.searched:
-        filtered = np.ones(data.n, dtype=bool) if dmask is None else dmask.copy()
-        for m in fmasks.values():
+    if scope_counts and f.match.searched:
+        filtered = np.ones(data.n, dtype=bool) if f.date_mask is None else f.date_mask.copy()
+        for m in f.facet_masks.values():
             filtered &= m
-        counts = {scope: int(np.count_nonzero(Evaluator(data, scope).run(parsed.tree).mask
-                                              & filtered))
+        counts = {scope: int(np.count_nonzero(Evaluator(data, scope).run(tree).mask & filtered))
                   for scope in SCOPE_NAMES}
-    query = QueryInfo(params.q, read_as(parsed.tree, rng) if parsed.tree or rng else "",
-                      notices, or_version)
+    read = read_as(tree, f.dates) if tree is not None or f.dates else ""
+    query = QueryInfo(params.q, read, f.notices, or_version)
     took = (time.perf_counter() - started) * 1000
     return SearchResponse(params, query, total, took, index.generation, hits, facets,
                           counts, None)
