@@ -140,25 +140,20 @@ def extract(files):
     Example:
         scrapesearch extract article.txt | jq .quotes
     """
-    from indexer.extract import extract_file, iter_jsonl_file
+    from indexer.extract import iter_extract
 
     failed = 0
     for path in files:
         try:
-            if path.lower().endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")):
-                results = list(iter_jsonl_file(path))
-            else:
-                results = extract_file(path)
-        except ExtractError as e:
-            results = [e]
+            for item, result in iter_extract(path):
+                if isinstance(result, ExtractError):
+                    failed += 1
+                    click.echo(f"skipped {item}: {result.reason}", err=True)
+                else:
+                    click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
         except OSError as e:
-            results = [ExtractError(f"it could not be read ({e.strerror or e})")]
-        for r in results:
-            if isinstance(r, ExtractError):
-                failed += 1
-                click.echo(f"skipped {path}: {r.reason}", err=True)
-            else:
-                click.echo(json.dumps(r.as_dict(), ensure_ascii=False))
+            failed += 1
+            click.echo(f"skipped {path}: it could not be read ({e.strerror or e})", err=True)
     sys.exit(EXIT_SKIPPED if failed else EXIT_OK)
 
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from indexer.article import Article, Comment, Quote
 from indexer.errors import ExtractError
-from indexer.extract import decode, iter_jsonl_file, jsonl
+from indexer.extract import decode, iter_extract, jsonl
 from indexer.extract.jsonl import iter_lines, paragraphs, parse_record
 
 FIXTURES = Path(__file__).parent / "fixtures" / "jsonl"
@@ -180,7 +180,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_fixture_of_scraper_styles_line_by_line() -> None:
     path = str(FIXTURES / "scraper_styles.jsonl")
-    results = list(iter_jsonl_file(path))
+    results = [r for _, r in iter_extract(path)]
     assert [r.path if isinstance(r, Article) else r.reason for r in results] == [
         f"{path}#1",
         f"{path}#2",
@@ -629,7 +629,7 @@ def test_reuters_first_200_records() -> None:
     need_shared(REUTERS)
     with gzip.open(REUTERS, "rt", encoding="utf-8") as f:
         source = [json.loads(line) for line in islice(f, 200)]
-    results = list(islice(iter_jsonl_file(str(REUTERS)), 200))
+    results = [r for _, r in islice(iter_extract(str(REUTERS)), 200)]
     articles = [r for r in results if isinstance(r, Article)]
     assert len(articles) == 200
 
@@ -672,7 +672,7 @@ def test_benchmark_collection_round_trips(tmp_path: Path) -> None:
         [sys.executable, str(BENCH_TOOL), "40", str(out)], check=True, capture_output=True
     )
     source = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    articles = list(iter_jsonl_file(str(out)))
+    articles = [r for _, r in iter_extract(str(out))]
     assert all(isinstance(a, Article) for a in articles)
     for a, rec in zip(articles, source, strict=True):
         assert isinstance(a, Article)

@@ -33,13 +33,13 @@ def format_of(name: str) -> str | None:
 
 
 def extract_file(path: str) -> list[Article]:
-    """All articles of a one-article file (a text dump); `path` is kept exactly as given."""
+    """The article of a one-article file (a text dump); `path` is kept exactly as given."""
     fmt = format_of(path)
     if fmt == "textdump":
         text = decode_text(read_input(path))
         return [textdump.parse(text, path)]
     if fmt == "jsonl":
-        return [a for a in iter_jsonl_file(path) if isinstance(a, Article)]
+        raise ExtractError("it holds many articles; read it with iter_extract()")
     raise ExtractError("it is not a format scrapesearch reads (.txt, .jsonl, and .gz of each)")
 
 
@@ -54,10 +54,26 @@ def extract_jsonl_line(line: bytes | str, path: str) -> Article:
     return jsonl.parse_record(obj, path)
 
 
-def iter_jsonl_file(path: str) -> Iterator[Article | ExtractError]:
-    """Articles of a JSON-lines file in order, or the error for each bad line."""
-    for n, line in jsonl.iter_lines(path):
+def iter_extract(path: str) -> Iterator[tuple[str, Article | ExtractError]]:
+    """(item path, Article or the reason it has none) for each article of any input file.
+
+    JSON-lines files stream one record at a time; their items are `path#N`.
+    """
+    if format_of(path) != "jsonl":
         try:
-            yield extract_jsonl_line(line, f"{path}#{n}")
+            yield path, extract_file(path)[0]
         except ExtractError as e:
-            yield e
+            yield path, e
+        return
+    try:
+        for n, line in jsonl.iter_lines(path):
+            item = f"{path}#{n}"
+            if isinstance(line, ExtractError):
+                yield item, line
+                continue
+            try:
+                yield item, extract_jsonl_line(line, item)
+            except ExtractError as e:
+                yield item, e
+    except ExtractError as e:
+        yield path, e

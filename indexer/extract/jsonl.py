@@ -18,6 +18,7 @@ from indexer.article import ID_PATTERN, Article, Comment, Quote, make_id
 from indexer.errors import ExtractError
 from indexer.extract.dates import parse_date
 from indexer.extract.decode import iter_input_lines
+from indexer.extract.quotes import find_quotes
 from indexer.extract.text import (
     MAX_COMMENT_CHARS,
     MAX_COMMENTS,
@@ -156,7 +157,9 @@ def parse_record(obj: Any, path: str) -> Article:
         lang=_lang(_first_text(rec, LANG_KEYS)),
         tags=_capped(_tags(_values(rec, TAG_KEYS)), "tags", warnings),
         captions=_capped(_captions(_values(rec, CAPTION_KEYS), warnings), "captions", warnings),
-        quotes=_capped(_quotes(_values(rec, QUOTE_KEYS), warnings), "quotes", warnings),
+        # A scraper that gives no quotes: find them in the body, as for text dumps.
+        quotes=_capped(_quotes(_values(rec, QUOTE_KEYS), warnings), "quotes", warnings)
+        if any(k in rec for k in QUOTE_KEYS) else find_quotes(body),
         comments=_comments(_values(rec, COMMENT_KEYS), warnings),
         warnings=tuple(warnings),
     )
