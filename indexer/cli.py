@@ -189,8 +189,8 @@ def search(query, index_dir, scope, sort, limit, as_json):
     click.echo(f"{response.total:,} matches ({response.took_ms:.0f} ms) — read as: "
                f"{response.query.read_as}")
     for n, hit in enumerate(response.results, 1):
-        date = (hit.published or "")[:10]
-        click.echo(f"{n:>3}. {hit.headline_text}  [{hit.source or '?'}{', ' + date if date else ''}]")
+        where = ", ".join(x for x in (hit.source, (hit.published or "")[:10]) if x)
+        click.echo(f"{n:>3}. {hit.headline_text}  [{where or '?'}]")
         click.echo(f"     {hit.id}")
         for snippet in hit.plain_snippets()[:2]:
             click.echo(f"     … {snippet}")

@@ -118,9 +118,10 @@ def to_document(article: Article, preanalyze: bool = False) -> dict[str, Any]:
             "lang": article.lang,
             "published": article.published,
             "captions": spans(captions),
-            "quotes": [(*span, q.speaker) for span, q in zip(spans(quotes), article.quotes)],
+            "quotes": [(*span, q.speaker)
+                       for span, q in zip(spans(quotes), article.quotes, strict=True)],
             "comments": [(*span, c.author, c.published)
-                         for span, c in zip(spans(comments), article.comments)],
+                         for span, c in zip(spans(comments), article.comments, strict=True)],
             "warnings": list(article.warnings),
         },
     }
