@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import traceback
+from collections import Counter
 
 import click
 
@@ -109,6 +110,37 @@ def reindex(sources, index_dir, jobs, wait, quiet):
     sys.exit(EXIT_SKIPPED if report.skipped_total else EXIT_OK)
 
 
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path())
+@index_dir_option
+@jobs_option
+@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="Seconds to wait for another running build to finish.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
+@friendly_errors
+def update(sources, index_dir, jobs, wait, quiet):
+    """Add new and changed articles from SOURCES to the live index; drop vanished ones.
+
+    An article counts as vanished when it was read from one of SOURCES before and is not
+    there now. Searches see the changes as soon as each batch is committed.
+
+    \b
+    Example:
+        scrapesearch update ~/scraped/2024-06
+    """
+    from indexer.progress import make_progress
+    from indexer.update import update as run_update
+
+    report = run_update(list(sources), index_dir, jobs=jobs, progress=make_progress(quiet),
+                        lock_timeout=wait)
+    echo = functools.partial(click.echo, err=True)
+    echo(f"Updated {index_dir} ({report.generation}) in {report.seconds:.1f} s: "
+         f"{report.added:,} added, {report.changed:,} changed, {report.removed:,} removed, "
+         f"{report.unchanged:,} unchanged.")
+    _print_skips(report)
+    sys.exit(EXIT_SKIPPED if report.skipped_total else EXIT_OK)
+
+
 def _print_summary(report, index_dir: str) -> None:
     echo = functools.partial(click.echo, err=True)
     echo(f"Indexed {report.indexed:,} articles in {report.seconds:.1f} s "
@@ -117,15 +149,22 @@ def _print_summary(report, index_dir: str) -> None:
         echo(f"Replaced {report.duplicates:,} articles that appeared again under the same id "
              "(the later input wins).")
     if report.ignored:
-        echo(f"Ignored {report.ignored:,} files that are not in a format scrapesearch reads.")
-    if report.skipped_total:
-        echo(f"Skipped {report.skipped_total:,} inputs:")
-        for reason, n in report.skipped_by_reason().most_common():
-            echo(f"  {n:>6,} × {reason}")
-        for path, reason in report.skipped[:20]:
-            echo(f"  skipped {path}: {reason}")
-        if report.skipped_total > 20:
-            echo(f"  … and {report.skipped_total - 20:,} more (see `scrapesearch stats`).")
+        files = "file that is" if report.ignored == 1 else "files that are"
+        echo(f"Ignored {report.ignored:,} {files} not in a format scrapesearch reads.")
+    _print_skips(report)
+
+
+def _print_skips(report) -> None:
+    echo = functools.partial(click.echo, err=True)
+    if not report.skipped_total:
+        return
+    echo(f"Skipped {report.skipped_total:,} inputs:")
+    for reason, n in Counter(r for _, r in report.skipped).most_common():
+        echo(f"  {n:>6,} × {reason}")
+    for path, reason in report.skipped[:20]:
+        echo(f"  skipped {path}: {reason}")
+    if report.skipped_total > 20:
+        echo(f"  … and {report.skipped_total - 20:,} more (see `scrapesearch stats`).")
 
 
 @cli.command()
@@ -193,7 +232,7 @@ def search(query, index_dir, scope, sort, limit, as_json):
         click.echo(f"{n:>3}. {hit.headline_text}  [{where or '?'}]")
         click.echo(f"     {hit.id}")
         for snippet in hit.plain_snippets()[:2]:
-            click.echo(f"     … {snippet}")
+            click.echo(f"     {snippet}")
 
 
 @cli.command()

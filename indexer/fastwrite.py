@@ -77,7 +77,7 @@ class TermPool:
             for btext in sorted(terms):
                 docnums, weights, values = terms[btext]
                 values = values or [b""] * len(docnums)
-                for docnum, weight, v in zip(docnums, weights, values):
+                for docnum, weight, v in zip(docnums, weights, values, strict=True):
                     yield fieldname, btext, docnum, weight, v
 
     def cleanup(self):

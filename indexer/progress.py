@@ -20,8 +20,7 @@ class TerminalProgress(Progress):
 
     def start(self, total_bytes: int) -> None:
         self.total = total_bytes
-        self.started = time.monotonic()
-        self.last = 0.0
+        self.started = self.last = time.monotonic()
 
     def update(self, done_bytes: int, indexed: int, skipped: int) -> None:
         now = time.monotonic()
@@ -45,7 +44,7 @@ class TerminalProgress(Progress):
         self.stream.flush()
 
     def finish(self) -> None:
-        if self.tty and self.last:
+        if self.tty:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
 
