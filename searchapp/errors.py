@@ -63,6 +63,7 @@ def init_app(app: Flask) -> None:
     def headers(resp):
         for k, v in SECURITY_HEADERS.items():
             resp.headers.setdefault(k, v)
-        if request.endpoint and not request.path.startswith("/static/"):
+        # Every answer but the stylesheet and script: error pages echo the query too.
+        if not request.path.startswith("/static/"):
             resp.headers.setdefault("Cache-Control", current_app.config["CACHE_CONTROL"])
         return resp

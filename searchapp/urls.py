@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, request
 
@@ -32,7 +32,32 @@ def toggle_url(params: SearchParams, facet: str, value: str) -> str:
 
 
 def more_url(params: SearchParams, facet: str, size: int) -> str:
-    return search_url(params, facet_size={**params.facet_size, facet: size})
+    """The page with `size` values of `facet` listed (keeps the page the user is on)."""
+    return search_url(params, page=params.page, facet_size={**params.facet_size, facet: size})
+
+
+def page_window(page: int, pages: int, radius: int = 2) -> list[int | None]:
+    """Page numbers to link around `page`: first, last and `radius` either side; None is a gap."""
+    shown = sorted({1, pages, *range(max(1, page - radius), min(pages, page + radius) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and n - out[-1] > 1:
+            out.append(None if n - out[-1] > 2 else n - 1)
+        out.append(n)
+    return out
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` when it is an absolute http(s) address, else None (no javascript:, data:, ...)."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url.strip()
 
 
 def export_url(params: SearchParams, fmt: str) -> str:
@@ -69,9 +94,10 @@ def atom_date(value: str | None, default: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["atom_date"] = atom_date
+    app.jinja_env.filters["safe_url"] = safe_url
     app.jinja_env.globals.update(search_url=search_url, toggle_url=toggle_url,
                                  more_url=more_url, export_url=export_url, feed_url=feed_url,
-                                 article_url=article_url)
+                                 article_url=article_url, page_window=page_window)
 
     @app.context_processor
     def site():

@@ -14,8 +14,9 @@ def get_index() -> OpenIndex:
 
 
 def init_app(app: Flask) -> None:
-    from searchapp.views import api, article, export, search
+    from searchapp.views import api, article, display, export, search
 
     for module in (search, article, api, export):
         app.register_blueprint(module.bp)
     urls.init_app(app)
+    display.init_app(app)

@@ -1,0 +1,273 @@
+"""What a person sees, in the system Chromium (Playwright): searching, facets, the article
+page, XSS payloads staying inert (T13), the phone layout, and the site without JavaScript."""
+
+from __future__ import annotations
+
+import threading
+from urllib.parse import quote
+
+import pytest
+from conftest import article, build_index
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+SOURCES = ["Coast Gazette"] * 5 + ["Harbour Times"] * 3 + ["River Post"] * 2
+HARBOUR = [
+    article(id=f"harbour-{i}", url=f"https://example.org/harbour/{i}",
+            headline=f"Harbour story number {i}",
+            body=f"The harbour authority met on day {i}.\n\nDredging of the channel continues "
+                 "while the harbour master watches.",
+            source=SOURCES[i], published=f"{2018 + i % 3}-0{1 + i % 9}-1{i % 10}",
+            authors=["Ann Lee"], tags=["ports"],
+            quotes=[{"text": f"The harbour must stay open {i}", "speaker": "Mayor Jane Doe"}],
+            comments=[{"author": f"reader {i}", "text": "Lovely pier"},
+                      {"author": "harbour watcher", "text": "The harbour smells of fish"}])
+    for i in range(10)
+]
+# Payloads that would set window.__pwned or open a dialog if they ever became markup.
+PAYLOADS = [
+    "<script>window.__pwned=1;alert(1)</script>",
+    '<img src=x onerror="window.__pwned=1;alert(1)">',
+    '"><svg onload="window.__pwned=1;alert(1)">',
+    "'><img src=x onerror=alert(1)>",
+    "</textarea><script>window.__pwned=1</script>",
+    '<iframe srcdoc="<script>parent.__pwned=1;alert(1)</script>"></iframe>',
+    "&lt;script&gt;window.__pwned=1&lt;/script&gt;",
+    '<details open ontoggle="window.__pwned=1">',
+    '<a href="javascript:window.__pwned=1">click</a>',
+]
+XSS = [
+    article(id=f"xss-{n}", url=f"https://example.org/{quote(p)}",
+            headline=f"{p} xsscorpus", body=f"{p} xsscorpus body\n\n{p}", source=p,
+            authors=[p], tags=[p], published=f"2021-01-0{n + 1}",
+            quotes=[{"text": f"{p} xsscorpus", "speaker": p}],
+            comments=[{"author": p, "text": f"xsscorpus {p}"}])
+    for n, p in enumerate(PAYLOADS)
+]
+LONG = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 6
+WIDE = article(
+    id="wide-1", url="https://example.org/" + "x" * 300,
+    headline=f"{LONG} widetest", body=f"widetest {LONG} " * 3 + "https://example.org/" + "y" * 200,
+    source="The " + "Verylongsourcename" * 5, authors=["A" * 120],
+    quotes=[{"text": f"widetest {LONG}", "speaker": "S" * 100}],
+    comments=[{"author": "C" * 100, "text": f"widetest {LONG}"}], published="2020-02-02")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The app on a free localhost port, in a background thread."""
+    from werkzeug.serving import make_server
+
+    from searchapp import create_app
+
+    index_dir = build_index(tmp_path_factory.mktemp("browser"), HARBOUR + XSS + [WIDE])
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)},
+                     instance_path=str(tmp_path_factory.mktemp("instance")))
+    httpd = make_server("127.0.0.1", 0, app, threaded=False)
+
+    def serve():
+        try:
+            httpd.serve_forever(poll_interval=0.05)
+        finally:  # the searcher belongs to this thread: close it here
+            app.extensions["scrapesearch.index"].close()
+
+    thread = threading.Thread(target=serve, name="scrapesearch-test-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(timeout=10)
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page with its console messages, page errors, dialogs and CSP violations recorded."""
+
+    def __init__(self, context):
+        self.page = context.new_page()
+        self.console: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+        self.page.add_init_script(
+            "window.__csp = [];"
+            "document.addEventListener('securitypolicyviolation',"
+            " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def goto(self, url: str):
+        resp = self.page.goto(url)
+        self.page.wait_for_load_state("load")
+        return resp
+
+    def assert_clean(self, where: str) -> None:
+        assert self.page.evaluate("typeof window.__pwned") == "undefined", where
+        assert self.page.evaluate("window.__csp") == [], where
+        assert self.dialogs == [], where
+        assert self.errors == [], where
+        bad = [m for m in self.console if m.startswith("error") or "Content Security" in m
+               or "Refused to" in m]
+        assert bad == [], where
+
+
+@pytest.fixture
+def watched(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield Watched(context)
+    context.close()
+
+
+def total(page) -> int:
+    return int(page.inner_text("#total").replace(",", ""))
+
+
+def test_search_facet_and_article(watched, server):
+    w, page = watched, watched.page
+    w.goto(server + "/")
+    page.fill("#q", "harbour")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/search?q=harbour")
+    assert total(page) == 10
+    marks = page.locator(".hit mark")
+    assert marks.count() >= 20  # headline, body, quote and comment of each hit
+    assert {t.lower() for t in marks.all_inner_texts()} == {"harbour"}
+    assert marks.first.is_visible()
+    background = marks.first.evaluate("m => getComputedStyle(m).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+
+    facet = 'a[data-facet="source"][data-value="Harbour Times"]'
+    page.click(facet)
+    page.wait_for_url("**/search?q=harbour&source=Harbour+Times")
+    assert total(page) == 3
+    assert page.get_attribute(facet, "aria-current") == "true"
+    check = page.locator(f"{facet} .check")
+    assert check.evaluate("c => getComputedStyle(c).backgroundColor") != (
+        page.locator('a[data-facet="source"][data-value="River Post"] .check')
+        .evaluate("c => getComputedStyle(c).backgroundColor"))
+    assert page.locator(".active-filters .chip").all_inner_texts()[0].startswith("Source")
+
+    page.click('a[data-facet="source"][data-value="River Post"]')  # OR within a facet
+    page.wait_for_load_state("load")
+    assert total(page) == 5
+
+    page.locator(".hit-title a").first.click()
+    page.wait_for_url("**/articles/harbour-*")
+    assert page.locator(".article .body mark").count() >= 2
+    assert page.locator(".quotes li.matched mark").count() == 1
+    assert page.locator(".comments li.matched").count() == 1
+    nav = page.locator(".match-nav")
+    assert nav.is_visible()  # the script revealed the match navigation
+    assert page.locator(".match-pos").is_hidden()
+    page.click(".match-nav button[data-step='1']")
+    assert page.locator("mark.current").count() == 1
+    assert page.inner_text(".match-pos").startswith("1 of ")
+    page.keyboard.press("n")
+    assert page.inner_text(".match-pos").startswith("2 of ")
+    w.assert_clean("search flow")
+
+
+def test_xss_payloads_stay_inert_in_the_browser(watched, server):
+    w = watched
+    sizes = "&".join(f"{f}_size=100" for f in ("source", "speaker", "commenter", "author", "tag"))
+    urls = ["/search?q=xsscorpus&per_page=100", "/search?q=xsscorpus&scope=quotes",
+            "/search?q=xsscorpus&scope=comments", f"/search?per_page=100&{sizes}"]
+    urls += [f"/articles/xss-{n}?q=xsscorpus" for n in range(len(PAYLOADS))]
+    urls += [f"/search?q={quote(p)}" for p in PAYLOADS]
+    urls += [f"/search?source={quote(p)}&q=xsscorpus" for p in PAYLOADS[:3]]
+    for url in urls:
+        resp = w.goto(server + url)
+        assert resp.status == 200, url
+        w.assert_clean(url)
+    # the payloads are on the page, as text
+    w.goto(server + "/articles/xss-1?q=xsscorpus")
+    assert w.page.inner_text("h1") == f"{PAYLOADS[1]} xsscorpus"
+
+
+def test_the_inert_check_sees_an_injection(watched, server):
+    """If markup from data ever ran, the checks above would notice (the test can fail)."""
+    w = watched
+    w.goto(server + "/search?q=harbour")
+    w.page.evaluate("""() => {
+        const d = document.createElement('div');
+        d.innerHTML = '<img src=x onerror="window.__pwned=1">';
+        document.body.appendChild(d);
+    }""")
+    # The CSP blocks the inline handler, and the violation is recorded.
+    for _ in range(50):
+        if w.page.evaluate("window.__csp.length"):
+            break
+        w.page.wait_for_timeout(20)
+    with pytest.raises(AssertionError):
+        w.assert_clean("injected")
+
+
+PHONE_PAGES = ["/", "/search?q=harbour", "/search?q=widetest", "/search?q=widetest&scope=quotes",
+               "/search?q=widetest&scope=comments", "/articles/wide-1?q=widetest",
+               "/articles/harbour-1?q=harbour", "/search?q=xsscorpus", "/search?sort=bogus",
+               "/articles/nope", "/search?q=harbour&source=Coast+Gazette&year=2019&from=2018-01-01"]
+
+
+def test_phone_layout_has_no_horizontal_scroll(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        for url in PHONE_PAGES:
+            page.goto(server + url)
+            page.wait_for_load_state("load")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{url} is {width}px wide"
+            box = page.locator("header.site button[type=submit]").bounding_box()
+            assert box and box["x"] + box["width"] <= 390, url
+    finally:
+        context.close()
+
+
+def test_usable_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False,
+                                  viewport={"width": 1024, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(server + "/")
+        page.fill("#q", "harbour")
+        page.click("header.site button[type=submit]")
+        page.wait_for_url("**/search?q=harbour")
+        assert total(page) == 10
+        page.click('nav.scopes a:has-text("Quotes")')
+        page.wait_for_url("**scope=quotes**")
+        assert total(page) == 10
+        page.click('a[data-facet="year"][data-value="2019"]')
+        page.wait_for_url("**year=2019**")
+        assert total(page) == 3
+        page.fill("input[name=from]", "2019-03-01")
+        page.click(".date-range button")
+        page.wait_for_url("**from=2019-03-01**")
+        assert total(page) == 2
+        assert "year=2019" in page.url and "scope=quotes" in page.url
+        page.click('nav.sort a:has-text("Oldest")')
+        page.wait_for_url("**sort=oldest**")
+        page.fill("#q", "harbour open")
+        page.press("#q", "Enter")
+        page.wait_for_url("**q=harbour+open**")
+        assert "sort=oldest" in page.url and "year=2019" in page.url
+        assert total(page) == 2
+        assert page.locator(".match-nav").is_hidden()
+    finally:
+        context.close()
