@@ -30,7 +30,8 @@ REPORT = "build-report.json"
 GEN_PREFIX = "gen-"
 # An old generation is deleted only this long after it was superseded, so a request or an
 # export still reading it finishes first (longer than gunicorn's timeout).
-GRACE_SECONDS = 15 * 60
+# SCRAPESEARCH_GENERATION_GRACE (seconds) changes it.
+GRACE_SECONDS = float(os.environ.get("SCRAPESEARCH_GENERATION_GRACE", 15 * 60))
 
 
 def current_path(index_dir: str) -> str | None:
@@ -138,7 +139,7 @@ def swap_current(index_dir: str, gen_name: str) -> None:
     fsync_dir(index_dir)
 
 
-def remove_old_generations(index_dir: str, grace: float = GRACE_SECONDS,
+def remove_old_generations(index_dir: str, grace: float | None = None,
                            now: float | None = None) -> list[str]:
     """Delete generations nobody can be reading; return their names.
 
@@ -147,6 +148,7 @@ def remove_old_generations(index_dir: str, grace: float = GRACE_SECONDS,
     once: the caller holds the build lock, so no build is writing them.
     """
     now = time.time() if now is None else now
+    grace = GRACE_SECONDS if grace is None else grace
     live = current_path(index_dir)
     live_name = os.path.basename(live) if live else None
     names = list_generations(index_dir)

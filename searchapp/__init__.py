@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     if instance_path:
         instance_path = os.path.abspath(instance_path)
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.json.sort_keys = False  # keep the documented key order of the JSON API
     app.config.from_mapping(DEFAULTS)
     app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
     if test_config is None:
