@@ -27,7 +27,7 @@ from indexer.discover import Ignored, Item, Skip, iter_items, total_size
 from indexer.errors import ScrapesearchError
 from indexer.fastwrite import FastSegmentWriter
 from indexer.schema import SCHEMA_VERSION, build_schema
-from indexer.work import Extracted, Failed, extract_batch
+from indexer.work import Extracted, Failed, extract_batch, init_worker
 
 # A pool task carries this many items, or fewer when their bytes pass BATCH_BYTES.
 BATCH_ITEMS = 32
@@ -122,7 +122,8 @@ def _batches(entries: Iterator[Item | Skip | Ignored], report: BuildReport
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
     # forkserver: workers never inherit the parent's threads or open index files.
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("forkserver"))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("forkserver"),
+                               initializer=init_worker, initargs=(os.getpid(),))
 
 
 def extract_all(batches: Iterable[tuple[list[Item], int]], jobs: int

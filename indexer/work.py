@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +28,25 @@ class Extracted:
 class Failed:
     path: str
     reason: str
+
+
+def init_worker(parent_pid: int) -> None:
+    """Pool initializer: exit when the indexing process is gone (e.g. killed with SIGKILL).
+
+    Pool workers otherwise wait forever for work that will never come.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def extract_item(item: Item) -> list[Extracted | Failed]:
