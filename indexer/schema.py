@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from whoosh import fields, formats
 
 from indexer.analysis import NewsAnalyzer, terms
+from indexer.formats import CompactCharacters, CompactPositions
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Text fields, in the order the "all" scope lists them.
 HEADLINE, BODY, CAPTIONS, QUOTES, COMMENTS = "headline", "body", "captions", "quotes", "comments"
@@ -58,11 +59,14 @@ class NewsText(fields.TEXT):
                  chars: bool = True):
         super().__init__(analyzer=NewsAnalyzer(stemming=stemming, stops=stemming),
                          chars=chars, phrase=True, stored=stored, field_boost=field_boost)
+        fmt = CompactCharacters if chars else CompactPositions
+        self.format = fmt(field_boost=field_boost)
 
     def index(self, value, **kwargs):
         if isinstance(value, Preanalyzed):
             return value.postings
-        return self.format.word_values(value, self.analyzer, mode="index", **kwargs)
+        return [(w.encode("utf-8"), freq, weight, v) for w, freq, weight, v
+                in self.format.word_values(value, self.analyzer, mode="index", **kwargs)]
 
     def preanalyze(self, entries: list[str] | tuple[str, ...]) -> Preanalyzed:
         """Postings of the entries joined by ENTRY_SEPARATOR, positions gapped between entries."""
