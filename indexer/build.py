@@ -42,6 +42,10 @@ MAX_LISTED_SKIPS = 1000
 class NothingIndexed(ScrapesearchError):
     """A build produced no article: the live index is left as it was."""
 
+    def __init__(self, message: str, report: BuildReport | None = None):
+        super().__init__(message)
+        self.report = report  # which inputs were skipped, and why
+
 
 @dataclass
 class BuildReport:
@@ -265,7 +269,8 @@ def reindex(sources: list[str], index_dir: str, jobs: int | None = None,
         report.seconds = clock() - started
         if report.indexed == 0:
             shutil.rmtree(gen_path, ignore_errors=True)
-            raise NothingIndexed("no article could be indexed, so the index was left as it was")
+            raise NothingIndexed("no article could be indexed, so the index was left as it was",
+                                 report)
         generations.fsync_tree(gen_path)
         data = report.as_dict()
         data["swapped_at_epoch"] = time.time()

@@ -100,12 +100,18 @@ def reindex(sources, index_dir, jobs, wait, quiet):
     Example:
         scrapesearch reindex ~/scraped /data/feeds.jsonl.gz
     """
+    from indexer.build import NothingIndexed
     from indexer.build import reindex as run_reindex
     from indexer.progress import make_progress
 
     progress = make_progress(quiet)
-    report = run_reindex(list(sources), index_dir, jobs=jobs, progress=progress,
-                         lock_timeout=wait)
+    try:
+        report = run_reindex(list(sources), index_dir, jobs=jobs, progress=progress,
+                             lock_timeout=wait)
+    except NothingIndexed as e:
+        if e.report is not None:  # say why before the one-sentence error
+            _print_skips(e.report)
+        raise
     _print_summary(report, index_dir)
     sys.exit(EXIT_SKIPPED if report.skipped_total else EXIT_OK)
 
@@ -266,8 +272,8 @@ def stats(index_dir, as_json):
 @click.option("--bind", "-b", default="127.0.0.1:8000", show_default=True,
               help="Address to listen on (host:port).")
 @click.option("--workers", "-w", type=click.IntRange(1, 64), default=None,
-              help="gunicorn worker processes [default: from gunicorn.conf.py, 2 × cores + 1 "
-                   "capped at 8].")
+              help="gunicorn worker processes [default: from gunicorn.conf.py, cores + 1, "
+                   "at most 8].")
 def serve(index_dir, bind, workers):
     """Serve the web UI and JSON API under gunicorn.
 

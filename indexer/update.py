@@ -19,7 +19,7 @@ from whoosh import index as whoosh_index
 
 from indexer import generations
 from indexer.build import Progress, _batches, extract_all
-from indexer.discover import iter_items, total_size
+from indexer.discover import Skip, iter_items, total_size
 from indexer.errors import NoIndexError
 from indexer.schema import HASH, ID, PATH
 from indexer.work import Extracted, Failed
@@ -90,8 +90,17 @@ def update(sources: list[str], index_dir: str, jobs: int | None = None,
         with ix.searcher() as s:
             for fields in s.all_stored_fields():
                 known[fields[ID]] = (fields.get(PATH) or "", fields.get(HASH) or "")
-        seen_paths: set[str] = set()
+        # Ids read this time: any other id read from these sources before is gone...
+        seen_ids: set[str] = set()
+        # ...unless the input it came from failed now (an item, or a whole file that exists).
+        failed_paths: set[str] = set()
         pending: dict[str, Extracted] = {}
+
+        def note_skips(entries):
+            for entry in entries:
+                if isinstance(entry, Skip) and os.path.lexists(_file_of(entry.path)):
+                    failed_paths.add(os.path.abspath(entry.path))
+                yield entry
 
         def flush() -> None:
             if not pending:
@@ -104,14 +113,15 @@ def update(sources: list[str], index_dir: str, jobs: int | None = None,
         progress.start(total_size(sources))
         done = 0
         try:
-            for results, size in extract_all(_batches(iter_items(sources), report), jobs):
+            entries = note_skips(iter_items(sources))
+            for results, size in extract_all(_batches(entries, report), jobs):
                 for r in results:
                     if isinstance(r, Failed):
                         # Keep what the index has for an input that fails now: not gone.
-                        seen_paths.add(r.path)
+                        failed_paths.add(os.path.abspath(r.path))
                         report.skip(r.path, r.reason)
                         continue
-                    seen_paths.add(r.path)
+                    seen_ids.add(r.id)
                     old = known.get(r.id)
                     if old is not None and old == (r.path, r.fields[HASH]):
                         report.unchanged += 1
@@ -128,8 +138,12 @@ def update(sources: list[str], index_dir: str, jobs: int | None = None,
                 progress.update(done, report.added + report.changed + report.unchanged,
                                 report.skipped_total)
             flush()
+            # By id, not by path: an edited text dump without a URL gets a new id at the
+            # same path, and the lines of a JSON-lines file move up when one is removed.
             gone = [i for i, (path, _) in known.items()
-                    if path not in seen_paths and _under(_file_of(path), sources)]
+                    if i not in seen_ids and _under(_file_of(path), sources)
+                    and not {os.path.abspath(path), os.path.abspath(_file_of(path))}
+                    & failed_paths]
             if gone:
                 with ix.writer(timeout=5.0) as w:
                     for article_id in gone:

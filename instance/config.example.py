@@ -15,3 +15,6 @@
 
 # Set a long random value in production (python -c "import secrets; print(secrets.token_hex())").
 # SECRET_KEY = "change-me"
+
+# Largest request body accepted, in bytes (the app has only GET routes).
+# MAX_CONTENT_LENGTH = 64 * 1024

@@ -1,0 +1,232 @@
+"""Incremental updates: new and changed articles in, vanished ones out, failures kept.
+
+An update must leave the index exactly as a full reindex of the same sources would (for the
+articles it can read), and never lose an article just because its file failed to read now.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import article, write_jsonl
+from whoosh import index as whoosh_index
+
+from indexer import generations
+from indexer import update as update_module
+from indexer.build import reindex
+from indexer.errors import NoIndexError
+from indexer.update import update
+
+
+def dump(headline: str, body: str) -> str:
+    return f"{headline}\n\n{body}\n"
+
+
+def live(index_dir: Path) -> dict[str, dict]:
+    """Stored fields of the live generation by id (and a check that ids are unique)."""
+    ix = whoosh_index.open_dir(generations.current_path(str(index_dir)))
+    with ix.searcher() as s:
+        docs = [dict(f) for f in s.all_stored_fields()]
+        assert s.doc_count() == len(docs)
+    ids = [d["id"] for d in docs]
+    assert len(ids) == len(set(ids)), f"duplicate ids: {ids}"
+    return {d["id"]: d for d in docs}
+
+
+def headlines(index_dir: Path) -> list[str]:
+    return sorted(d["headline"] for d in live(index_dir).values())
+
+
+def counts(report) -> tuple[int, int, int, int, int]:
+    return report.added, report.changed, report.unchanged, report.removed, report.skipped_total
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    """Two sources (a folder of dumps and a feed file) indexed once; cwd is their parent."""
+    monkeypatch.chdir(tmp_path)
+    a = Path("site-a")
+    a.mkdir()
+    for i in range(3):
+        (a / f"{i}.txt").write_text(dump(f"Story {i}", f"Body of story {i}."), encoding="utf-8")
+    write_jsonl(Path("feed.jsonl"), [
+        article(id="feed-1", headline="Feed one", body="first"),
+        article(id="feed-2", headline="Feed two", body="second"),
+        article(url="https://example.org/three", headline="Feed three", body="third"),
+    ])
+    reindex(["site-a", "feed.jsonl"], "idx", jobs=1)
+    return Path("idx")
+
+
+def test_nothing_changed(site):
+    report = update(["site-a", "feed.jsonl"], "idx", jobs=1)
+    assert counts(report) == (0, 0, 6, 0, 0)
+
+
+def test_new_changed_and_unchanged(site):
+    Path("site-a/3.txt").write_text(dump("Story 3", "A new story."), encoding="utf-8")
+    write_jsonl(Path("feed.jsonl"), [
+        article(id="feed-1", headline="Feed one", body="first"),
+        article(id="feed-2", headline="Feed two, updated", body="second, with more"),
+        article(url="https://example.org/three", headline="Feed three", body="third, fixed"),
+    ])
+    report = update(["site-a", "feed.jsonl"], "idx", jobs=1)
+    assert counts(report) == (1, 2, 4, 0, 0)
+    docs = live(site)
+    assert len(docs) == 7
+    assert docs["feed-2"]["headline"] == "Feed two, updated"
+    assert docs["feed-2"]["body"] == "second, with more"
+    (three,) = [d for d in docs.values() if d.get("url") == "https://example.org/three"]
+    assert three["body"] == "third, fixed"
+    assert "Story 3" in headlines(site)
+
+
+def test_an_edited_text_dump_replaces_its_old_version(site):
+    """A dump without a URL gets a new id when its content changes: the old one must go."""
+    Path("site-a/1.txt").write_text(dump("Story 1", "Corrected body of story 1."),
+                                    encoding="utf-8")
+    report = update(["site-a"], "idx", jobs=1)
+    bodies = sorted(d["body"] for d in live(site).values() if d["headline"] == "Story 1")
+    assert bodies == ["Corrected body of story 1."]
+    assert len(live(site)) == 6
+    assert report.unchanged == 2
+
+
+def test_vanished_files_are_removed_only_under_the_given_sources(site):
+    Path("site-a/0.txt").unlink()
+    report = update(["site-a"], "idx", jobs=1)  # feed.jsonl is not given: its articles stay
+    assert counts(report) == (0, 0, 2, 1, 0)
+    assert headlines(site) == ["Feed one", "Feed three", "Feed two", "Story 1", "Story 2"]
+
+
+def test_a_source_given_by_another_spelling(site, tmp_path):
+    Path("site-a/2.txt").unlink()
+    Path("site-a/1.txt").write_bytes(b"")
+    report = update([str(tmp_path / "site-a") + "/"], "idx", jobs=1)
+    # A dump without a URL is keyed by its path as given: Story 0 comes back under a new id.
+    assert (report.added, report.removed, report.skipped_total) == (1, 2, 1)
+    assert headlines(site) == ["Feed one", "Feed three", "Feed two", "Story 0", "Story 1"]
+
+
+def test_a_removed_jsonl_line(site):
+    write_jsonl(Path("feed.jsonl"), [
+        article(id="feed-1", headline="Feed one", body="first"),
+        article(url="https://example.org/three", headline="Feed three", body="third"),
+    ])
+    report = update(["feed.jsonl"], "idx", jobs=1)
+    assert report.removed == 1
+    assert headlines(site) == ["Feed one", "Feed three", "Story 0", "Story 1", "Story 2"]
+
+
+def test_a_removed_jsonl_line_without_ids(tmp_path, monkeypatch):
+    """Records with neither id nor URL are keyed by `file#N`: every later line moves up."""
+    monkeypatch.chdir(tmp_path)
+    records = [article(headline=f"Plain {i}", body=f"plain body {i}") for i in range(4)]
+    write_jsonl(Path("plain.jsonl"), records)
+    reindex(["plain.jsonl"], "idx", jobs=1)
+    write_jsonl(Path("plain.jsonl"), records[:1] + records[2:])
+    update(["plain.jsonl"], "idx", jobs=1)
+    assert headlines(Path("idx")) == ["Plain 0", "Plain 2", "Plain 3"]
+    assert sorted(d["path"] for d in live(Path("idx")).values()) == [
+        "plain.jsonl#1", "plain.jsonl#2", "plain.jsonl#3"]
+
+
+def test_a_file_that_fails_now_keeps_its_articles(site):
+    Path("site-a/1.txt").write_bytes(b"")
+    report = update(["site-a", "feed.jsonl"], "idx", jobs=1)
+    assert report.skipped == [("site-a/1.txt", "it is empty")]
+    assert report.removed == 0
+    assert "Story 1" in headlines(site)
+
+
+def test_a_jsonl_file_that_fails_now_keeps_its_articles(site):
+    Path("feed.jsonl").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    report = update(["site-a", "feed.jsonl"], "idx", jobs=1)
+    assert report.skipped == [("feed.jsonl", "it looks like binary data, not text")]
+    assert report.removed == 0
+    assert headlines(site) == ["Feed one", "Feed three", "Feed two", "Story 0", "Story 1",
+                               "Story 2"]
+
+
+def test_a_jsonl_line_that_fails_now_keeps_its_article(site):
+    lines = Path("feed.jsonl").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1][:20]  # cut off: not JSON any more
+    Path("feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = update(["feed.jsonl"], "idx", jobs=1)
+    assert [p for p, _ in report.skipped] == ["feed.jsonl#2"]
+    assert report.removed == 0
+    assert live(site)["feed-2"]["headline"] == "Feed two"
+
+
+def test_a_vanished_source_directory_removes_its_articles(site):
+    for p in Path("site-a").iterdir():
+        p.unlink()
+    Path("site-a").rmdir()
+    report = update(["site-a"], "idx", jobs=1)
+    assert report.skipped == [("site-a", "it does not exist")]
+    assert headlines(site) == ["Feed one", "Feed three", "Feed two"]
+
+
+def test_duplicates_within_one_update(site, monkeypatch):
+    """T03 for update: the same id twice, in one batch and across batches."""
+    for batch_docs in (2000, 1):
+        monkeypatch.setattr(update_module, "BATCH_DOCS", batch_docs)
+        write_jsonl(Path("more.jsonl"), [
+            article(id="feed-2", headline=f"Feed two v2 ({batch_docs})", body="x"),
+            article(id="new-1", headline="New one", body="y"),
+            article(id="feed-2", headline=f"Feed two v3 ({batch_docs})", body="z"),
+        ])
+        update(["more.jsonl"], "idx", jobs=1)
+        docs = live(site)
+        assert docs["feed-2"]["headline"] == f"Feed two v3 ({batch_docs})"
+        assert docs["feed-2"]["body"] == "z"
+        assert len(docs) == 7
+
+
+def test_update_with_a_process_pool(site):
+    Path("site-a/9.txt").write_text(dump("Story 9", "Late story."), encoding="utf-8")
+    report = update(["site-a", "feed.jsonl"], "idx", jobs=2)
+    assert counts(report) == (1, 0, 6, 0, 0)
+
+
+def test_update_writes_into_the_live_generation_and_reports(site):
+    before = generations.current_path("idx")
+    Path("site-a/4.txt").write_text(dump("Story 4", "Another."), encoding="utf-8")
+    report = update(["site-a"], "idx", jobs=1)
+    assert generations.current_path("idx") == before
+    assert report.generation == Path(before).name
+    saved = json.loads(Path(before, update_module.UPDATE_REPORT).read_text(encoding="utf-8"))
+    assert saved["added"] == 1 and saved["sources"] == ["site-a"]
+
+
+def test_update_without_an_index(tmp_path):
+    (tmp_path / "a.txt").write_text(dump("A", "b"), encoding="utf-8")
+    with pytest.raises(NoIndexError, match="scrapesearch reindex"):
+        update([str(tmp_path / "a.txt")], str(tmp_path / "idx"), jobs=1)
+    assert generations.list_generations(str(tmp_path / "idx")) == []
+
+
+def test_the_web_layer_sees_an_update(site):
+    from searchapp.index import IndexHolder
+
+    ix = whoosh_index.open_dir(generations.current_path("idx"))
+    searcher = ix.searcher()
+    holder = IndexHolder("idx")
+    try:
+        before = holder.get()
+        assert before.searcher.doc_count() == 6
+        Path("site-a/5.txt").write_text(dump("Story 5", "Fresh."), encoding="utf-8")
+        update(["site-a"], "idx", jobs=1)
+        assert searcher.up_to_date() is False
+        assert searcher.doc_count() == 6  # an open searcher keeps its snapshot
+        with ix.searcher() as fresh:
+            assert fresh.doc_count() == 7
+        after = holder.get()
+        assert after is not before
+        assert after.searcher.doc_count() == 7
+        assert after.generation == before.generation
+    finally:
+        searcher.close()
+        holder.close()
