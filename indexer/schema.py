@@ -9,13 +9,13 @@ Name fields (speaker_names, ...) are the same names analysed as words (not stemm
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from whoosh import fields, formats
 
-from indexer.analysis import NewsAnalyzer, terms
+from indexer.analysis import NewsAnalyzer
 from indexer.formats import CompactCharacters, CompactPositions
+from indexer.postings import field_postings
 
 SCHEMA_VERSION = 2
 
@@ -70,27 +70,9 @@ class NewsText(fields.TEXT):
 
     def preanalyze(self, entries: list[str] | tuple[str, ...]) -> Preanalyzed:
         """Postings of the entries joined by ENTRY_SEPARATOR, positions gapped between entries."""
-        fmt = self.format
-        stemming = self.analyzer.stemming
-        seen: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-        offset = 0
-        pos = 0
-        for entry in entries:
-            found = terms(entry, stemming, stemming, pos)
-            for term, p, start, end in found:
-                seen[term].append((p, offset + start, offset + end))
-            if found:
-                pos = found[-1][1] + ENTRY_POSITION_GAP
-            offset += len(entry) + len(ENTRY_SEPARATOR)
-        boost = fmt.field_boost
-        with_chars = isinstance(fmt, formats.Characters)
-        postings = []
-        length = 0
-        for term, occ in seen.items():
-            n = len(occ)
-            length += n
-            value = fmt.encode(occ) if with_chars else fmt.encode([p for p, _, _ in occ])
-            postings.append((term.encode("utf-8"), n, n * boost, value))
+        postings, length = field_postings(
+            entries, self.analyzer.stemming, isinstance(self.format, CompactCharacters),
+            self.format.field_boost, ENTRY_POSITION_GAP, len(ENTRY_SEPARATOR))
         return Preanalyzed(tuple(postings), length)
 
 
