@@ -22,11 +22,14 @@ STOP = frozenset(STOP_WORDS)
 _STEM_CACHE_MAX = 500_000
 
 _stems: dict[str, str] = {}
+# Whoosh's accent_map folds "ß" to a single "s" ("straße" -> "strase"), which matches neither
+# the usual spelling without it ("strasse") nor its stem; German writes it "ss".
+_FOLD = {**accent_map, ord("ß"): "ss"}
 
 
 def fold(word: str) -> str:
     """Accent-folded form of a lowercase word ("café" -> "cafe", "straße" -> "strasse")."""
-    return word if word.isascii() else word.translate(accent_map)
+    return word if word.isascii() else word.translate(_FOLD)
 
 
 def stem(word: str) -> str:
@@ -52,7 +55,7 @@ def terms(text: str, stemming: bool = True, stops: bool = True,
     for m in WORD.finditer(text):
         w = m.group().lower()
         if not w.isascii():
-            w = w.translate(accent_map)
+            w = w.translate(_FOLD)
         if len(w) < MIN_WORD or (stops and w in STOP):
             continue
         if stemming:

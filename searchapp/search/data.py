@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from math import log
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 from indexer.schema import FACET_FIELDS, NAME_FIELDS, NCOMMENTS, PUBLISHED, TEXT_FIELDS
@@ -99,7 +99,7 @@ class IndexData:
         self.live = np.ones(self.n, dtype=bool)
         for seg, offset in self.leaves:
             if seg.has_deletions():
-                dead = np.fromiter(seg.deleted_docs(), dtype=np.int64)
+                dead = np.fromiter(seg.segment().deleted_docs(), dtype=np.int64)
                 self.live[dead + offset] = False
         self.doc_count = int(self.live.sum())
         scorable = list(TEXT_FIELDS) + list(NAME_FIELDS.values())
@@ -118,7 +118,7 @@ class IndexData:
         out = np.zeros(self.n, dtype=np.float32)
         for seg, offset in self.leaves:
             count = seg.doc_count_all()
-            col = seg._perdoc._cached_reader(f"_{fieldname}_L", LENGTHS_COLUMN)
+            col = seg._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
             if col is None:
                 continue
             raw = _raw_numeric(col, count)

@@ -10,6 +10,7 @@ Whoosh would give; tests/test_engine.py checks match sets against Whoosh's own s
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -126,6 +127,9 @@ class Evaluator:
             scores += r[1]
         if mask is None:
             return None
+        # A document that matched only some of the items must not carry their scores into
+        # an enclosing OR (where it may match through another branch).
+        scores[~mask] = 0
         return mask, scores
 
     def fields_for(self, fieldname: str | None) -> tuple[str, ...]:
@@ -238,8 +242,7 @@ class Evaluator:
             expanded = expanded[:MAX_PREFIX_TERMS]
             self.notice(f"too many words start with '{text}'; the {MAX_PREFIX_TERMS:,} most "
                         "frequent were searched")
-        if not expanded:
-            return None
+        # No expansion matches no document (it is not left out of an AND).
         return self.expansion(f, expanded, positive)
 
     def fuzzy(self, f: str, text: str, maxdist: int, positive: bool):
@@ -253,8 +256,6 @@ class Evaluator:
                 found[t] = found.get(t, 0) + 1
         expanded = sorted(((t, self.data.doc_frequency(f, t)) for t in found),
                           key=lambda x: -x[1])[:MAX_FUZZY_TERMS]
-        if not expanded:
-            return None
         return self.expansion(f, expanded, positive)
 
     def phrase(self, f: str, ts: list[str], slop: int, positive: bool):
@@ -290,22 +291,27 @@ class Evaluator:
 
 
 def phrase_at(positions: list[list[int]], slop: int) -> bool:
-    """True when the terms occur in order, each within `slop` extra words of the last."""
+    """True when the terms occur in order, each within `slop` extra words of the one before.
+
+    Every reachable position of each term is kept (not only the first): with `"a b c"~1`
+    over "a b b x c" the second "b" is the one that reaches "c".
+    """
+    reach = set(positions[0])
+    for ps in positions[1:]:
+        reach = follow(reach, ps, slop)
+        if not reach:
+            return False
+    return True
+
+
+def follow(reach: set[int], positions, slop: int) -> set[int]:
+    """The positions p with some r in `reach` such that r < p <= r + 1 + slop."""
     if not slop:
-        common = set(positions[0])
-        for i, ps in enumerate(positions[1:], 1):
-            common &= {p - i for p in ps}
-            if not common:
-                return False
-        return True
-    later = [sorted(ps) for ps in positions[1:]]
-    for start in positions[0]:
-        cur = start
-        for ps in later:
-            nxt = next((p for p in ps if cur < p <= cur + 1 + slop), None)
-            if nxt is None:
-                break
-            cur = nxt
-        else:
-            return True
-    return False
+        return {p for p in positions if p - 1 in reach}
+    ordered = sorted(reach)
+    out = set()
+    for p in positions:
+        i = bisect_left(ordered, p - 1 - slop)
+        if i < len(ordered) and ordered[i] <= p - 1:
+            out.add(p)
+    return out

@@ -66,9 +66,12 @@ def count(data: IndexData, name: str, mask: np.ndarray, size: int,
     if name in VALUE_ORDER:
         top = nonzero[::-1][:size] if VALUE_ORDER[name] else nonzero[:size]
     elif len(nonzero) > size:
-        # Top `size` by count; ties broken by value order (values are sorted), stable.
-        part = nonzero[np.argpartition(-counts[nonzero], size - 1)[:size]]
-        top = part[np.lexsort((part, -counts[part]))]
+        # Top `size` by count, ties broken by value order (values are sorted). Every value
+        # tied with the size-th count stays a candidate: argpartition alone would pick among
+        # them arbitrarily.
+        kth = np.partition(counts[nonzero], len(nonzero) - size)[len(nonzero) - size]
+        part = nonzero[counts[nonzero] >= kth]
+        top = part[np.lexsort((part, -counts[part]))][:size]
     else:
         top = nonzero[np.lexsort((nonzero, -counts[nonzero]))]
     chosen = set(selected)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from searchapp.search.engine import Marks
+from searchapp.search.engine import Marks, follow
 
 FRAGMENT_CHARS = 240
 BODY_FRAGMENTS = 2
@@ -82,21 +82,19 @@ def occurrences(reader, fieldname: str, marks: Marks, docnums: list[int]
 
 def _phrase_spans(per_word: list[list[tuple[int, int, int]]], slop: int
                   ) -> list[tuple[int, int]]:
+    """(start, end) from each first word that starts a match to the nearest last word."""
     if not per_word or any(not occ for occ in per_word):
         return []
     by_pos = [{p: (s, e) for p, s, e in occ} for occ in per_word]
     out = []
     for p, s, _e in per_word[0]:
-        cur, end = p, None
-        for i, table in enumerate(by_pos[1:], 1):
-            nxt = next((q for q in range(cur + 1, cur + 2 + slop) if q in table), None)
-            if nxt is None:
+        reach = {p}
+        for table in by_pos[1:]:
+            reach = follow(reach, table, slop)
+            if not reach:
                 break
-            cur = nxt
-            if i == len(by_pos) - 1:
-                end = table[nxt][1]
-        if end is not None:
-            out.append((s, end))
+        else:
+            out.append((s, by_pos[-1][min(reach)][1]))
     return out
 
 

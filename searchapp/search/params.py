@@ -7,6 +7,7 @@ values that are merely too big are clamped and the response says so.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ MAX_FILTER_VALUES = 50
 MAX_VALUE_CHARS = 300
 DEFAULT_FACET_SIZE = 10
 MAX_FACET_SIZE = 500
+HUGE = 10**18
 
 
 class ParamError(ValueError):
@@ -119,6 +121,10 @@ class SearchParams:
         for name, size in self.facet_size.items():
             if size != DEFAULT_FACET_SIZE:
                 out.append((f"{name}_size", str(size)))
+        if self.facets != FACET_FIELDS:
+            out.append(("facets", ",".join(self.facets) or "none"))
+        if not self.snippets:
+            out.append(("snippets", "none"))
         if self.page != 1:
             out.append(("page", str(self.page)))
         return out
@@ -150,8 +156,12 @@ def _int(args: Mapping[str, Any], name: str, default: int) -> int:
     raw = _one(args, name)
     if raw in (None, ""):
         return default
-    if not re.fullmatch(r"[+-]?\d{1,12}", raw):
+    if not re.fullmatch(r"[+-]?\d+", raw):
         raise ParamError(f"{name} must be a whole number, not '{raw[:40]}'")
+    # Any whole number is read (and then clamped by the caller); very long ones are only
+    # "huge", which also keeps int() away from Python's limit on digits.
+    if len(raw) > 18:
+        return -HUGE if raw.startswith("-") else HUGE
     return int(raw)
 
 
@@ -167,9 +177,8 @@ def _date(args: Mapping[str, Any], name: str, upper: bool) -> str | None:
         if day:
             d = dt.date(year, int(month), int(day))
         elif month:
-            first = dt.date(year, int(month), 1)
-            d = (dt.date(year + int(month) // 12, int(month) % 12 + 1, 1)
-                 - dt.timedelta(days=1)) if upper else first
+            last = calendar.monthrange(year, int(month))[1] if 1 <= int(month) <= 12 else 0
+            d = dt.date(year, int(month), last if upper else 1)
         else:
             d = dt.date(year, 12, 31) if upper else dt.date(year, 1, 1)
     except ValueError:

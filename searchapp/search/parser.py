@@ -12,6 +12,7 @@ a query was read.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -38,8 +39,10 @@ DATE_PREFIXES = ("date", "published")
 _QUOTE_CHARS = str.maketrans({c: '"' for c in "“”„‟«»＂〝〞"})
 _TOKEN = re.compile(
     r"""
-    (?P<date>(?:date|published):(?:\[[^\]]*\]?|[<>]=?\S+|\S+))
-  | (?P<field>[A-Za-z_]+):(?=\S)
+    (?P<date>(?:date|published):(?:\[[^\]]*\]|\[\s*[^\]\s]*(?:\s+(?:TO|to)\s*[^\]\s]*)?
+                                   |[<>]=?[^\s()]+|[^\s()]+))
+  | (?P<sign>[-+](?=[^\s)]))   # -word, -field:"a phrase", -(group), +word
+  | (?P<field>[A-Za-z_]+):(?=[^\s)])
   | (?P<phrase>"[^"]*"?(?:~\d+)?)
   | (?P<lparen>\()
   | (?P<rparen>\))
@@ -98,7 +101,7 @@ def _date_bound(value: str, upper: bool) -> str | None:
     if not m:
         return None
     year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
-    if not (1 <= (month or 1) <= 12 and 1 <= (day or 1) <= 31):
+    if not (year >= 1 and 1 <= (month or 1) <= 12 and 1 <= (day or 1) <= 31):
         return None
     if not month:
         month, day = (12, 31) if upper else (1, 1)
@@ -133,21 +136,31 @@ def parse_date_clause(text: str) -> DateRange | None:
         op, v = m.groups()
         if op.startswith(">"):
             bound = _date_bound(v, upper=op == ">")
-            return DateRange(start=_next_day(bound) if op == ">" and bound else bound)
+            if op == ">" and bound is not None:
+                bound = _next_day(bound)
+            return DateRange(start=bound) if bound else None
         bound = _date_bound(v, upper=op == "<=")
-        return DateRange(end=_prev_day(bound) if op == "<" and bound else bound)
+        if op == "<" and bound is not None:
+            bound = _prev_day(bound)
+        return DateRange(end=bound) if bound else None
     start, end = _date_bound(value, upper=False), _date_bound(value, upper=True)
     return DateRange(start, end) if start else None
 
 
-def _next_day(iso: str) -> str:
-    import datetime as dt
-    return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
+def _next_day(iso: str) -> str | None:
+    """The day after, or None past the last representable day (date:>9999)."""
+    try:
+        return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
+    except OverflowError:
+        return None
 
 
-def _prev_day(iso: str) -> str:
-    import datetime as dt
-    return (dt.date.fromisoformat(iso) - dt.timedelta(days=1)).isoformat()
+def _prev_day(iso: str) -> str | None:
+    """The day before, or None before the first representable day (date:<0001)."""
+    try:
+        return (dt.date.fromisoformat(iso) - dt.timedelta(days=1)).isoformat()
+    except OverflowError:
+        return None
 
 
 def _merge_dates(a: DateRange | None, b: DateRange) -> DateRange:
@@ -230,13 +243,12 @@ class _Parser:
                 return None
             node = self.unary(depth, fieldname)
             return Not(node) if node is not None else None
-        if kind == "word" and text[0] in "-+" and len(text) > 1:
-            # "-speaker:popov" and "+word": read what follows the sign as tokens of its own.
-            self.tokens[self.i:self.i + 1] = tokenize(text[1:]) or [("word", text[1:])]
-            if self.peek() is None:
-                return None
+        if kind == "sign":
+            # The sign is a token of its own, so "-speaker:\"john smith\"" negates the whole
+            # field phrase (the tokenizer only makes a sign when something follows it).
+            self.take()
             node = self.unary(depth, fieldname)
-            if text[0] == "+" or node is None:
+            if text == "+" or node is None:
                 return node
             return Not(node)
         return self.primary(depth, fieldname)
@@ -259,6 +271,8 @@ class _Parser:
                 self.notice(f"'{text}' is not a date range like date:[2019-01-01 TO 2019-06-30]"
                             "; it was ignored")
                 return None
+            if "[" in text and not text.endswith("]"):
+                self.notice("an unclosed '[' was closed after the date range")
             self.dates = _merge_dates(self.dates, rng)
             return None
         if kind == "field":
@@ -302,6 +316,11 @@ class _Parser:
         if "*" in stripped or "?" in stripped or (text.startswith(("*", "?")) and stripped):
             self.notice("wildcards work only at the end of a word (elect*); others were ignored")
         core = stripped.replace("*", "").replace("?", "")
+        if core != stripped or text.startswith(("*", "?")):
+            # Dropping wildcards can leave text that reads as syntax ("*-x*" -> "-x",
+            # "a*:b*" -> "a:b"); such a word is searched as it stands, without * or ~.
+            if tokenize(core) != [("word", core)] or core == "-":
+                prefix, fuzzy = False, 0
         if not core:
             if text.strip("*?") == "" and text:
                 self.notice(f"'{text}' matches everything and was ignored")
@@ -344,10 +363,24 @@ _REVERSE_PREFIX = {"headline": "headline", "body": "body", "captions": "caption"
                    "commenter": "commenter", "source": "source", "author": "author", "tag": "tag"}
 
 
+def _show_word(node: Word) -> str:
+    """The word as typed, or quoted when typing it bare would read as something else.
+
+    A one-word phrase ("OR", "-x", "foo*", "a:b") becomes a plain Word whose text may look
+    like an operator, a wildcard or a field prefix; printed bare it would not read back.
+    """
+    s = node.text + ("*" if node.prefix else "") + (
+        "~" + (str(node.fuzzy) if node.fuzzy > 1 else "") if node.fuzzy else "")
+    tokens = tokenize(s)
+    if tokens == [("word", s)] and s not in ("AND", "OR", "NOT", "-"):
+        if _Parser(tokens, []).word(s, None) == Word(node.text, None, node.prefix, node.fuzzy):
+            return s
+    return f'"{node.text}"'
+
+
 def _show(node, top: bool = False) -> str:
     if isinstance(node, Word):
-        s = node.text + ("*" if node.prefix else "") + (
-            "~" + (str(node.fuzzy) if node.fuzzy > 1 else "") if node.fuzzy else "")
+        s = _show_word(node)
         return f"{_REVERSE_PREFIX[node.field]}:{s}" if node.field else s
     if isinstance(node, Phrase):
         s = '"' + " ".join(node.words) + '"' + (f"~{node.slop}" if node.slop else "")

@@ -22,9 +22,10 @@ from searchapp.search import highlight
 from searchapp.search.data import IndexData
 from searchapp.search.engine import SCOPES, Evaluator, Match
 from searchapp.search.params import SearchParams
-from searchapp.search.parser import DateRange, Or, parse, read_as
+from searchapp.search.parser import And, DateRange, Not, Or, parse, read_as
 
 SCOPE_NAMES = ("headline", "body", "quotes", "comments")
+_DAY = 24 * 3600 * 1_000_000  # microseconds, the unit of datetime_to_long
 
 
 @dataclass
@@ -142,8 +143,9 @@ def _date_mask(data: IndexData, rng: DateRange | None) -> np.ndarray | None:
     if rng.start:
         mask &= pub >= datetime_to_long(dt.datetime.fromisoformat(rng.start))
     if rng.end:
-        end = dt.datetime.fromisoformat(rng.end) + dt.timedelta(days=1)
-        mask &= pub < datetime_to_long(end)
+        # The end day is inclusive; adding the day in microseconds, not as a timedelta,
+        # keeps 9999-12-31 from overflowing datetime.
+        mask &= pub < datetime_to_long(dt.datetime.fromisoformat(rng.end)) + _DAY
     return mask
 
 
@@ -163,8 +165,12 @@ def _order(match: Match, data: IndexData, final: np.ndarray, sort: str, want: in
     else:  # newest, and relevance with no query words
         key = -data.published[docs]
     if want < len(docs):
-        part = np.argpartition(key, want - 1)[:want]
-        docs, key = docs[part], key[part]
+        # Keep every document tied with the want-th key: argpartition would pick among
+        # them arbitrarily, differently for each page size, so pages would repeat or skip
+        # documents. The document number breaks the ties below.
+        kth = np.partition(key, want - 1)[want - 1]
+        keep = key <= kth
+        docs, key = docs[keep], key[keep]
     return docs[np.lexsort((docs, key))][:want]
 
 
@@ -231,7 +237,7 @@ def run_search(index: OpenIndex, params: SearchParams, scope_counts: bool = Fals
     hits = _hits(index, f.match, docs, params)
 
     tree = f.parsed.tree
-    or_version = read_as(Or(tree.items)) if total == 0 and _is_multiword_and(tree) else None
+    or_version = _or_version(tree) if total == 0 else None
     counts = None
     if scope_counts and f.match.searched:
         filtered = np.ones(data.n, dtype=bool) if f.date_mask is None else f.date_mask.copy()
@@ -246,9 +252,15 @@ def run_search(index: OpenIndex, params: SearchParams, scope_counts: bool = Fals
                           counts, None)
 
 
-def _is_multiword_and(tree) -> bool:
-    from searchapp.search.parser import And, Not
-    return isinstance(tree, And) and sum(not isinstance(x, Not) for x in tree.items) > 1
+def _or_version(tree) -> str | None:
+    """"a b -c" read as "(a OR b) -c": the words loosened, the exclusions kept."""
+    if not isinstance(tree, And):
+        return None
+    words = [x for x in tree.items if not isinstance(x, Not)]
+    if len(words) < 2:
+        return None
+    excluded = [x for x in tree.items if isinstance(x, Not)]
+    return read_as(And((Or(tuple(words)), *excluded)) if excluded else Or(tuple(words)))
 
 
 def _hits(index: OpenIndex, match: Match, docs: np.ndarray, params: SearchParams
@@ -257,10 +269,11 @@ def _hits(index: OpenIndex, match: Match, docs: np.ndarray, params: SearchParams
     reader = searcher.reader()
     docnums = [int(d) for d in docs]
     spans: dict[str, dict[int, list]] = {}
-    if params.snippets:
-        for fieldname, marks in match.marks.items():
-            if fieldname in (HEADLINE, BODY, CAPTIONS, QUOTES, COMMENTS):
-                spans[fieldname] = highlight.occurrences(reader, fieldname, marks, docnums)
+    # snippets=none skips the per-field snippets, not the marks in the headline (_snippets).
+    wanted = (HEADLINE, BODY, CAPTIONS, QUOTES, COMMENTS) if params.snippets else (HEADLINE,)
+    for fieldname, marks in match.marks.items():
+        if fieldname in wanted:
+            spans[fieldname] = highlight.occurrences(reader, fieldname, marks, docnums)
     hits = []
     for d in docnums:
         stored = searcher.stored_fields(d)
