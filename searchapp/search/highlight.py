@@ -156,10 +156,16 @@ def fragments(text: str, spans: list[tuple[int, int]], count: int = BODY_FRAGMEN
 
     best = sorted(range(len(groups)), key=lambda i: (-score(groups[i])[0],
                                                      -score(groups[i])[1], i))[:count]
-    out = []
+    windows: list[list] = []
     for i in sorted(best):
-        g = groups[i]
-        start, end = _window(text, g, width)
+        start, end = _window(text, groups[i], width)
+        if windows and start < windows[-1][1]:  # overlapping windows become one fragment
+            windows[-1][1] = max(windows[-1][1], end)
+            windows[-1][2] = windows[-1][2] + groups[i]
+        else:
+            windows.append([start, end, list(groups[i])])
+    out = []
+    for start, end, g in windows:
         frag = mark(text, g, start, end)
         out.append((Markup(ELLIPSIS) if start > 0 else Markup("")) + frag
                    + (Markup(ELLIPSIS) if end < len(text) else Markup("")))

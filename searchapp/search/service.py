@@ -71,7 +71,7 @@ class Hit:
         import re
 
         def plain(m):
-            return html.unescape(re.sub(r"</?mark>", "", str(m)))
+            return " ".join(html.unescape(re.sub(r"</?mark>", "", str(m))).split())
 
         out = [plain(s) for s in self.snippets.body]
         out += [f"{plain(t)} — {s or 'unattributed'}" for t, s in self.snippets.quotes]
