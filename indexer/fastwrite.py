@@ -13,9 +13,12 @@ answers every query exactly like one written by Whoosh's own writer.
 
 from __future__ import annotations
 
+import zlib
 from array import array
 
-from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.compat import dumps
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -136,39 +139,80 @@ class FastSegmentWriter(SegmentWriter):
         pool = self.pool
         base = self.docbase
         compression = self.codec._compression
+        limit = self.codec._blocklimit
+        fieldmap = fw._fieldmap
+        add_term = fw._tindex.add
+        postfile = fw._postfile
         for fieldname in sorted(pool.fields):
-            fieldobj = self.schema[fieldname]
+            # What W3FieldWriter.start_field/start_term/finish_term do, without a method
+            # call (and a throw-away postings writer) per term.
+            fieldid = fieldmap.setdefault(fieldname, len(fieldmap))
+            prefix = pack_ushort(fieldid)
             lengths = self._lengths.get(fieldname)
             terms = pool.fields[fieldname]
-            fw.start_field(fieldname, fieldobj)
             for btext in sorted(terms):
-                fw.start_term(btext)
-                _write_postings(fw._postwriter, terms[btext], lengths, base, compression)
-                fw.finish_term()
-            fw.finish_field()
+                info = _write_term(postfile, terms[btext], lengths, base, compression, limit)
+                add_term(prefix + btext, info)
         pool.cleanup()
         fw.close()
 
 
-def _write_postings(pw: W3PostingsWriter, tp: list, lengths: array | None,
-                    base: int, compression: int) -> None:
-    """Fill `pw` block by block; the last block is left for finish_postings() to write."""
+_INFO = W3TermInfo._struct.pack
+_NO_ID = 0xFFFFFFFF
+
+
+def _write_term(postfile, tp: list, lengths: array | None, base: int, compression: int,
+                limit: int) -> bytes:
+    """Write one term's posting blocks as W3PostingsWriter would; return its term info bytes.
+
+    Each block is (pickled block info, pickled (id deltas, weights, values)), zlib-compressed
+    when it holds COMPRESS_MIN_POSTINGS postings or more; the term info records the totals.
+    """
     docnums, weights, values = tp
-    limit = pw._blocklimit
     n = len(docnums)
+    write = postfile.write
+    start_offset = postfile.tell()
+    write(WHOOSH3_HEADER_MAGIC)
+    total_weight = 0.0
+    max_weight = 0.0
+    min_length = None
+    max_length = 0
     for start in range(0, n, limit):
-        if start:
-            pw._write_block()  # writes the previous full block and starts a new one
         end = min(start + limit, n)
         ids = docnums[start:end]
         ws = weights[start:end]
-        pw._ids = ids
-        pw._weights = ws
-        pw._values = values[start:end] if values else []
-        pw._maxweight = max(ws)
-        pw._compression = compression if end - start >= COMPRESS_MIN_POSTINGS else 0
+        block_max = max(ws)
+        total_weight += sum(ws)
+        if block_max > max_weight:
+            max_weight = block_max
+        block_min_len, block_max_len = None, 0
         if lengths is not None:
-            ls = [lengths[d - base] for d in ids if d - base < len(lengths)]
-            ls = [x for x in ls if x]
-            pw._minlength = min(ls) if ls else None
-            pw._maxlength = max(ls) if ls else 0
+            ls = [x for x in (lengths[d - base] for d in ids if d - base < len(lengths)) if x]
+            if ls:
+                block_min_len, block_max_len = min(ls), max(ls)
+                if min_length is None or block_min_len < min_length:
+                    min_length = block_min_len
+                if block_max_len > max_length:
+                    max_length = block_max_len
+        first = ws[0]
+        if first == 1.0 and ws.count(1.0) == len(ws):
+            mini_weights = None
+        elif ws.count(first) == len(ws):
+            mini_weights = first
+        else:
+            mini_weights = tuple(ws)
+        deltas = (ids[0],) + tuple(b - a for a, b in zip(ids, ids[1:], strict=False))
+        data = dumps((deltas, mini_weights, tuple(values[start:end]) if values else None), 2)
+        comp = compression if end - start >= COMPRESS_MIN_POSTINGS else 0
+        if comp:
+            data = zlib.compress(data, comp)
+        info = dumps((end - start, ids[-1], block_max, comp, length_to_byte(block_min_len),
+                      length_to_byte(block_max_len)), 2)
+        size = len(info) + len(data)
+        write(pack_int(-size if end == n else size))
+        write(info)
+        write(data)
+    length = postfile.tell() - start_offset
+    return _INFO(False, total_weight, n, length_to_byte(min_length) if min_length else 0,
+                 length_to_byte(max_length), max_weight, docnums[0], docnums[-1]
+                 ) + pack_long(start_offset) + pack_int(length)

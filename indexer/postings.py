@@ -2,18 +2,35 @@
 
 Equivalent to grouping `analysis.terms()` by term and encoding each group with the
 compact formats, without building a tuple per token; tests/test_postings.py checks that
-both give the same postings for varied text.
+both give the same postings for varied text. Each distinct word is normalised once
+(lowercase, accents folded, stop word or too short, stemmed) and remembered, so most
+tokens cost one dictionary lookup.
 """
 
 from __future__ import annotations
 
 from array import array
 
-from indexer.analysis import MIN_WORD, STOP, WORD, _stems, fold, stem
+from indexer.analysis import MIN_WORD, STOP, WORD, fold, stem
 from indexer.formats import _LARGE, _SMALL, _SWAP
 
-# Entries of a multi-valued field (quotes, comments) sit this many positions apart, so a
-# phrase never matches across two entries; see schema.ENTRY_POSITION_GAP.
+_CACHE_MAX = 500_000
+# stemming on/off -> {word as found in the text: its term, or "" when it is not indexed}
+_terms: dict[bool, dict[str, str]] = {True: {}, False: {}}
+
+
+def _term(word: str, stemming: bool) -> str:
+    """The indexed term of a word ("" for a stop word or a one-letter word), cached."""
+    cache = _terms[stemming]
+    if len(cache) >= _CACHE_MAX:
+        cache.clear()
+    w = fold(word.lower())
+    if len(w) < MIN_WORD or (stemming and w in STOP):
+        t = ""
+    else:
+        t = stem(w) if stemming else w
+    cache[word] = t
+    return t
 
 
 def _pack(flat: list[int]) -> bytes:
@@ -34,28 +51,29 @@ def field_postings(entries, stemming: bool, chars: bool, boost: float, gap: int,
 
     Each posting is (term bytes, frequency, weight, encoded value); values hold position
     deltas, and with `chars` also start-char deltas and lengths (formats.CompactCharacters).
+    Entries sit `gap` positions apart, so a phrase never spans two of them.
     """
     # term -> [frequency, last position, last end char, flat deltas]
     seen: dict[str, list] = {}
     get = seen.get
-    stems = _stems
+    cache = _terms[stemming]
+    lookup = cache.get
     pos = 0
     offset = 0
     for entry in entries:
         first = pos
         for m in WORD.finditer(entry):
-            w = m.group().lower()
-            if not w.isascii():
-                w = fold(w)
-            if len(w) < MIN_WORD or (stemming and w in STOP):
+            word = m.group()
+            w = lookup(word)
+            if w is None:
+                w = _term(word, stemming)
+            if not w:
                 continue
-            if stemming:
-                s = stems.get(w)
-                w = s if s is not None else stem(w)
             rec = get(w)
             if chars:
-                start = offset + m.start()
-                end = offset + m.end()
+                start, end = m.span()
+                start += offset
+                end += offset
                 if rec is None:
                     seen[w] = [1, pos, end, [pos, start, end - start]]
                 else:

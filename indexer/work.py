@@ -12,6 +12,7 @@ from indexer.discover import Item
 from indexer.documents import to_document
 from indexer.errors import ExtractError
 from indexer.extract import extract_file, extract_jsonl_line
+from indexer.schema import Preanalyzed
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,7 @@ class Extracted:
     path: str
     fields: dict[str, Any]
     warnings: tuple[str, ...]
+    size: int = 0  # rough bytes this document holds in memory, for chunking the writes
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +58,7 @@ def extract_item(item: Item) -> list[Extracted | Failed]:
             articles = [extract_jsonl_line(item.data, item.path)]
         else:
             articles = extract_file(item.path)
-        return [Extracted(a.id, a.path, to_document(a, preanalyze=True), a.warnings)
-                for a in articles]
+        return [_extracted(a) for a in articles]
     except ExtractError as e:
         return [Failed(item.path, e.reason)]
     except RecursionError:
@@ -66,6 +67,14 @@ def extract_item(item: Item) -> list[Extracted | Failed]:
         return [Failed(item.path, "it needs more memory than one article may use")]
     except Exception as e:  # noqa: BLE001 - one bad input must never stop a run
         return [Failed(item.path, f"the extractor failed ({e.__class__.__name__}: {e})")]
+
+
+def _extracted(article) -> Extracted:
+    fields = to_document(article, preanalyze=True)
+    postings = sum(len(v.postings) for v in fields.values() if isinstance(v, Preanalyzed))
+    text = sum(len(v) for k, v in fields.items() if k.startswith("_stored_"))
+    return Extracted(article.id, article.path, fields, article.warnings,
+                     size=postings * 110 + text * 2 + 2000)
 
 
 def extract_batch(items: list[Item]) -> list[Extracted | Failed]:
