@@ -9,10 +9,10 @@ tokens cost one dictionary lookup.
 
 from __future__ import annotations
 
-from array import array
+import struct
 
 from indexer.analysis import MIN_WORD, STOP, WORD, fold, stem
-from indexer.formats import _LARGE, _SMALL, _SWAP
+from indexer.formats import _LARGE, _SMALL, pack
 
 _CACHE_MAX = 500_000
 # stemming on/off -> {word as found in the text: its term, or "" when it is not indexed}
@@ -33,16 +33,21 @@ def _term(word: str, stemming: bool) -> str:
     return t
 
 
+_STRUCTS: dict[int, tuple[struct.Struct, struct.Struct]] = {}
+
+
 def _pack(flat: list[int]) -> bytes:
+    """formats.pack(): little-endian 16-bit numbers, or 32-bit when one does not fit."""
+    n = len(flat)
+    if n > 256:
+        return pack(flat)
+    structs = _STRUCTS.get(n)
+    if structs is None:
+        structs = _STRUCTS[n] = (struct.Struct(f"<{n}H"), struct.Struct(f"<{n}I"))
     try:
-        a = array("H", flat)
-        kind = _SMALL
-    except OverflowError:
-        a = array("I", flat)
-        kind = _LARGE
-    if _SWAP:
-        a.byteswap()
-    return kind + a.tobytes()
+        return _SMALL + structs[0].pack(*flat)
+    except struct.error:
+        return _LARGE + structs[1].pack(*flat)
 
 
 def field_postings(entries, stemming: bool, chars: bool, boost: float, gap: int,
