@@ -140,8 +140,11 @@ def update(sources: list[str], index_dir: str, jobs: int | None = None,
             flush()
             # By id, not by path: an edited text dump without a URL gets a new id at the
             # same path, and the lines of a JSON-lines file move up when one is removed.
+            # A source that is missing altogether (an unmounted disk, a typo) says nothing
+            # about its articles: they stay. Only files missing inside a source are gone.
+            present = [src for src in sources if os.path.exists(src)]
             gone = [i for i, (path, _) in known.items()
-                    if i not in seen_ids and _under(_file_of(path), sources)
+                    if i not in seen_ids and _under(_file_of(path), present)
                     and not {os.path.abspath(path), os.path.abspath(_file_of(path))}
                     & failed_paths]
             if gone:

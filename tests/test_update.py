@@ -160,12 +160,23 @@ def test_a_jsonl_line_that_fails_now_keeps_its_article(site):
     assert live(site)["feed-2"]["headline"] == "Feed two"
 
 
-def test_a_vanished_source_directory_removes_its_articles(site):
+def test_a_vanished_source_directory_keeps_its_articles(site):
+    # A whole source missing is more likely an unmounted disk than a deletion.
+    before = headlines(site)
     for p in Path("site-a").iterdir():
         p.unlink()
     Path("site-a").rmdir()
     report = update(["site-a"], "idx", jobs=1)
     assert report.skipped == [("site-a", "it does not exist")]
+    assert report.removed == 0
+    assert headlines(site) == before
+
+
+def test_files_gone_from_an_emptied_source_directory_are_removed(site):
+    for p in Path("site-a").iterdir():
+        p.unlink()
+    report = update(["site-a"], "idx", jobs=1)
+    assert report.removed > 0
     assert headlines(site) == ["Feed one", "Feed three", "Feed two"]
 
 
@@ -230,3 +241,4 @@ def test_the_web_layer_sees_an_update(site):
     finally:
         searcher.close()
         holder.close()
+
