@@ -127,7 +127,7 @@ def test_scope_counts(corpus):
                  {"q": "minister date:2020"}):
         r = run_search(ix, SearchParams.from_args(args), scope_counts=True)
         expected = {scope: search(ix, scope=scope, **args).total
-                    for scope in ("headline", "body", "quotes", "comments")}
+                    for scope in ("all", "headline", "body", "quotes", "comments")}
         assert r.scope_counts == expected
         assert r.total == search(ix, scope="all", **args).total
         assert r.to_dict()["scope_counts"] == expected

@@ -243,8 +243,9 @@ def run_search(index: OpenIndex, params: SearchParams, scope_counts: bool = Fals
         filtered = np.ones(data.n, dtype=bool) if f.date_mask is None else f.date_mask.copy()
         for m in f.facet_masks.values():
             filtered &= m
-        counts = {scope: int(np.count_nonzero(Evaluator(data, scope).run(tree).mask & filtered))
-                  for scope in SCOPE_NAMES}
+        counts = {scope: total if scope == params.scope else
+                  int(np.count_nonzero(Evaluator(data, scope).run(tree).mask & filtered))
+                  for scope in ("all", *SCOPE_NAMES)}
     read = read_as(tree, f.dates) if tree is not None or f.dates else ""
     query = QueryInfo(params.q, read, f.notices, or_version)
     took = (time.perf_counter() - started) * 1000
