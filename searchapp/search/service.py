@@ -102,6 +102,7 @@ class SearchResponse:
     facets: dict[str, facet_ops.Facet] = field(default_factory=dict)
     scope_counts: dict[str, int] | None = None
     suggestion: str | None = None
+    ranked: bool = True  # False when there were no words to rank by (newest come first)
 
     @property
     def page(self) -> int:
@@ -250,7 +251,7 @@ def run_search(index: OpenIndex, params: SearchParams, scope_counts: bool = Fals
     query = QueryInfo(params.q, read, f.notices, or_version)
     took = (time.perf_counter() - started) * 1000
     return SearchResponse(params, query, total, took, index.generation, hits, facets,
-                          counts, None)
+                          counts, None, ranked=f.match.searched)
 
 
 def _or_version(tree) -> str | None:
