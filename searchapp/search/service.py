@@ -23,6 +23,7 @@ from searchapp.search.data import IndexData
 from searchapp.search.engine import SCOPES, Evaluator, Match
 from searchapp.search.params import SearchParams
 from searchapp.search.parser import And, DateRange, Not, Or, parse, read_as
+from searchapp.search.suggest import suggest
 
 SCOPE_NAMES = ("headline", "body", "quotes", "comments")
 _DAY = 24 * 3600 * 1_000_000  # microseconds, the unit of datetime_to_long
@@ -249,9 +250,10 @@ def run_search(index: OpenIndex, params: SearchParams, scope_counts: bool = Fals
                   for scope in ("all", *SCOPE_NAMES)}
     read = read_as(tree, f.dates) if tree is not None or f.dates else ""
     query = QueryInfo(params.q, read, f.notices, or_version)
+    suggestion = suggest(data, tree, params.q) if total == 0 else None
     took = (time.perf_counter() - started) * 1000
     return SearchResponse(params, query, total, took, index.generation, hits, facets,
-                          counts, None, ranked=f.match.searched)
+                          counts, suggestion, ranked=f.match.searched)
 
 
 def _or_version(tree) -> str | None:
