@@ -7,15 +7,10 @@ The recipe is reliability.md's "the recipe the tests guard": take the build lock
 
 from __future__ import annotations
 
-import bisect
-import contextlib
 import datetime as dt
 import os
-import pickle
 import shutil
-import signal
 import time
-import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,15 +19,11 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from multiprocessing import get_context
 
-from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
-from whoosh.filedb.filestore import FileStorage
-
 from indexer import generations
 from indexer.discover import Ignored, Item, Skip, iter_items, total_size
-from indexer.errors import IndexBusyError, ScrapesearchError
-from indexer.fastwrite import FastSegmentWriter
-from indexer.schema import SCHEMA_VERSION, build_schema
+from indexer.errors import ScrapesearchError
+from indexer.schema import SCHEMA_VERSION
+from indexer.segments import GenerationWriter
 from indexer.work import Extracted, Failed, extract_batch, init_worker
 
 # A pool task carries this many items, or fewer when their bytes pass BATCH_BYTES.
@@ -187,137 +178,6 @@ def _one_by_one(batch: list[Item], jobs: int) -> list[Extracted | Failed]:
     return out
 
 
-class _GenerationWriter:
-    """The one writer of a new generation: it holds the index lock and commits the TOC.
-
-    Documents are buffered in chunks; each full chunk is written out as one segment by a
-    forked copy of this process, while extraction goes on (writing a segment is as much
-    work as extracting its articles, so doing it in line would halve the build rate). At
-    most WRITERS segments are being written at a time. The segments become visible only in
-    the single commit at the end, together with the deletions of replaced duplicates.
-    """
-
-    def __init__(self, gen_path: str):
-        self.ix = whoosh_index.create_in(gen_path, build_schema())
-        self.lock = self.ix.lock("WRITELOCK")
-        if not self.lock.acquire():
-            raise IndexBusyError(f"the new index generation {gen_path} is locked")
-        self.chunk: list[Extracted] = []
-        self.chunk_bytes = 0
-        self.added = 0  # documents added so far: the next one's sequence number
-        self.starts: list[int] = []  # sequence number of the first document of each chunk
-        self.segments: list = []  # finished segments, in chunk order
-        self.ids: dict[str, int] = {}  # id -> sequence number of its latest document
-        self.replaced: list[int] = []  # sequence numbers of documents replaced by a later one
-        # Segment writers at work: chunk number -> (pid, pipe the segment comes back on).
-        self.running: dict[int, tuple[int, int]] = {}
-        self.done: dict[int, object] = {}  # chunk number -> its finished segment
-
-    def add(self, doc: Extracted) -> bool:
-        """Add a document; True when it replaced an earlier one with the same id."""
-        old = self.ids.get(doc.id)
-        if old is not None:
-            self.replaced.append(old)
-        self.ids[doc.id] = self.added
-        self.added += 1
-        self.chunk.append(doc)
-        self.chunk_bytes += doc.size
-        if self.chunk_bytes > WRITER_MEMORY:
-            self._write_chunk(self.chunk, self.added - len(self.chunk))
-            self.chunk, self.chunk_bytes = [], 0
-        return old is not None
-
-    def _write_chunk(self, docs: list[Extracted], first: int) -> None:
-        """Have `docs` (sequence numbers from `first` on) written as the next segment."""
-        number = len(self.starts)
-        self.starts.append(first)
-        if not hasattr(os, "fork"):
-            self.done[number] = write_segment(self.ix, docs)
-            return
-        while len(self.running) >= WRITERS:
-            self._collect(next(iter(self.running)))
-        read_end, write_end = os.pipe()
-        with warnings.catch_warnings():
-            # Python 3.12+ warns about forking with threads (the pool's); the child only
-            # writes files of its own and leaves with os._exit, touching no shared lock.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
-        if pid == 0:  # the segment writer
-            code = 1
-            try:
-                os.close(read_end)
-                data = pickle.dumps(write_segment(self.ix, docs, private_temp=True))
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(data)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write_end)
-        self.running[number] = (pid, read_end)
-
-    def _collect(self, number: int) -> None:
-        """Wait for the writer of chunk `number` and keep its segment."""
-        pid, read_end = self.running.pop(number)
-        with os.fdopen(read_end, "rb") as f:
-            data = f.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0 or not data:
-            raise ScrapesearchError("writing a segment of the index failed "
-                                    f"(exit status {status}); the live index was left as it was")
-        self.done[number] = pickle.loads(data)
-
-    def finish(self) -> int:
-        """Write what is left, commit the generation's TOC; return the number of segments."""
-        last, self.chunk = self.chunk, []
-        # A big last chunk is written as WRITERS parts at once (nothing is left to extract).
-        parts = WRITERS if self.chunk_bytes > WRITER_MEMORY // 4 else 1
-        part = -(-len(last) // parts) if last else 1
-        for i in range(0, len(last), part):
-            self._write_chunk(last[i:i + part], self.added - len(last) + i)
-        for number in list(self.running):
-            self._collect(number)
-        self.segments = [self.done[n] for n in sorted(self.done)]
-        for seq in self.replaced:
-            n = bisect.bisect_right(self.starts, seq) - 1
-            self.segments[n].delete_document(seq - self.starts[n])
-        toc = whoosh_index.TOC(self.ix.schema, self.segments, 1)
-        toc.write(self.ix.storage, self.ix.indexname)
-        whoosh_index.clean_files(self.ix.storage, self.ix.indexname, 1, self.segments)
-        self.lock.release()
-        return len(self.segments)
-
-    def cancel(self) -> None:
-        for pid, read_end in self.running.values():
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            os.close(read_end)
-        self.running.clear()
-        with contextlib.suppress(Exception):
-            self.lock.release()
-
-
-def write_segment(ix, docs: list[Extracted], private_temp: bool = False):
-    """Write `docs` as one new segment of `ix` (no lock: the caller holds it); return it.
-
-    With `private_temp`, the writer's temporary files go to a folder of its own (Whoosh
-    names it after the index, so concurrent writers would share and delete it).
-    """
-    if private_temp:
-        storage = ix.storage
-        tag = f"{os.getpid()}-{id(docs):x}"
-        storage.temp_storage = lambda name=None: FileStorage(
-            os.path.join(storage.folder, f"{name or 'temp'}-{tag}")).create()
-    w = FastSegmentWriter(ix, _lk=False, codec=W3Codec(), limitmb=64)
-    try:
-        for doc in docs:
-            w.add_document(**doc.fields)
-        segment = w._finalize_segment()
-    finally:
-        w._tempstorage.destroy()
-    return segment
-
-
 def reindex(sources: list[str], index_dir: str, jobs: int | None = None,
             progress: Progress | None = None, lock_timeout: float = 0.0,
             clock: Callable[[], float] = time.monotonic) -> BuildReport:
@@ -359,7 +219,7 @@ def reindex(sources: list[str], index_dir: str, jobs: int | None = None,
 def _build(gen_path: str, sources: list[str], jobs: int, progress: Progress,
            report: BuildReport) -> None:
     progress.start(total_size(sources))
-    gw = _GenerationWriter(gen_path)
+    gw = GenerationWriter(gen_path, chunk_bytes=WRITER_MEMORY, writers=WRITERS)
     done_bytes = 0
     try:
         for results, size in extract_all(_batches(iter_items(sources), report), jobs):
