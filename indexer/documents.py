@@ -8,6 +8,7 @@ joined by ENTRY_SEPARATOR, plus the character span and attribution of each entry
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from indexer.article import Article, Comment, Quote, content_hash
@@ -71,6 +72,36 @@ def facet_value(s: str | None) -> str:
     return clean_line(s or "").strip(" ,;:-–—") if s else ""
 
 
+# Titles and roles written before a quoted person's name. The Article keeps the name as
+# written ("Major General Yury Popov"); the speaker facet counts the person ("Yury Popov"),
+# so "Mayor Lena Ortiz" and "Lena Ortiz" are one value. Longest first.
+_TITLES = sorted("""
+    Major General|Lieutenant General|Brigadier General|General|Colonel|Lieutenant|Captain|
+    Commander|Admiral|Sergeant|Prime Minister|Deputy Prime Minister|First Minister|Minister|
+    Secretary of State|Secretary|Chancellor|President|Vice President|Vice-President|Premier|
+    Governor|Senator|Sen.|Rep.|Representative|Congressman|Congresswoman|Mayor|Deputy Mayor|
+    Councillor|Councilor|Cllr|Cllr.|Alderman|Judge|Justice|Chief Justice|Ambassador|Dr|Dr.|
+    Prof|Prof.|Professor|Mr|Mr.|Mrs|Mrs.|Ms|Ms.|Miss|Mx|Sir|Dame|Lord|Lady|Baroness|Baron|
+    Rev|Rev.|Reverend|Father|Bishop|Archbishop|Rabbi|Imam|Sheikh|King|Queen|Prince|Princess|
+    Chief Executive|Chief Constable|Inspector|Detective|Superintendent|Coach|Manager|Chairman|
+    Chairwoman|Chair|Spokesman|Spokeswoman|Spokesperson""".replace("\n", "").split("|"),
+                 key=len, reverse=True)
+_TITLE_WORDS = "|".join(re.escape(t.strip()) for t in _TITLES if t.strip())
+# Titles (each maybe after one capitalised word: "Infrastructure Minister"), then a name.
+_TITLE = re.compile(rf"^(?:(?:[A-Z][\w-]*\s+)?(?:{_TITLE_WORDS})\s+)+(?=[A-Z])",
+                    re.IGNORECASE)
+
+
+def person(name: str) -> str:
+    """A quoted person's name without the titles before it.
+
+    Only when a full name (two words or more) is left: "Mr Yushchenko", "Queen Mary" and
+    "General Motors" stay as they are.
+    """
+    rest = _TITLE.sub("", name)
+    return rest if rest != name and len(rest.split()) >= 2 and rest[:1].isupper() else name
+
+
 def facet_values(article: Article) -> dict[str, list[str]]:
     """Exact facet values of an article, de-duplicated, in first-seen order."""
     published = parse_published(article.published)
@@ -81,7 +112,7 @@ def facet_values(article: Article) -> dict[str, list[str]]:
     return {
         SOURCE: uniq([article.source]),
         YEAR: [str(published.year)] if published else [],
-        SPEAKER: uniq(q.speaker for q in article.quotes),
+        SPEAKER: uniq(person(facet_value(q.speaker)) for q in article.quotes if q.speaker),
         COMMENTER: uniq(c.author for c in article.comments),
         AUTHOR: uniq(article.authors),
         TAG: uniq(article.tags),
@@ -144,6 +175,8 @@ def to_document(article: Article, preanalyze: bool = False) -> dict[str, Any]:
             doc[facet] = values
     for facet, name_field in NAME_FIELDS.items():
         names = facets[facet]
+        if facet == SPEAKER:  # as written, so that speaker:mayor finds "Mayor Lena Ortiz"
+            names = [v for v in dict.fromkeys(facet_value(q.speaker) for q in article.quotes) if v]
         if names:
             doc[name_field] = (_SCHEMA[name_field].preanalyze(names) if preanalyze
                                else ENTRY_SEPARATOR.join(names))
