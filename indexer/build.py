@@ -47,24 +47,33 @@ class NothingIndexed(ScrapesearchError):
 
 
 @dataclass
-class BuildReport:
-    """What a build did; saved as build-report.json in its generation."""
+class RunReport:
+    """What a reindex or update read: its sources, and the inputs it skipped and why."""
 
     sources: list[str]
     generation: str = ""
-    started: str = ""
     seconds: float = 0.0
-    indexed: int = 0
-    duplicates: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # the first MAX_LISTED_SKIPS
     skipped_total: int = 0
-    ignored: int = 0
-    segments: int = 0
+    ignored: int = 0  # files of other types found in source directories
 
     def skip(self, path: str, reason: str) -> None:
         self.skipped_total += 1
         if len(self.skipped) < MAX_LISTED_SKIPS:
             self.skipped.append((path, reason))
+
+    def skipped_list(self) -> list[dict[str, str]]:
+        return [{"path": p, "reason": r} for p, r in self.skipped]
+
+
+@dataclass
+class BuildReport(RunReport):
+    """What a build did; saved as build-report.json in its generation."""
+
+    started: str = ""
+    indexed: int = 0
+    duplicates: int = 0
+    segments: int = 0
 
     @property
     def rate(self) -> float:
@@ -83,7 +92,7 @@ class BuildReport:
             "indexed": self.indexed,
             "duplicates_replaced": self.duplicates,
             "skipped_total": self.skipped_total,
-            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "skipped": self.skipped_list(),
             "ignored_files": self.ignored,
             "segments": self.segments,
             "articles_per_second": round(self.rate, 1),

@@ -39,6 +39,20 @@ def jobs_option(f):
         help="Extraction processes [default: all cores].")(f)
 
 
+def build_options(f):
+    """SOURCES and the options reindex and update share; errors as one sentence."""
+    for option in reversed([
+        click.argument("sources", nargs=-1, required=True, type=click.Path()),
+        index_dir_option,
+        jobs_option,
+        click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
+                     help="Seconds to wait for another running build to finish."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary."),
+    ]):
+        f = option(f)
+    return friendly_errors(f)
+
+
 def friendly_errors(f):
     """One sentence on stderr and exit code 3 instead of a traceback (unless --debug)."""
 
@@ -83,13 +97,7 @@ def cli(debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path())
-@index_dir_option
-@jobs_option
-@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
-              help="Seconds to wait for another running build to finish.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
-@friendly_errors
+@build_options
 def reindex(sources, index_dir, jobs, wait, quiet):
     """Rebuild the index from SOURCES (directories or files) and switch to it atomically.
 
@@ -117,13 +125,7 @@ def reindex(sources, index_dir, jobs, wait, quiet):
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path())
-@index_dir_option
-@jobs_option
-@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
-              help="Seconds to wait for another running build to finish.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
-@friendly_errors
+@build_options
 def update(sources, index_dir, jobs, wait, quiet):
     """Add new and changed articles from SOURCES to the live index; drop vanished ones.
 

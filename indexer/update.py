@@ -13,12 +13,12 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from whoosh import index as whoosh_index
 
 from indexer import generations
-from indexer.build import Progress, _batches, extract_all
+from indexer.build import Progress, RunReport, _batches, extract_all
 from indexer.discover import Skip, iter_items, total_size
 from indexer.errors import NoIndexError
 from indexer.schema import HASH, ID, PATH
@@ -29,28 +29,16 @@ UPDATE_REPORT = "last-update.json"
 
 
 @dataclass
-class UpdateReport:
-    sources: list[str]
-    generation: str = ""
+class UpdateReport(RunReport):
     added: int = 0
     changed: int = 0
     unchanged: int = 0
     removed: int = 0
-    ignored: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    skipped_total: int = 0
-    seconds: float = 0.0
-
-    def skip(self, path: str, reason: str) -> None:
-        self.skipped_total += 1
-        if len(self.skipped) < 1000:
-            self.skipped.append((path, reason))
 
     def as_dict(self) -> dict:
         return {"generation": self.generation, "sources": self.sources, "added": self.added,
                 "changed": self.changed, "unchanged": self.unchanged, "removed": self.removed,
-                "skipped_total": self.skipped_total,
-                "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+                "skipped_total": self.skipped_total, "skipped": self.skipped_list(),
                 "seconds": round(self.seconds, 2),
                 "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
 
