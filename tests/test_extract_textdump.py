@@ -16,19 +16,17 @@ from pathlib import Path
 import pytest
 
 from indexer.article import Comment, make_id
-from indexer.extract.textdump import (
+from indexer.extract.textdump import parse, source_of, split_headline
+from indexer.extract.textdump_lines import (
     Para,
-    find_thread,
     is_caption,
     is_widget_line,
-    parse,
     parse_date,
     person_name,
     site_name,
-    source_of,
-    split_headline,
     to_paragraphs,
 )
+from indexer.extract.textdump_thread import find_thread
 
 FIXTURES = Path(__file__).parent / "fixtures" / "textdump"
 DUMPS = sorted(FIXTURES.glob("*.txt"))

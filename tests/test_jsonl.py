@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 from indexer.article import Article, Comment, Quote
 from indexer.errors import ExtractError
-from indexer.extract import decode, iter_extract, jsonl
-from indexer.extract.jsonl import iter_lines, paragraphs, parse_record
+from indexer.extract import decode, extract_jsonl_line, iter_extract, jsonl
+from indexer.extract.bodytext import paragraphs
+from indexer.extract.jsonl import iter_lines, parse_record
 
 FIXTURES = Path(__file__).parent / "fixtures" / "jsonl"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -690,3 +691,17 @@ def test_benchmark_collection_round_trips(tmp_path: Path) -> None:
             (c["author"], " ".join(c["text"].split())) for c in rec["comments"]
         ]
         assert a.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "detail"),
+    [
+        ('{"title": "T",', "Expecting property name enclosed in double quotes at column 15"),
+        ('{"title": "open', "Unterminated string starting at column 11"),  # not "at at"
+        ('{"title": "a\tb"}', "Invalid control character at column 13"),
+    ],
+)
+def test_invalid_json_says_where_once(line: str, detail: str) -> None:
+    with pytest.raises(ExtractError) as e:
+        extract_jsonl_line(line, "f.jsonl#1")
+    assert e.value.reason == f"the line is not valid JSON ({detail})"

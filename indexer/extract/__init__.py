@@ -50,7 +50,9 @@ def extract_jsonl_line(line: bytes | str, path: str) -> Article:
     try:
         obj = json.loads(line)
     except ValueError as e:
-        raise ExtractError(f"the line is not valid JSON ({e.msg} at column {e.colno})") from None
+        # Some of json's messages already end in "at" ("Unterminated string starting at").
+        where = f"{e.msg.removesuffix(' at')} at column {e.colno}"
+        raise ExtractError(f"the line is not valid JSON ({where})") from None
     return jsonl.parse_record(obj, path)
 
 

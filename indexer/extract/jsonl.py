@@ -2,13 +2,12 @@
 
 `iter_lines` streams a .jsonl / .ndjson file (optionally gzip'd, UTF-8 or UTF-16) line by
 line with bounded memory; `parse_record` turns one decoded JSON object into an Article.
-Field names are matched ignoring case, `_` and `-` (`published_at` = `publishedAt`).
+Field names are matched ignoring case, `_` and `-` (`published_at` = `publishedAt`); the
+names each field may go by are data in `fieldnames`.
 """
 
 from __future__ import annotations
 
-import functools
-import os
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -16,79 +15,21 @@ from urllib.parse import urlsplit
 
 from indexer.article import ID_PATTERN, Article, Comment, Quote, make_id
 from indexer.errors import ExtractError
+from indexer.extract import fieldnames
+from indexer.extract.bodytext import paragraphs
+from indexer.extract.bylines import byline_names
 from indexer.extract.dates import parse_date
 from indexer.extract.decode import iter_input_lines
+from indexer.extract.fieldnames import field_key
 from indexer.extract.quotes import find_quotes
 from indexer.extract.text import (
     MAX_COMMENT_CHARS,
     MAX_COMMENTS,
     MAX_FIELD_CHARS,
     clean_line,
-    clean_text,
     truncate,
 )
 
-# Field names are compared ignoring case, "_" and "-": "published_at" matches "publishedAt".
-_NORM = str.maketrans("", "", "_-")
-
-
-@functools.lru_cache(maxsize=4096)  # records of one file repeat the same few keys
-def _key(name: str) -> str:
-    return name.lower().translate(_NORM)
-
-
-def _keys(*names: str) -> tuple[str, ...]:
-    return tuple(_key(n) for n in names)
-
-
-# --- Field names, as data. For single-valued fields the first key with a usable value wins,
-# so the schema's own name comes first and looser synonyms later.
-HEADLINE_KEYS = _keys("headline", "title")
-BODY_KEYS = _keys(
-    "body", "articleBody", "maintext",  # maintext: news-please
-    "full_text", "article_text", "text", "content", "article",
-)  # fmt: skip
-FALLBACK_BODY_KEYS = _keys("description", "summary", "excerpt", "abstract")  # only without a body
-PUBLISHED_KEYS = _keys(
-    "published", "datePublished", "published_at", "publish_date", "published_date",
-    "publication_date", "date_publish", "pubdate", "date", "time",
-    "timestamp",  # last: some scrapers put the crawl time there
-)  # fmt: skip
-SOURCE_KEYS = _keys(
-    "source", "publisher", "site_name", "site", "source_name", "source_domain",
-)  # fmt: skip
-URL_KEYS = _keys("url", "canonical_url", "canonical", "link", "permalink")
-AUTHOR_KEYS = _keys("authors", "author", "byline", "creator")
-LANG_KEYS = _keys("lang", "language", "inLanguage")
-CAPTION_KEYS = _keys("captions", "image_captions")
-QUOTE_KEYS = _keys("quotes")
-COMMENT_KEYS = _keys("comments")
-# Tags are merged from all of these, in this order, duplicates removed.
-TAG_KEYS = _keys("tags", "keywords", "topics", "categories", "category", "section")
-
-# Inside nested objects: {"name": ...} for people and publishers, {"text": ...} for captions.
-TEXT_KEYS = _keys(
-    "name", "display_name", "username", "screen_name", "label", "term", "value", "@value",
-    "text", "caption",
-)  # fmt: skip
-QUOTE_TEXT_KEYS = _keys("text", "quote")
-QUOTE_SPEAKER_KEYS = _keys("speaker", "author", "by")
-COMMENT_AUTHOR_KEYS = _keys("author", "user", "name", "username")
-COMMENT_TEXT_KEYS = _keys("text", "body", "content", "message", "comment")
-COMMENT_DATE_KEYS = _keys("published", "date", "datePublished", "created_at", "time", "timestamp")
-COMMENT_REPLY_KEYS = _keys("replies", "children")  # threads are flattened in page order
-
-# Byline parts that describe a job, not a person ("John Smith, Staff Writer"): a part made
-# only of these words is dropped.
-BYLINE_ROLE_WORDS = frozenset(
-    "staff writer writers reporter reporters correspondent contributor contributing editor "
-    "senior chief political columnist special to the news desk".split()
-)
-NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv phd ph.d. md m.d.".split())
-# Wire sign-offs closing a story ("Reuter", "REUTER...^M" in Reuters-21578): boilerplate.
-# Only on a line of its own, after a run of spaces or after a full stop ("... he said.
-# REUTER"), never in a sentence ("..., a spokesman told Reuters.").
-SIGNOFF_WORDS = r"reuters?(?:\^m|\.)*"
 # Quotation marks around a whole quote (opening, closing); the schema stores quotes without.
 QUOTE_MARKS = ('""', "“”", "„“", "«»", "»«", "‘’", "''", "‚‘", "「」")
 
@@ -97,16 +38,9 @@ MAX_LINE_BYTES = 20 * 1024 * 1024  # one record; larger lines are skipped, the f
 MAX_LIST_ITEMS = 1_000  # tags, authors, captions, quotes of one article
 MAX_URL_CHARS = 4_096
 
-_BY = re.compile(r"(?i)^(?:written\s+)?by\b[:\s]*")
-_BYLINE_SPLIT = re.compile(r"\s*(?:[,;|]|\s&\s|\band\b)\s*", re.IGNORECASE)
-_AND_SPLIT = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
-_LAST_FIRST = re.compile(r"[^\s,]+,\s*[^\s,]+")
 _LIST_SPLIT = re.compile(r"\s*[,;|]\s*")
 _LANG_TAG = re.compile(r"([A-Za-z]{2,3})((?:-[A-Za-z0-9]{1,8})*)")
 _ID = re.compile(ID_PATTERN)
-_SIGNOFF_END = re.compile(
-    rf"(?:\A|\n|[ \t]{{2}}|(?<=[.!?\"')])[ \t])\s*{SIGNOFF_WORDS}\Z", re.IGNORECASE
-)
 
 
 def iter_lines(path: str) -> Iterator[tuple[int, bytes | ExtractError]]:
@@ -126,19 +60,19 @@ def parse_record(obj: Any, path: str) -> Article:
     if not isinstance(obj, dict):
         raise ExtractError(f"the line is a JSON {_json_type(obj)}, not an object")
     # Reversed, so that of two keys differing only in case, "_" or "-" the first one wins.
-    rec = {_key(k): v for k, v in reversed(obj.items()) if isinstance(k, str)}
+    rec = {field_key(k): v for k, v in reversed(obj.items()) if isinstance(k, str)}
     warnings: list[str] = []
 
-    headline = clean_line(_first_text(rec, HEADLINE_KEYS))
+    headline = clean_line(_first_text(rec, fieldnames.HEADLINE_KEYS))
     headline = truncate(headline, MAX_FIELD_CHARS, "headline", warnings)
-    body_paragraphs = _first_paragraphs(rec, BODY_KEYS) or _first_paragraphs(
-        rec, FALLBACK_BODY_KEYS
+    body_paragraphs = _first_paragraphs(rec, fieldnames.BODY_KEYS) or _first_paragraphs(
+        rec, fieldnames.FALLBACK_BODY_KEYS
     )
     body = truncate("\n\n".join(body_paragraphs), MAX_FIELD_CHARS, "body", warnings)
     if not headline and not body:
         raise ExtractError("the record has neither a headline nor a body")
 
-    url = _url(_first_text(rec, URL_KEYS), warnings)
+    url = _url(_first_text(rec, fieldnames.URL_KEYS), warnings)
     given_id = rec.get("id")
     if isinstance(given_id, str) and _ID.fullmatch(given_id):
         article_id = given_id
@@ -151,16 +85,20 @@ def parse_record(obj: Any, path: str) -> Article:
         headline=headline,
         body=body,
         url=url,
-        source=clean_line(_first_text(rec, SOURCE_KEYS)) or None,
-        authors=_capped(_authors(_values(rec, AUTHOR_KEYS, first_only=True)), "authors", warnings),
+        source=clean_line(_first_text(rec, fieldnames.SOURCE_KEYS)) or None,
+        authors=_capped(
+            _authors(_values(rec, fieldnames.AUTHOR_KEYS, first_only=True)), "authors", warnings
+        ),
         published=_published(rec, warnings),
-        lang=_lang(_first_text(rec, LANG_KEYS)),
-        tags=_capped(_tags(_values(rec, TAG_KEYS)), "tags", warnings),
-        captions=_capped(_captions(_values(rec, CAPTION_KEYS), warnings), "captions", warnings),
+        lang=_lang(_first_text(rec, fieldnames.LANG_KEYS)),
+        tags=_capped(_tags(_values(rec, fieldnames.TAG_KEYS)), "tags", warnings),
+        captions=_capped(
+            _captions(_values(rec, fieldnames.CAPTION_KEYS), warnings), "captions", warnings
+        ),
         # A scraper that gives no quotes: find them in the body, as for text dumps.
-        quotes=_capped(_quotes(_values(rec, QUOTE_KEYS), warnings), "quotes", warnings)
-        if any(k in rec for k in QUOTE_KEYS) else find_quotes(body),
-        comments=_comments(_values(rec, COMMENT_KEYS), warnings),
+        quotes=_capped(_quotes(_values(rec, fieldnames.QUOTE_KEYS), warnings), "quotes", warnings)
+        if any(k in rec for k in fieldnames.QUOTE_KEYS) else find_quotes(body),
+        comments=_comments(_values(rec, fieldnames.COMMENT_KEYS), warnings),
         warnings=tuple(warnings),
     )
 
@@ -198,8 +136,8 @@ def _text(value: Any, depth: int = 0) -> str:
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, dict):
-        fields = {_key(k): v for k, v in value.items() if isinstance(k, str)}
-        for k in TEXT_KEYS:
+        fields = {field_key(k): v for k, v in value.items() if isinstance(k, str)}
+        for k in fieldnames.TEXT_KEYS:
             s = _text(fields.get(k), depth + 1)
             if s.strip():
                 return s
@@ -230,66 +168,13 @@ def _paragraphs_of(value: Any) -> list[str]:
     return paragraphs(_text(value))
 
 
-def paragraphs(text: str) -> list[str]:
-    """Paragraphs in reading order, each on one line, wire sign-offs dropped.
-
-    Blank lines separate paragraphs and single newlines inside them are soft wraps; a text
-    without blank lines has one paragraph per line; a hard-wrapped text whose paragraphs
-    start with an indent (old wire copy, Reuters-21578) has one paragraph per indent.
-    """
-    blocks = re.split(r"\n[^\S\n]*\n", _without_signoff(clean_text(text)))
-    out: list[str] = []
-    for block in blocks:
-        lines = _dedent(block.split("\n"))
-        if _indent_marks_paragraphs(lines):
-            out += _join_indented(lines)
-        elif len(blocks) == 1:
-            out += lines
-        else:
-            out.append(" ".join(lines))
-    return [p for p in (" ".join(chunk.split()) for chunk in out) if p]  # already cleaned
-
-
-def _dedent(lines: list[str]) -> list[str]:
-    """Remove the indent all lines share (textwrap.dedent compiles it into a regex: slow)."""
-    indents = [ln[: len(ln) - len(ln.lstrip(" \t"))] for ln in lines if ln.strip()]
-    margin = len(os.path.commonprefix(indents)) if indents else 0
-    return [ln[margin:] for ln in lines] if margin else lines
-
-
-def _without_signoff(text: str) -> str:
-    text = text.rstrip()
-    for _ in range(3):  # "REUTER\n Reuter": some stories are signed twice
-        # Searched for in the tail only: bounded work whatever runs of spaces precede it.
-        m = _SIGNOFF_END.search(text, max(0, len(text) - 64))
-        if not m:
-            break
-        text = text[: m.start()].rstrip()
-    return text
-
-
-def _indent_marks_paragraphs(lines: list[str]) -> bool:
-    """After dedent, a line that is still indented starts a paragraph."""
-    return any(ln[:1] in (" ", "\t") and ln.strip() for ln in lines)
-
-
-def _join_indented(lines: list[str]) -> list[str]:
-    out: list[str] = []
-    for ln in lines:
-        if out and ln[:1] not in (" ", "\t"):
-            out[-1] += " " + ln
-        else:
-            out.append(ln)
-    return out
-
-
 # ---------------------------------------------------------------------------- small fields
 
 
 def _published(rec: dict[str, Any], warnings: list[str]) -> str | None:
     """The first date that parses; a warning when dates were given but none could be read."""
     given = []
-    for value in _values(rec, PUBLISHED_KEYS):
+    for value in _values(rec, fieldnames.PUBLISHED_KEYS):
         if isinstance(value, list | dict):
             value = _text(value)  # ["2019-06-04"], {"@value": ...}
         parsed = parse_date(value)
@@ -326,33 +211,10 @@ def _authors(values: list[Any]) -> list[str]:
     for value in values:
         if isinstance(value, list):
             for item in _items(value):
-                names += _split_byline(_text(item), commas=False)
+                names += byline_names(_text(item), commas=False)
         else:
-            names += _split_byline(_text(value), commas=True)
+            names += byline_names(_text(value), commas=True)
     return _unique(names)
-
-
-def _split_byline(byline: str, commas: bool) -> list[str]:
-    """Names in a byline: "By A and B", "A, B & C"; roles ("Staff Writer") dropped.
-
-    Items of a list are one name each, so only "and" / "&" split them, never a comma.
-    """
-    byline = _BY.sub("", clean_line(byline))
-    if not commas:
-        parts = _AND_SPLIT.split(byline)
-    elif _LAST_FIRST.fullmatch(byline):
-        parts = [byline]  # "Smith, John" is one person, last name first
-    else:
-        parts = _BYLINE_SPLIT.split(byline)
-    names: list[str] = []
-    for part in (p.strip() for p in parts):
-        if not part or all(w in BYLINE_ROLE_WORDS for w in part.lower().split()):
-            continue
-        if part.lower() in NAME_SUFFIXES and names:
-            names[-1] += ", " + part  # "John Smith, Jr."
-        elif any(ch.isalpha() for ch in part):  # not "5" or "--"
-            names.append(part)
-    return names
 
 
 def _tags(values: list[Any]) -> list[str]:
@@ -377,9 +239,9 @@ def _quotes(values: list[Any], warnings: list[str]) -> list[Quote]:
     for value in values:
         for item in _items(value):
             if isinstance(item, dict):
-                fields = {_key(k): v for k, v in item.items() if isinstance(k, str)}
-                text = _first_text(fields, QUOTE_TEXT_KEYS)
-                speaker = clean_line(_first_text(fields, QUOTE_SPEAKER_KEYS)) or None
+                fields = {field_key(k): v for k, v in item.items() if isinstance(k, str)}
+                text = _first_text(fields, fieldnames.QUOTE_TEXT_KEYS)
+                speaker = clean_line(_first_text(fields, fieldnames.QUOTE_SPEAKER_KEYS)) or None
             else:
                 text, speaker = _text(item), None
             text = _strip_quote_marks(clean_line(text))
@@ -407,8 +269,8 @@ def _comments(values: list[Any], warnings: list[str]) -> tuple[Comment, ...]:
         if seen > MAX_COMMENTS * 10:  # a hostile record of empty comment objects
             break
         if isinstance(item, dict):
-            fields = {_key(k): v for k, v in item.items() if isinstance(k, str)}
-            for k in COMMENT_REPLY_KEYS:
+            fields = {field_key(k): v for k, v in item.items() if isinstance(k, str)}
+            for k in fieldnames.COMMENT_REPLY_KEYS:
                 stack += _reversed_items(fields.get(k))
             comment = _comment(fields)
         else:
@@ -433,13 +295,12 @@ def _reversed_items(value: Any) -> list[Any]:
 
 
 def _comment(fields: dict[str, Any]) -> Comment | None:
-    text = "\n\n".join(_first_paragraphs(fields, COMMENT_TEXT_KEYS))
+    text = "\n\n".join(_first_paragraphs(fields, fieldnames.COMMENT_TEXT_KEYS))
     if not text:
         return None
-    author = clean_line(_first_text(fields, COMMENT_AUTHOR_KEYS)) or None
-    published = next(
-        (d for k in COMMENT_DATE_KEYS if (d := parse_date(fields.get(k))) is not None), None
-    )
+    author = clean_line(_first_text(fields, fieldnames.COMMENT_AUTHOR_KEYS)) or None
+    dates = (parse_date(fields.get(k)) for k in fieldnames.COMMENT_DATE_KEYS)
+    published = next((d for d in dates if d is not None), None)
     return Comment(text, author, published)
 
 

@@ -1,0 +1,230 @@
+"""Names and the attribution of speech: who said a quote, from the words around it.
+
+`post_attribution` reads the words after a closing mark (`"…," X said`, `"…," said X, a Y
+at Z`), `pre_attribution` those before an opening one (`X said: "…"`, `according to X`).
+A speaker is a name, or "he"/"she" for the caller to resolve to a person named earlier.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Verbs (and "according to") that attribute speech; nouns that look like verbs
+# ("states", "notes", "claims") are left out because they break names like "United States".
+SPEECH_VERBS = (
+    "said says say saying told tells telling added adds adding explained explains stated "
+    "insisted insists warned warns argued argues noted claimed asked asks replied wrote "
+    "writes declared declares announced commented remarked continued continues observed "
+    "suggested suggests admitted admits acknowledged conceded stressed emphasised "
+    "emphasized cautioned predicted recalled recalls urged maintained concluded confirmed "
+    "responded tweeted shouted joked complained"
+).split()
+# Words allowed between a speaker and the verb: "Mr Smith later said", "she has said".
+_ADVERBS = (
+    "also later then once previously recently further simply reportedly has had have is was "
+    "quoted reported as"
+).split()
+# Capitalised words that start sentences but never names: dropped from the front of a run.
+_NOT_NAME_START = frozenset(
+    "The A An But And Or So Yet On In At Last This That These Those However Meanwhile Also "
+    "Then Now When While If As After Before Earlier Later Speaking Asked Writing Today "
+    "Yesterday It He She They We I You There Here His Her Their Its Our My Your For To "
+    "With From By Of Although Though Because Since Until Unless Where What Why How Who "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+    "June July August September October November December".split()
+)
+# Titles and offices: part of a speaker's name when capitalised, but never a name alone.
+TITLE_WORDS = frozenset(
+    "Mr Mrs Ms Miss Dr Prof Sir Dame Lord Lady President Prime Minister Secretary General "
+    "Major Colonel Captain Lieutenant Chief Executive Chancellor Senator Governor Judge King "
+    "Queen Prince Princess Pope Sheikh Rev MP Deputy Director Chairman Chairwoman "
+    "Commissioner Ambassador Mayor Officer Spokesman Spokeswoman Spokesperson Crown".split()
+)
+_HONORIFICS = frozenset("Mr Mrs Ms Miss Dr Prof Sir Dame Lord Lady Rev".split())
+PRONOUNS = {"he": "m", "she": "f"}  # the pronouns a speaker can be, and their gender
+# Lowercase particles inside names: "Charles de Gaulle", "Ludwig van Beethoven".
+PARTICLES = frozenset("de da di du del della der den van von la le al el bin ibn y".split())
+MAX_TAIL_WORDS = 8  # words allowed between an introducing verb and the quote
+
+# The lookahead on first letters lets the engine skip most positions of a long text.
+_VERB = (r"(?=[" + "".join(sorted({v[0] for v in SPEECH_VERBS} | {"a"})) + r"])"
+         r"(?:according to|" + "|".join(SPEECH_VERBS) + r")")
+_POST_VERB_FIRST = re.compile(rf"^\s*[,;:]?\s*(?:[-–—]\s*)?(?P<verb>{_VERB})\b(?P<obj>.*)$",
+                              re.I | re.S)
+_POST_SUBJ_FIRST = re.compile(
+    rf"^\s*[,;:]?\s*(?:[-–—]\s*)?(?P<subj>[^.!?;:\"“”]{{1,120}}?)\s+"
+    rf"(?:(?:{'|'.join(_ADVERBS)})\s+)*(?P<verb>{_VERB})\b", re.I | re.S)
+_VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
+_PREPOSITIONS = frozenset("in of at on from for with by to into over under near".split())
+_MODIFIER = re.compile(r"(?:of|from|at|in|with|for|on|who|which|whose|according)\b", re.I)
+_CUT_OBJECT = re.compile(
+    r"\s(?:of|at|in|from|for|on|to|who|which|with|after|during|when|while|and|as|about|"
+    r"before|told|adding|saying|last|this|yesterday|today)\s")
+
+
+# ---------------------------------------------------------------------------------------
+# Names
+
+
+def is_name_token(t: str) -> bool:
+    """A word that can be part of a name ("Jean-Michel", "al-Assad"); not a possessive."""
+    if not t or (t[0].islower() and "-" not in t and "'" not in t and "’" not in t):
+        return False  # the common case, decided without a regular expression
+    if t.endswith(("'s", "’s", "'", "’")):
+        return False  # a possessive ("the Unit's Mr Hensel") is not part of the name after it
+    if re.fullmatch(r"(?:al|el|bin|ibn|de|da|di|van|von|le|la|d|o)[-'’][A-Z][\w'’-]*", t):
+        return True
+    # Every hyphenated part capitalised: "Jean-Michel", "Vice-President", not "Fifteen-year-old".
+    return bool(re.fullmatch(r"[^\W\d_][\w'’.]*(?:-[^\W\d_][\w'’.]*)*", t)) and all(
+        part[:1].isupper() for part in t.split("-"))
+
+
+def trailing_name(chunk: str) -> str | None:
+    """The capitalised run that ends `chunk` ("analyst John Ivankoe" → "John Ivankoe")."""
+    run: list[str] = []
+    for t in reversed(chunk.strip().rstrip(".!?:;,").split()):
+        if is_name_token(t) or (run and t in PARTICLES):
+            run.insert(0, t)
+        else:
+            break
+    # Sentence openers are not names: "But", "On Monday", "Describing", "Asked".
+    while run and (run[0] in PARTICLES or run[0] in _NOT_NAME_START
+                   or (len(run) > 1 and re.search(r"[a-z](?:ing|ed)$", run[0]))):
+        run.pop(0)
+    honorific = next((i for i, t in enumerate(run) if t.rstrip(".") in _HONORIFICS), 0)
+    run = run[honorific:]  # "At the GDC Mr Allard" → "Mr Allard"
+    if not run or (all(t.rstrip(".") in TITLE_WORDS for t in run)
+                   and not (len(run) > 1 and run[0].rstrip(".") in _HONORIFICS)):
+        return None  # "the Prime Minister" is an office; "Mr King" is a person
+    return " ".join(run)
+
+
+def _clauses(text: str) -> list[str]:
+    return [c for c in re.split(r",|;|\(|\)|\s[—–-]\s", text) if c.strip()]
+
+
+def _speaker_before_verb(text: str) -> str | None:
+    """The speaker named by the words before a speech verb: a name, "he"/"she", or None.
+
+    The clause next to the verb comes first ("According to the FT, analyst Jo Bloggs said"),
+    then earlier ones ("Armando Falcon, OFHEO director said"); modifiers are skipped.
+    """
+    words = text.strip(" ,;:—–-\"“”").split()
+    while words and words[0].casefold() in {"but", "and", "so", "yet", "however", "then"}:
+        words.pop(0)
+    while words and words[-1].casefold() in _ADVERBS:
+        words.pop()
+    s = " ".join(words[-14:])
+    if s.casefold() in PRONOUNS:
+        return s.casefold()
+    clauses = [c for c in reversed(_clauses(s)) if not _MODIFIER.match(c.strip())]
+    for clause in clauses:  # an appositive that is only a name: "Jo Bloggs, chief of Acme,"
+        name = trailing_name(clause)
+        if name and clause.split()[: -len(name.split())] == []:
+            return name
+    for clause in clauses:
+        name = trailing_name(clause)
+        if name and re.search(rf"\b(?:of|from|at|in|for|with|by)\s+(?:the\s+)?{re.escape(name)}$",
+                              clause.strip().rstrip(".!?:;,")):
+            # "David Graham from the FDA's Office of Drug Safety": the head comes first.
+            name = trailing_name(_CUT_OBJECT.split(f" {clause} ", maxsplit=1)[0])
+        if name:
+            return name
+    return None
+
+
+def speaker_after_verb(text: str) -> str | None:
+    """The speaker named after an inverted verb: `said Brian Taylor of Wells Fargo`."""
+    for clause in _clauses(text)[:2]:
+        head = _CUT_OBJECT.split(f" {clause} ", maxsplit=1)[0]
+        if head.strip().casefold() in PRONOUNS:
+            return head.strip().casefold()
+        name = trailing_name(head)
+        if name:
+            return name
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Attribution
+
+
+def post_attribution(post: str, quote: str) -> tuple[bool, str | None]:
+    """(attributed, speaker) from the words after a closing mark, up to the sentence end."""
+    if quote.rstrip().endswith(".") and not re.match(r"\s*[,;]|\s*[-–—]?\s*[a-z]", post):
+        return False, None  # a new sentence starts after the quote
+    m = _POST_VERB_FIRST.match(post)
+    if m:
+        return True, speaker_after_verb(m["obj"])
+    m = _POST_SUBJ_FIRST.match(post)
+    if m and len(m["subj"].split()) <= 12:
+        return True, _speaker_before_verb(m["subj"])
+    return False, None
+
+
+def pre_attribution(pre: str) -> tuple[bool, str | None]:
+    """(attributed, speaker) from the words before an opening mark in the same sentence."""
+    verbs = list(_VERB_RE.finditer(pre))
+    if not verbs:
+        return False, None
+    m = verbs[-1]
+    tail = pre[m.end():]
+    if len(tail.split()) > MAX_TAIL_WORDS or re.search(r"[.!?;]", tail):
+        return False, None
+    if m.group().casefold() == "according to":
+        return True, speaker_after_verb(tail)
+    if m.group().casefold().endswith("ing"):
+        return True, _participle_subject(pre[: m.start()])
+    if not pre[: m.start()].strip(" ,;\"“”«»„"):
+        # "…," said Mr King, "…": the name follows the verb
+        return True, speaker_after_verb(tail)
+    return True, _speaker_before_verb(pre[: m.start()])
+
+
+def _participle_subject(before: str) -> str | None:
+    """Who is "saying"/"telling": the sentence's subject ("John Snow put on a brave face,
+    saying"), else the name ending its first clause ("The film showed Mr X, …, telling")."""
+    first = before.split()[:1]
+    if first and first[0].casefold() in PRONOUNS:
+        return first[0].casefold()
+    clauses = _clauses(before)
+    return sentence_subject(before) or (trailing_name(clauses[0]) if clauses else None)
+
+
+def sentence_subject(sentence: str) -> str | None:
+    """The name heading a sentence: "Scissor Sisters frontwoman Ana Matronic collected …"."""
+    tokens = sentence.split()[:10]
+    possessive = re.fullmatch(r"([A-Z][\w-]+)(?:'s?|’s?)", tokens[0]) if tokens else None
+    if possessive:  # "Williams' track beat …": the sentence is about Williams
+        return possessive[1]
+    head: list[str] = []
+    for i, t in enumerate(tokens):
+        word = t.rstrip(",;:.")
+        if _VERB_RE.fullmatch(word) or not word:
+            break
+        # Lowercase role words continue the phrase only when a name follows them:
+        # "Best British male artist winner Mike Skinner", not "Mike Skinner won the …".
+        ahead = [x.rstrip(",;:.") for x in tokens[i + 1:i + 4]]
+        role = word.islower() and word not in _PREPOSITIONS and any(
+            is_name_token(x) for x in ahead[: next(
+                (k + 1 for k, x in enumerate(ahead) if not x.islower()), len(ahead))])
+        if not (is_name_token(word) or role):
+            break
+        head.append(word)
+        if word != t:
+            break
+    return trailing_name(" ".join(head)) if head else None
+
+
+def speaker_of_sentence(sentence: str) -> str | None:
+    """The named subject of a sentence that reports speech ("Ms X said the list …",
+    "Treasury Secretary John Snow put a brave face on it, saying …")."""
+    m = _VERB_RE.search(sentence)
+    if not m or m.group().casefold() == "according to":
+        return None
+    if m.group().casefold().endswith("ing"):
+        return _participle_subject(sentence[: m.start()])
+    who = _speaker_before_verb(sentence[: m.start()]) or sentence_subject(sentence)
+    if who is None and sentence[: m.start()].rstrip().endswith(","):
+        who = speaker_after_verb(sentence[m.end():])  # "…, said Jeremy Flynn, head of …"
+    return who
