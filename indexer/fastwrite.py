@@ -3,12 +3,13 @@
 Whoosh 2.7.4's writer pickles every posting into temporary run files, merges the runs with
 heapq, and then files each posting with several method calls and a length lookup: about
 half of plain Whoosh's indexing time (profiled on the benchmark collection). Here
-postings arrive pre-analysed from the extraction workers (`schema.Preanalyzed`), are kept in
-memory grouped by term (compact arrays), and are written block by block.
+postings arrive pre-analysed from the extraction workers (`schema.Preanalyzed`), a
+document files one reference per field, and at flush each field's postings are put in
+term order by one numpy sort and written a term at a time.
 
-This leans on 2.7.4's codec internals (W3FieldWriter / W3PostingsWriter block fields); the
-version is pinned exactly, and tests/test_fastwrite.py checks that an index written here
-answers every query exactly like one written by Whoosh's own writer.
+This writes 2.7.4's codec format itself (posting blocks, term infos); the version is
+pinned exactly, and tests/test_fastwrite.py checks that an index written here equals one
+written by Whoosh's own writer: stored fields, lengths, term infos and every posting.
 """
 
 from __future__ import annotations
@@ -26,16 +27,9 @@ from whoosh.writing import SegmentWriter
 
 from indexer.schema import Preanalyzed
 
-# Rough bytes of memory per buffered posting and per term (arrays + values + dict entry),
-# used to decide when to flush a segment.
-POSTING_BYTES = 48
-TERM_BYTES = 420
-
-
 # Blocks with fewer postings than this are written uncompressed: zlib costs more time on
 # the many tiny blocks of rare terms than it saves in bytes.
 COMPRESS_MIN_POSTINGS = 16
-
 
 
 @dataclass(slots=True)
@@ -64,10 +58,6 @@ class TermPool:
         self.fields: dict[str, tuple[list[int], list, list[int]]] = {}
         self.fieldnames: set[str] = set()
         self.postings = 0
-
-    @property
-    def approx_bytes(self) -> int:
-        return self.postings * POSTING_BYTES
 
     def add(self, item):
         fieldname, btext, docnum, weight, vbytes = item

@@ -146,7 +146,7 @@ def write_segment(ix, docs: list[Extracted], private_temp: bool = False):
         tag = f"{os.getpid()}-{id(docs):x}"
         storage.temp_storage = lambda name=None: FileStorage(
             os.path.join(storage.folder, f"{name or 'temp'}-{tag}")).create()
-    w = FastSegmentWriter(ix, _lk=False, codec=W3Codec(), limitmb=64)
+    w = FastSegmentWriter(ix, _lk=False, codec=W3Codec())
     try:
         for doc in docs:
             w.add_document(**doc.fields)
