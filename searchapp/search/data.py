@@ -27,9 +27,11 @@ from whoosh.util.numeric import byte_to_length
 
 from indexer.schema import FACET_FIELDS, NAME_FIELDS, NCOMMENTS, PUBLISHED, TEXT_FIELDS
 
-# Decoded postings kept per searcher (ids + weights: 8 bytes a posting).
-POSTINGS_CACHE_ENTRIES = 20_000_000
-VALUES_CACHE_ENTRIES = 4_000_000
+# Decoded postings kept per searcher, so per gunicorn worker: ids and weights take 12 bytes
+# a posting (8M: about 100 MB, the whole 20,000-article benchmark index), encoded values
+# (positions, for phrases) about 60 (1M: about 60 MB).
+POSTINGS_CACHE_ENTRIES = 8_000_000
+VALUES_CACHE_ENTRIES = 1_000_000
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _MISSING = np.int64(-1)
