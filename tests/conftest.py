@@ -71,11 +71,16 @@ def make_index(tmp_path):
     return make
 
 
-@pytest.fixture
-def make_app(tmp_path):
+def app_for(index_dir: Path | str, instance_dir: Path):
+    """The Flask app over `index_dir`, for tests."""
     from searchapp import create_app
 
+    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir)},
+                      instance_path=str(instance_dir))
+
+
+@pytest.fixture
+def make_app(tmp_path):
     def make(index_dir: Path | str):
-        return create_app({"TESTING": True, "INDEX_DIR": str(index_dir)},
-                          instance_path=str(tmp_path / "instance"))
+        return app_for(index_dir, tmp_path / "instance")
     return make

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 
 import html5lib
 import pytest
-from conftest import article, build_index
+from conftest import app_for, article, build_index
 
 from searchapp.urls import safe_url
 
@@ -78,10 +78,7 @@ def xss_index(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def app(xss_index, tmp_path_factory):
-    from searchapp import create_app
-
-    return create_app({"TESTING": True, "INDEX_DIR": str(xss_index)},
-                      instance_path=str(tmp_path_factory.mktemp("instance")))
+    return app_for(xss_index, tmp_path_factory.mktemp("instance"))
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import html5lib
 import pytest
-from conftest import article, build_index
+from conftest import app_for, article, build_index
 
 from indexer.schema import FACET_FIELDS
 
@@ -58,10 +58,7 @@ def index_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def app(index_dir, tmp_path_factory):
-    from searchapp import create_app
-
-    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir)},
-                      instance_path=str(tmp_path_factory.mktemp("instance")))
+    return app_for(index_dir, tmp_path_factory.mktemp("instance"))
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from math import log
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from indexer.schema import FACET_FIELDS, NAME_FIELDS, NCOMMENTS, PUBLISHED, TEXT_FIELDS
@@ -243,12 +244,9 @@ def _raw_numeric(col, count: int) -> np.ndarray | None:
 def _read_postings(seg, fieldname: str, btext: bytes, with_values: bool = False):
     """(ids, weights, values) of one term in one segment, read block by block."""
     try:
-        fieldobj = seg.schema[fieldname]
-        m = seg._terms.matcher(fieldname, btext, fieldobj.format)
-    except (KeyError, Exception) as e:  # noqa: B014 - TermNotFound is not a KeyError subclass
-        if e.__class__.__name__ in ("TermNotFound", "KeyError"):
-            return np.empty(0, np.int64), np.empty(0, np.float32), []
-        raise
+        m = seg._terms.matcher(fieldname, btext, seg.schema[fieldname].format)
+    except (KeyError, TermNotFound):  # a field or term this segment does not have
+        return np.empty(0, np.int64), np.empty(0, np.float32), []
     if not isinstance(m, W3LeafMatcher):
         ids, weights, values = [], [], []
         while m.is_active():

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
+from whoosh.reading import TermNotFound
 
 from searchapp.search.engine import Marks, follow
 
@@ -61,7 +62,7 @@ def occurrences(reader, fieldname: str, marks: Marks, docnums: list[int]
     for term in wanted:
         try:
             m = reader.postings(fieldname, term)
-        except Exception:  # noqa: BLE001 - TermNotFound: the term is not in this generation
+        except TermNotFound:  # the term is not in this generation
             continue
         per_doc = chars.setdefault(term, {})
         for d in ordered:

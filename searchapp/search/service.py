@@ -7,7 +7,9 @@ views or templates (DESIGN 5).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -68,9 +70,6 @@ class Hit:
 
     def plain_snippets(self) -> list[str]:
         """Snippets as plain text (for the terminal)."""
-        import html
-        import re
-
         def plain(m):
             return " ".join(html.unescape(re.sub(r"</?mark>", "", str(m))).split())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from whoosh.reading import TermNotFound
 from whoosh.support.levenshtein import distance
 
 from indexer.schema import BODY, HEADLINE
@@ -40,7 +41,7 @@ def _surface(data: IndexData, term: str, like: str) -> str | None:
     for fieldname in SPELL_FIELDS:
         try:
             m = reader.postings(fieldname, term)
-        except Exception:  # noqa: BLE001 - TermNotFound: the stem is in the other field
+        except TermNotFound:  # the stem is only in the other field
             continue
         fmt = data.schema[fieldname].format
         looked = 0
