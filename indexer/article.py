@@ -27,9 +27,12 @@ class Comment:
     text: str
     author: str | None = None
     published: str | None = None
+    # Index (0-based, in this article's comments) of the comment this one replies to.
+    parent: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"author": self.author, "text": self.text, "published": self.published}
+        return {"author": self.author, "text": self.text, "published": self.published,
+                "parent": self.parent}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,7 @@ class Article:
             body=d.get("body") or "",
             quotes=tuple(Quote(q["text"], q.get("speaker")) for q in d.get("quotes") or ()),
             comments=tuple(
-                Comment(c["text"], c.get("author"), c.get("published"))
+                Comment(c["text"], c.get("author"), c.get("published"), c.get("parent"))
                 for c in d.get("comments") or ()
             ),
             warnings=tuple(d.get("warnings") or ()),

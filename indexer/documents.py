@@ -151,7 +151,7 @@ def to_document(article: Article, preanalyze: bool = False) -> dict[str, Any]:
             "captions": spans(captions),
             "quotes": [(*span, q.speaker)
                        for span, q in zip(spans(quotes), article.quotes, strict=True)],
-            "comments": [(*span, c.author, c.published)
+            "comments": [(*span, c.author, c.published, c.parent)
                          for span, c in zip(spans(comments), article.comments, strict=True)],
             "warnings": list(article.warnings),
         },
@@ -206,7 +206,7 @@ def to_article(stored: dict[str, Any]) -> Article:
         body=stored.get(BODY) or "",
         quotes=tuple(Quote(quotes_text[s:e], speaker)
                      for s, e, speaker in meta.get("quotes") or ()),
-        comments=tuple(Comment(comments_text[s:e], author, published)
-                       for s, e, author, published in meta.get("comments") or ()),
+        comments=tuple(Comment(comments_text[s:e], author, published, *parent)
+                       for s, e, author, published, *parent in meta.get("comments") or ()),
         warnings=tuple(meta.get("warnings") or ()),
     )

@@ -243,7 +243,7 @@ def test_fixture_of_scraper_styles_line_by_line() -> None:
     assert junk.authors == ("X Young",)
     assert junk.comments == (
         Comment("First!", "reader1", "2019-06-04"),
-        Comment("Second.", "reader2", "2019-06-04T11:00:00+00:00"),
+        Comment("Second.", "reader2", "2019-06-04T11:00:00+00:00", parent=0),
         Comment("Anonymous.", None, None),
     )
     assert junk.warnings == (
@@ -519,7 +519,7 @@ def test_comments_in_page_order_with_replies() -> None:
     )
     assert article.comments == (
         Comment("1", "a", None),
-        Comment("1.1", "b", None),
+        Comment("1.1", "b", None, parent=0),
         Comment("2\n\nsecond paragraph", "c", "2019-06-04"),
         Comment("3", "d", "2019-06-04T10:00:00+00:00"),
         Comment("just text", None, None),

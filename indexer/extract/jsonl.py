@@ -260,23 +260,29 @@ def _strip_quote_marks(text: str) -> str:
 
 def _comments(values: list[Any], warnings: list[str]) -> tuple[Comment, ...]:
     """Comments in page order, replies after their parent; at most MAX_COMMENTS."""
-    stack = [item for value in reversed(values) for item in _reversed_items(value)]
+    stack: list[tuple[Any, int | None]] = [
+        (item, None) for value in reversed(values) for item in _reversed_items(value)]
     comments: list[Comment] = []
     seen = 0
     while stack:
-        item = stack.pop()
+        item, parent = stack.pop()
         seen += 1
         if seen > MAX_COMMENTS * 10:  # a hostile record of empty comment objects
             break
         if isinstance(item, dict):
             fields = {field_key(k): v for k, v in item.items() if isinstance(k, str)}
-            for k in fieldnames.COMMENT_REPLY_KEYS:
-                stack += _reversed_items(fields.get(k))
             comment = _comment(fields)
+            given = fields.get("parent")
+            # An Article record's own "parent" (an index into its comments) wins.
+            if type(given) is int and 0 <= given < len(comments):
+                parent = given
+            here = len(comments) if comment else parent
+            for k in fieldnames.COMMENT_REPLY_KEYS:
+                stack += [(reply, here) for reply in _reversed_items(fields.get(k))]
         else:
             comment = _comment({"text": item})
         if comment:
-            comments.append(comment)
+            comments.append(Comment(comment.text, comment.author, comment.published, parent))
             if len(comments) > MAX_COMMENTS:
                 break
     if len(comments) > MAX_COMMENTS:
@@ -284,7 +290,8 @@ def _comments(values: list[Any], warnings: list[str]) -> tuple[Comment, ...]:
         del comments[MAX_COMMENTS:]
     texts = _truncate_each([c.text for c in comments], MAX_COMMENT_CHARS, "comment", warnings)
     return tuple(
-        Comment(text, c.author, c.published) for text, c in zip(texts, comments, strict=True)
+        Comment(text, c.author, c.published, c.parent)
+        for text, c in zip(texts, comments, strict=True)
     )
 
 
