@@ -1,0 +1,362 @@
+"""Reader comments in an HTML page: find them, read them, and take them out of the tree.
+
+A comment is an element whose class or id says so (see `commentsystems`), holding text
+and usually an author and a date. Comments nested in comments are replies. Wrappers
+around one comment ("li.comment > div.comment-body") collapse into the comment they hold.
+The thread's section (with its heading, pagination and form) is detached so that the
+body extractor never sees it. Anything doubtful is left alone: a false comment on a page
+that has none costs more than a missed one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html
+
+from indexer.article import Comment
+from indexer.extract import commentsystems as cs
+from indexer.extract.boilerplate import THREAD_OPENER, WIDGET_LINE
+from indexer.extract.dates import parse_date
+from indexer.extract.text import MAX_COMMENTS, join_paragraphs
+
+_BLOCK_TAGS = frozenset(
+    "p div li ul ol blockquote h1 h2 h3 h4 h5 h6 dd dt dl tr table pre section article "
+    "header footer aside br hr".split())
+# A date inside a longer meta line ("Posted by Ann | June 4, 2012 at 5:32 pm").
+_DATE_IN_TEXT = re.compile(
+    r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?)?"
+    r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}"
+    r"(?:,?\s+(?:at\s+|@\s*|-\s*)?\d{1,2}:\d\d(?:\s*[ap]\.?m\.?)?)?"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?:,?\s+(?:at\s+|@\s*)?\d{1,2}:\d\d(?:\s*[ap]\.?m\.?)?)?",
+    re.I,
+)
+_BY = re.compile(r"\bby:?\s+([^|•·\n]{2,60}?)(?=\s*(?:[|•·\n]|\s(?:on|at)\s|$))", re.I)
+# A link or label that is a button ("Reply", "Report abuse"), never comment text.
+_BUTTON = re.compile(
+    r"(?:reply(?: to this(?: comment)?)?|report(?: abuse| comment)?|flag|like|dislike|quote"
+    r"|permalink|edit|delete|share|recommend|link to this(?: comment)?|\d+\s*(?:likes?|points?"
+    r"|votes?)?|[-+↑↓▲▼]+)[\s.:!]*",
+    re.I,
+)
+_WORD = re.compile(r"\w+")
+_EXTRA_IN_SECTION = 1500  # characters of heading, form and pagination around a thread
+_EXTRA_PLAIN = 300  # ...around a thread in an unlabelled wrapper
+
+
+def take_comments(root: html.HtmlElement) -> list[Comment]:
+    """The page's reader comments in page order; their section is detached from `root`."""
+    try:
+        comments, sections = _read(root)
+        for el in sections:
+            _detach(el)
+        return comments
+    except Exception:  # noqa: BLE001 - one odd page must cost its comments, not the article
+        return []
+
+
+def _tokens(el) -> list[str]:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".lower().split()
+
+
+def _has(el, pattern: re.Pattern[str], unless: re.Pattern[str] | None = None) -> bool:
+    return any(pattern.fullmatch(t) and not (unless and unless.fullmatch(t)) for t in _tokens(el))
+
+
+def _is_item(el) -> bool:
+    """One comment's element, by its class, id or itemtype (not a count link or a sidebar)."""
+    if not isinstance(el.tag, str) or el.tag not in cs.ITEM_TAGS:
+        return False
+    itemtype = el.get("itemtype") or ""
+    if cs.SCHEMA_COMMENT.search(itemtype):
+        return True
+    classes = (el.get("class") or "").lower().split()
+    if cs.DISQUS_ITEM in classes and el.xpath("ancestor::*[contains(@class, 'post-list')]"):
+        return True
+    if any(cs.ITEM_TOKEN.fullmatch(t) and not cs.NOT_ITEM_TOKEN.fullmatch(t) for t in classes):
+        return True
+    return bool(cs.ITEM_ID.fullmatch((el.get("id") or "").lower()))
+
+
+def _read(root) -> tuple[list[Comment], list]:
+    items = [el for el in root.xpath(cs.ITEM_XPATH) if _is_item(el)]
+    items = [el for el in items if not _in_sidebar(el)]
+    if not items:
+        return [], _forms(root)
+    kept, parents = _collapse(items)
+    item_set = set(items)
+    found = [(el, c) for el in kept if (c := _comment(el, item_set)) is not None]
+    index = {el: i for i, (el, _) in enumerate(found)}
+    comments = []
+    for el, c in found:
+        p = parents.get(el)
+        while p is not None and p not in index:  # a reply to a dropped item: to its parent
+            p = parents.get(p)
+        comments.append(Comment(c.text, c.author, c.published, index.get(p)))
+    els = [el for el, _ in found]
+    if not _plausible(comments, els, root):
+        return [], _forms(root)
+    sections = _sections([el for el in els if parents.get(el) is None])
+    return comments[:MAX_COMMENTS], sections + _forms(root, sections)
+
+
+def _in_sidebar(el) -> bool:
+    for anc in el.iterancestors():
+        if anc.tag in ("body", "html"):
+            return False
+        if _has(anc, cs.NOT_THREAD_ANCESTOR):
+            return True
+    return False
+
+
+def _collapse(items: list) -> tuple[list, dict]:
+    """Comments without their wrappers; each one's nearest comment ancestor (None at top)."""
+    item_set = set(items)
+    up = {}
+    for el in items:
+        up[el] = next((a for a in el.iterancestors() if a in item_set), None)
+    kids: dict = {}
+    for el, p in up.items():
+        if p is not None:
+            kids.setdefault(p, []).append(el)
+    wrappers = set()
+    for el in items:
+        if el in kids and not (_author_el(el, item_set) is not None
+                               and _words(_own_text(el, item_set)) >= 2):
+            wrappers.add(el)
+    kept = [el for el in items if el not in wrappers]
+    # A wrapper stands for the first comment inside it: replies to it reply to that one.
+    stand = {}
+    for el in items:
+        if el in wrappers:
+            stand[el] = next((k for k in kept if _inside(k, el)), None)
+    parents = {}
+    for el in kept:
+        p = up[el]
+        while p is not None and (p in wrappers and stand.get(p) in (None, el)):
+            p = up[p]
+        parents[el] = stand.get(p, p) if p is not None else None
+    return kept, parents
+
+
+def _inside(el, anc) -> bool:
+    return any(a is anc for a in el.iterancestors())
+
+
+def _own_text(el, item_set) -> str:
+    return " ".join(_paragraphs(el, lambda e: e in item_set and e is not el))
+
+
+def _words(s: str) -> int:
+    return len(_WORD.findall(s))
+
+
+def _author_el(item, item_set):
+    """The first author element of `item` outside the comments nested in it."""
+    for el in item.iterdescendants():
+        if not isinstance(el.tag, str):
+            continue
+        if el in item_set or _nested_in(el, item, item_set):
+            continue
+        prop = el.get("itemprop") or ""
+        if prop in ("author", "creator") or el.tag == "cite" or (
+            _has(el, cs.AUTHOR_TOKEN, cs.NOT_AUTHOR_TOKEN) and el.tag != "img"):
+            name = el.xpath(".//*[@itemprop='name']")
+            return name[0] if name else el
+    return None
+
+
+def _nested_in(el, item, item_set) -> bool:
+    for a in el.iterancestors():
+        if a is item:
+            return False
+        if a in item_set:
+            return True
+    return False
+
+
+def _comment(item, item_set) -> Comment | None:
+    skip_nested = {e for e in item_set if e is not item and _inside(e, item)}
+    author_el = _author_el(item, item_set)
+    author = _author_text(author_el)
+    date_el, published = _date(item, skip_nested)
+    if author is None and date_el is not None:
+        m = _BY.search(" ".join(date_el.text_content().split()))
+        author = _clean_author(m[1]) if m else None
+    skip = skip_nested | {e for e in (author_el, date_el) if e is not None}
+    text_el = _text_el(item, skip, author_el)
+    paras = _paragraphs(text_el if text_el is not None else item, lambda e: e in skip)
+    paras = [p for p in paras if not _BUTTON.fullmatch(p) and p != author]
+    text = join_paragraphs(paras)
+    if _words(text) < 1 or (cs.NO_COMMENTS.match(text) and _words(text) < 15):
+        return None
+    return Comment(text, author, published, None)
+
+
+def _author_text(el) -> str | None:
+    if el is None:
+        return None
+    name = _clean_author(" ".join(el.text_content().split()))
+    if name is None:
+        links = [a for a in el.iter("a") if a.text_content().strip()]
+        name = _clean_author(" ".join(links[0].text_content().split())) if links else None
+    return name
+
+
+def _clean_author(s: str) -> str | None:
+    s = cs.AUTHOR_NOISE.sub("", s).strip(" :|-–—•·,")
+    if not s or len(s) > 60 or len(s.split()) > 6 or s.casefold() in cs.PLACEHOLDER_AUTHORS:
+        return None
+    return s
+
+
+def _date(item, skip_nested) -> tuple:
+    """(date element, ISO date) for the comment, from <time>, itemprop or a meta line."""
+    meta = None
+    for el in item.iterdescendants():
+        if not isinstance(el.tag, str) or any(_inside(el, n) or el is n for n in skip_nested):
+            continue
+        prop = el.get("itemprop") or ""
+        if el.tag in ("time", "abbr") or prop in ("dateCreated", "datePublished", "commentTime"):
+            for value in (el.get("datetime"), el.get("content"), el.get("title"),
+                          el.text_content()):
+                d = _parse(value)
+                if d:
+                    return el, d
+        if meta is None and _has(el, cs.DATE_TOKEN) and len(el.text_content()) < 200:
+            d = _parse(el.text_content())
+            if d:
+                return el, d
+            meta = el
+    return meta, None
+
+
+def _parse(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = " ".join(value.split())
+    d = parse_date(value) if len(value) <= 40 else None
+    if d:
+        return d
+    m = _DATE_IN_TEXT.search(value)
+    return parse_date(m[0]) if m else None
+
+
+def _text_el(item, skip, author_el):
+    """The element holding the comment's words, when the markup names one."""
+    for el in item.iterdescendants():
+        if not isinstance(el.tag, str) or el in skip:
+            continue
+        if (el.get("itemprop") in ("text", "commentText") or _has(el, cs.TEXT_TOKEN)) and not (
+                author_el is not None and _inside(author_el, el)) and not any(
+                _inside(el, s) for s in skip) and _words(el.text_content()) >= 1:
+            return el
+    return None
+
+
+def _chrome(el) -> bool:
+    return el.tag in cs.CHROME_TAGS or _has(el, cs.CHROME_TOKEN)
+
+
+def _paragraphs(top, skipped) -> list[str]:
+    """Text of `top` as paragraphs (blocks and <br> break them), without skipped subtrees."""
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        s = " ".join("".join(buf).split())
+        if s:
+            out.append(s)
+        buf.clear()
+
+    def walk(el) -> None:
+        block = el.tag in _BLOCK_TAGS
+        if block:
+            flush()
+        if el.text:
+            buf.append(el.text)
+        for child in el:
+            if isinstance(child.tag, str) and not skipped(child) and not _chrome(child):
+                walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            flush()
+
+    walk(top)
+    flush()
+    return out
+
+
+def _plausible(comments: list[Comment], els: list, root) -> bool:
+    """Enough evidence that these are reader comments, not a stray "comment" class."""
+    if not comments:
+        return False
+    words = sum(_words(c.text) for c in comments)
+    if words < 4:
+        return False
+    marked = sum(c.author is not None or c.published is not None for c in comments)
+    if marked == 0 and len(comments) < 2:
+        return False
+    if any(el.find(".//h1") is not None for el in els):
+        return False  # the headline lives in the article, never in a comment
+    if len(comments) < 3:
+        page = _words(root.text_content())
+        return words * 2 < page
+    return True
+
+
+def _sections(tops: list) -> list:
+    """The thread elements to detach: each top comment's highest comment-section ancestor."""
+    sections: list = []
+    for top in tops:
+        if any(_inside(top, s) for s in sections):
+            continue
+        best = top
+        for anc in top.iterancestors():
+            if anc.tag in ("body", "html") or anc.find(".//h1") is not None:
+                break
+            inside = sum(len(t.text_content()) for t in tops if _inside(t, anc))
+            size = len(anc.text_content())
+            allowed = _EXTRA_IN_SECTION if _has(anc, cs.SECTION_TOKEN, cs.NOT_SECTION_TOKEN) \
+                else _EXTRA_PLAIN
+            if size > inside + allowed:
+                break
+            best = anc
+        sections = [s for s in sections if not _inside(s, best)] + [best]
+    return sections + _headings(sections)
+
+
+def _headings(sections: list) -> list:
+    """Headings just before a thread ("23 Comments", "Leave a Reply")."""
+    out = []
+    for s in sections:
+        prev = s.getprevious()
+        for _ in range(3):
+            if prev is None or not isinstance(prev.tag, str):
+                break
+            text = " ".join(prev.text_content().split()).strip(" .:…•·|")
+            if len(text) > 80:
+                break
+            if text and (THREAD_OPENER.fullmatch(text) or WIDGET_LINE.fullmatch(text)):
+                out.append(prev)
+            prev = prev.getprevious()
+    return out
+
+
+def _forms(root, sections: list | tuple = ()) -> list:
+    """Comment forms and "comments are closed" notes that are not inside a thread already."""
+    out = []
+    for el in root.xpath(cs.FORM_XPATH):
+        if len(el.text_content()) > cs.FORM_MAX_CHARS:
+            continue
+        if any(_inside(el, s) or el is s for s in list(sections) + out):
+            continue
+        out.append(el)
+    return out
+
+
+def _detach(el) -> None:
+    if el.getparent() is not None:
+        el.drop_tree()
