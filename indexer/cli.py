@@ -197,7 +197,7 @@ def extract(files):
                     failed += 1
                     click.echo(f"skipped {item}: {result.reason}", err=True)
                 else:
-                    click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+                    click.echo(json_line(result.as_dict()))
         except OSError as e:
             failed += 1
             click.echo(f"skipped {path}: it could not be read ({e.strerror or e})", err=True)
@@ -287,6 +287,16 @@ def serve(index_dir, bind, workers):
     from searchapp.server import run_gunicorn
 
     run_gunicorn(bind=bind, workers=workers)
+
+
+# Characters that are line breaks to str.splitlines() and to JavaScript but not to JSON:
+# escaped, so that each article stays one line for every reader of the output.
+_LINE_BREAKS = str.maketrans({c: f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029\x1c\x1d\x1e"})
+
+
+def json_line(obj) -> str:
+    """One JSON object on one line, non-ASCII kept except for Unicode line separators."""
+    return json.dumps(obj, ensure_ascii=False).translate(_LINE_BREAKS)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from indexer.article import Article
 from indexer.errors import ExtractError
-from indexer.extract import jsonl, textdump
+from indexer.extract import html, jsonl, textdump
 from indexer.extract.decode import decode_text, read_input
 
 # Format of an input, by its name without a trailing ".gz" (data, not logic).
@@ -20,6 +20,10 @@ FORMATS: dict[str, str] = {
     ".text": "textdump",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".shtml": "html",
 }
 
 
@@ -38,9 +42,11 @@ def extract_file(path: str) -> list[Article]:
     if fmt == "textdump":
         text = decode_text(read_input(path))
         return [textdump.parse(text, path)]
+    if fmt == "html":
+        return [html.parse(read_input(path), path)]
     if fmt == "jsonl":
         raise ExtractError("it holds many articles; read it with iter_extract()")
-    raise ExtractError("it is not a format scrapesearch reads (.txt, .jsonl, and .gz of each)")
+    raise ExtractError("it is not a format scrapesearch reads (.txt, .jsonl, .html, .warc, and .gz of each)")
 
 
 def extract_jsonl_line(line: bytes | str, path: str) -> Article:

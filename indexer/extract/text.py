@@ -25,6 +25,8 @@ def clean_text(s: str) -> str:
     if not s:
         return ""
     s = s.replace("\r\n", "\n").replace("\r", "\n")
+    if "\u2028" in s or "\u2029" in s:  # Unicode's line and paragraph separators
+        s = s.replace("\u2028", "\n").replace("\u2029", "\n\n")
     s = _DROP.sub("", s)
     return unicodedata.normalize("NFC", s)
 

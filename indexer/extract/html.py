@@ -1,0 +1,219 @@
+"""HTML pages: bytes in, Article out.
+
+Order matters: metadata is read first (it lives in <script> and <meta>), comments are
+taken out before boilerplate removal (so their words can never reach the body) and the
+body is chosen last, from what is left.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from indexer.article import Article, make_id
+from indexer.errors import ExtractError
+from indexer.extract import htmlbody, htmlrules
+from indexer.extract.bylines import byline_names
+from indexer.extract.dates import parse_date
+try:  # TEMPORARY until htmlcomments lands
+    from indexer.extract.htmlcomments import take_comments
+except ImportError:
+    def take_comments(root):  # type: ignore[misc]
+        return []
+from indexer.extract.htmldecode import decode_html
+from indexer.extract.htmlheadline import choose_headline, site_of_title
+from indexer.extract.htmlmeta import PageMeta, clean_values, read_meta
+from indexer.extract.quotes import find_quotes
+from indexer.extract.text import (
+    MAX_FIELD_CHARS,
+    clean_line,
+    clean_text,
+    join_paragraphs,
+    truncate,
+)
+
+MAX_DEPTH = 400  # deeper trees are flattened by libxml2's own limit; we refuse earlier
+MAX_TAGS = 10  # authors and tags kept per article
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
+
+
+def parse(data: bytes | str, path: str, *, url: str | None = None, fetched: str | None = None,
+          content_type: str | None = None) -> Article:
+    """The article of one HTML page; ExtractError when the page has no article text."""
+    text = data if isinstance(data, str) else decode_html(data, content_type)
+    root = _tree(text)
+    meta = read_meta(root)
+    _strip(root)
+    comments = take_comments(root)
+    headline = choose_headline(root, meta)
+    _drop_noise(root)
+    blocks = htmlbody.main_blocks(htmlbody.blocks_of(_body_of(root)))
+    paragraphs, captions = htmlbody.body_paragraphs(blocks, headline)
+    body = clean_text(join_paragraphs(paragraphs))
+    if len(body) < 40 and meta.body:
+        body = clean_text(meta.body)
+    if not body and not headline:
+        raise ExtractError("the page has no headline and no article text")
+    warnings: list[str] = []
+    body = truncate(body, MAX_FIELD_CHARS, "body", warnings)
+    page_url = _page_url(meta, url)
+    site = _source(meta, root, page_url or url)
+    return Article(
+        id=make_id(headline, page_url, path, body),
+        path=path,
+        headline=headline,
+        body=body,
+        url=page_url,
+        source=site,
+        authors=_authors(meta, root),
+        published=_published(meta, root, page_url or url, fetched),
+        lang=meta.lang,
+        tags=tuple(clean_values(meta.tags, 80)[:MAX_TAGS]),
+        captions=tuple(captions[:50]),
+        quotes=tuple(find_quotes(body)),
+        comments=tuple(comments),
+        warnings=tuple(warnings),
+    )
+
+
+def _tree(text: str) -> lxml_html.HtmlElement:
+    # XML declarations with an encoding make lxml refuse str input; they say nothing now.
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text[:500]) + text[500:]
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False,
+                                  default_doctype=False)
+    try:
+        root = lxml_html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as e:
+        raise ExtractError(f"the page could not be parsed as HTML ({e})") from None
+    if root is None:
+        raise ExtractError("the page could not be parsed as HTML")
+    return root
+
+
+def _strip(root: lxml_html.HtmlElement) -> None:
+    """Remove what never shows as text: scripts, styles, hidden elements."""
+    etree.strip_elements(root, "script", "style", "noscript", "template", etree.Comment,
+                         with_tail=False)
+    for el in root.xpath('//*[@hidden or @aria-hidden="true" or contains(translate(@style,'
+                         '" ",""),"display:none") or contains(translate(@style," ",""),'
+                         '"visibility:hidden")]'):
+        if el.getparent() is not None and el.tag not in ("html", "body"):
+            el.drop_tree()
+
+
+def _drop_noise(root: lxml_html.HtmlElement) -> None:
+    """Remove page furniture by tag and by class/id words; never what holds the article."""
+    body = _body_of(root)
+    total = len(body.text_content() or "") or 1
+    doomed = []
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body"):
+            continue
+        if el.tag in htmlrules.DROP_TAGS:
+            doomed.append(el)
+            continue
+        words = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+        if len(words) > 1 and htmlrules.is_noise(words):
+            doomed.append(el)
+    for el in doomed:
+        if _attached(el, root) and not _holds_article(el, total):
+            el.drop_tree()
+    for el in list(body.iter("header", "footer", "aside")):
+        if _attached(el, root) and not _holds_article(el, total):
+            if el.tag != "header" or not el.xpath(".//h1"):
+                el.drop_tree()
+
+
+def _holds_article(el: etree._Element, total: int) -> bool:
+    """A wrapper named after furniture ("l-sidebar-fixed", an ASP.NET page-wide <form>)."""
+    if el.tag in htmlrules.VOID_DROP_TAGS:
+        return False
+    if len(el) == 0:
+        return False
+    n = len(el.text_content())
+    if n > 0.4 * total:
+        return True
+    if n < 500:
+        return False
+    long_paragraphs = sum(1 for p in el.iter("p") if len(p.text_content()) > 120)
+    return long_paragraphs >= 5 or el.find(".//h1") is not None
+
+
+def _attached(el: etree._Element, root: etree._Element) -> bool:
+    """False once an ancestor was dropped (the element lives on in a detached subtree)."""
+    while el is not None:
+        if el is root:
+            return True
+        el = el.getparent()
+    return False
+
+
+def _body_of(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def _page_url(meta: PageMeta, given: str | None) -> str | None:
+    for candidate in [*meta.urls, given]:
+        if not candidate:
+            continue
+        absolute = urljoin(given or "", candidate.strip()) if given else candidate.strip()
+        parts = urlsplit(absolute)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return absolute
+    return None
+
+
+def _source(meta: PageMeta, root: lxml_html.HtmlElement, url: str | None) -> str | None:
+    for site in clean_values(meta.sites, 100):
+        if not site.startswith("http") and len(site) <= 60:
+            return site
+    title = root.findtext(".//title")
+    site = site_of_title(clean_line(title or ""), meta)
+    if site:
+        return site
+    if url:
+        host = urlsplit(url).hostname or ""
+        return host.removeprefix("www.") or None
+    return None
+
+
+def _authors(meta: PageMeta, root: lxml_html.HtmlElement) -> tuple[str, ...]:
+    names: list[str] = []
+    for value in clean_values(meta.authors, 200):
+        for name in byline_names(value, commas=True):
+            if name not in names and len(name) <= 80 and not name.startswith("http"):
+                names.append(name)
+    if not names:
+        for el in root.xpath('//*[@rel="author" or @itemprop="author" or contains(@class,'
+                             '"byline") or contains(@class,"author")][string-length(.) < 120]'):
+            for name in byline_names(clean_line(el.text_content()), commas=True):
+                if name not in names and len(name.split()) <= 5:
+                    names.append(name)
+            if names:
+                break
+    return tuple(names[:MAX_TAGS])
+
+
+def _published(meta: PageMeta, root: lxml_html.HtmlElement, url: str | None,
+               fetched: str | None) -> str | None:
+    found = [d for d in (parse_date(v) for v in meta.dates if v) if d]
+    if not found:
+        for el in root.iter("time"):
+            d = parse_date(el.get("datetime") or el.text_content())
+            if d:
+                found.append(d)
+                break
+    if not found and url:
+        m = _URL_DATE.search(url)
+        if m:
+            d = parse_date(f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}")
+            if d:
+                found.append(d)
+    for d in found:
+        if not fetched or d[:10] <= fetched[:10]:
+            return d
+    return None

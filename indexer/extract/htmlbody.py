@@ -1,0 +1,206 @@
+"""The article's running text in a cleaned page: blocks, a scored container, filtered blocks.
+
+One walk over the tree turns it into text blocks, each owned by its innermost block
+element and knowing how much of it is link text. Paragraph scores flow up to their
+containers (readability's rule: the parent in full, the grandparent half), weighted by
+link density and class/id words; the best container and its content-like siblings hold
+the article. Its blocks are then filtered one by one (boilerplate lines, link lists,
+bylines, captions), which is what readability lacks and trafilatura does with XPaths.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from indexer.extract import htmlrules as rules
+
+_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u200b\u2009\u202f\u3000]+")
+_NEWLINES = re.compile(r" *\n[ \n]*")
+
+
+@dataclass(slots=True)
+class Block:
+    text: str
+    links: int  # characters of it inside <a>
+    owner: etree._Element
+    caption: bool = False
+    heading: bool = False
+
+
+def blocks_of(root: etree._Element) -> list[Block]:
+    """Text blocks of the tree in document order; <br> becomes a line break inside a block."""
+    blocks: list[Block] = []
+    stack: list[etree._Element] = []
+    parts: list[str] = []
+    link_chars = 0
+    in_link = 0
+    in_caption = 0
+
+    def flush(owner: etree._Element | None) -> None:
+        nonlocal parts, link_chars
+        if parts and owner is not None:
+            text = _NEWLINES.sub("\n", _SPACE.sub(" ", "".join(parts))).strip()
+            if text:
+                tag = owner.tag if isinstance(owner.tag, str) else ""
+                blocks.append(Block(text, link_chars, owner, in_caption > 0,
+                                    tag in rules.HEADING_TAGS))
+        parts = []
+        link_chars = 0
+
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in rules.BLOCK_TAGS:
+                flush(stack[-1] if stack else None)
+                stack.append(el)
+                if tag == "figcaption" or (tag != "body" and _is_caption(el)):
+                    in_caption += 1
+            elif tag == "br":
+                parts.append("\n")
+            elif tag == "a":
+                in_link += 1
+            if el.text:
+                parts.append(el.text)
+                if in_link:
+                    link_chars += len(el.text.strip())
+        else:
+            if tag in rules.BLOCK_TAGS:
+                flush(el)
+                stack.pop()
+                if tag == "figcaption" or (tag != "body" and _is_caption(el)):
+                    in_caption -= 1
+            elif tag == "a":
+                in_link -= 1
+            if el.tail:
+                parts.append(el.tail)
+                if in_link:
+                    link_chars += len(el.tail.strip())
+    flush(stack[-1] if stack else root)
+    return blocks
+
+
+def _is_caption(el: etree._Element) -> bool:
+    cls = el.get("class")
+    return bool(cls) and rules.CAPTION_CLASS.search(cls) is not None and len(cls) < 80
+
+
+def _class_weight(el: etree._Element) -> float:
+    weight = 0.0
+    for value in (el.get("class"), el.get("id")):
+        if value:
+            if rules.NEGATIVE.search(value):
+                weight -= 25
+            if rules.CONTENT.search(value):
+                weight += 25
+    if el.tag in ("article", "main") or el.get("itemprop") == "articleBody":
+        weight += 25
+    return weight
+
+
+def _commas(text: str) -> int:
+    return text.count(",") + text.count("，") + text.count("、")
+
+
+def main_blocks(blocks: list[Block]) -> list[Block]:
+    """The blocks of the article's container and of its content-like siblings."""
+    scores: dict[etree._Element, float] = {}
+    chars: dict[etree._Element, int] = {}
+    links: dict[etree._Element, int] = {}
+    for b in blocks:
+        n = len(b.text)
+        el: etree._Element | None = b.owner
+        while el is not None:
+            chars[el] = chars.get(el, 0) + n
+            links[el] = links.get(el, 0) + b.links
+            el = el.getparent()
+        if n < 25 or b.heading or b.caption or b.links > n * 0.5:
+            continue
+        score = 1 + _commas(b.text) + min(n / 100, 3)
+        owner = b.owner
+        if owner.tag in rules.PARAGRAPH_TAGS or owner.tag == "div" and n < 600:
+            first = owner.getparent()
+        else:
+            first = owner  # text straight in a container (old pages: <br> between lines)
+        if first is None:
+            continue
+        scores[first] = scores.get(first, 0.0) + score
+        grand = first.getparent()
+        if grand is not None:
+            scores[grand] = scores.get(grand, 0.0) + score / 2
+    if not scores:
+        return [b for b in blocks if not b.caption]
+
+    def final(el: etree._Element) -> float:
+        density = links.get(el, 0) / max(1, chars.get(el, 1))
+        return (scores[el] + _class_weight(el)) * (1 - density)
+
+    ranked = {el: final(el) for el in scores}
+    top = max(ranked, key=ranked.__getitem__)
+    chosen = {top}
+    parent = top.getparent()
+    if parent is not None:
+        threshold = max(10.0, ranked[top] * 0.2)
+        for sib in parent:
+            if sib is top or not isinstance(sib.tag, str):
+                continue
+            if ranked.get(sib, 0.0) >= threshold or _like_paragraph(sib, chars, links):
+                chosen.add(sib)
+    out = []
+    for b in blocks:
+        el = b.owner
+        while el is not None and el not in chosen:
+            el = el.getparent()
+        if el is not None:
+            out.append(b)
+    return out
+
+
+def _like_paragraph(el: etree._Element, chars: dict, links: dict) -> bool:
+    n = chars.get(el, 0)
+    if el.tag != "p" or n < 80:
+        return False
+    return links.get(el, 0) / n < 0.25
+
+
+def body_paragraphs(blocks: list[Block], headline: str) -> tuple[list[str], list[str]]:
+    """(paragraphs, captions) of the article's blocks, furniture lines left out."""
+    paragraphs: list[str] = []
+    captions: list[str] = []
+    head = _key(headline)
+    for i, b in enumerate(blocks):
+        text = b.text
+        if b.caption:
+            if len(text) > 15 and text not in captions:
+                captions.append(text)
+            continue
+        if head and _key(text) == head:
+            continue
+        n = len(text)
+        if b.links > n * 0.6 and n < 400:
+            continue  # a link list or a "read also" line
+        if n < 120 and rules.BOILERPLATE_BLOCK.match(text):
+            continue
+        if n < 100 and i < len(blocks) and rules.BYLINE_LINE.match(text) and not paragraphs[3:]:
+            continue  # bylines and date stamps sit above the text
+        if _in_byline(b.owner) and n < 200:
+            continue
+        paragraphs.append(text)
+    return paragraphs, captions
+
+
+def _in_byline(el: etree._Element) -> bool:
+    for _ in range(3):
+        if el is None:
+            return False
+        cls = (el.get("class") or "") + " " + (el.get("id") or "")
+        if rules.BYLINE_CLASS.search(cls):
+            return True
+        el = el.getparent()
+    return False
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
