@@ -22,6 +22,7 @@ from multiprocessing import get_context
 from indexer import generations
 from indexer.discover import Ignored, Item, Skip, iter_items, total_size
 from indexer.errors import ScrapesearchError
+from indexer.limits import Limits, too_slow_reason
 from indexer.schema import SCHEMA_VERSION
 from indexer.segments import GenerationWriter
 from indexer.work import Extracted, Failed, extract_batch, init_worker
@@ -115,7 +116,7 @@ def _batches(entries: Iterator[Item | Skip | Ignored], report: BuildReport
              ) -> Iterator[tuple[list[Item], int]]:
     """Items grouped into pool tasks (with their input bytes); skips go to the report."""
     batch: list[Item] = []
-    size = 0
+    size = held = 0  # input bytes (for progress); bytes the batch holds (for memory)
     for entry in entries:
         if isinstance(entry, Ignored):
             report.ignored += 1
@@ -125,9 +126,10 @@ def _batches(entries: Iterator[Item | Skip | Ignored], report: BuildReport
             continue
         batch.append(entry)
         size += entry.size
-        if len(batch) >= BATCH_ITEMS or size >= BATCH_BYTES:
+        held += max(entry.size, len(entry.data or b""))  # a WARC page's size is compressed
+        if len(batch) >= BATCH_ITEMS or held >= BATCH_BYTES:
             yield batch, size
-            batch, size = [], 0
+            batch, size, held = [], 0, 0
     if batch:
         yield batch, size
 
@@ -135,7 +137,7 @@ def _batches(entries: Iterator[Item | Skip | Ignored], report: BuildReport
 def _pool(jobs: int) -> ProcessPoolExecutor:
     # forkserver: workers never inherit the parent's threads or open index files.
     return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("forkserver"),
-                               initializer=init_worker, initargs=(os.getpid(),))
+                               initializer=init_worker, initargs=(os.getpid(), Limits.from_env()))
 
 
 def extract_all(batches: Iterable[tuple[list[Item], int]], jobs: int
@@ -178,12 +180,17 @@ def extract_all(batches: Iterable[tuple[list[Item], int]], jobs: int
 
 def _one_by_one(batch: list[Item], jobs: int) -> list[Extracted | Failed]:
     out: list[Extracted | Failed] = []
+    limits = Limits.from_env()
     for item in batch:
         with _pool(1) as single:
+            started = time.monotonic()
             try:
                 out.extend(single.submit(extract_batch, [item]).result())
             except BrokenProcessPool:
-                out.append(Failed(item.path, "the extractor crashed on it"))
+                # The worker's hard stop (limits.py) ends it when the timer could not.
+                slow = limits.hard_stop and time.monotonic() - started >= limits.hard_stop
+                out.append(Failed(item.path, too_slow_reason(limits.item_seconds) if slow
+                                  else "the extractor crashed on it"))
     return out
 
 

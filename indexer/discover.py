@@ -1,4 +1,4 @@
-"""Sources (directories, files) -> input items: one per article file, one per JSON line."""
+"""Sources (directories, files) -> input items: one per article file, JSON line or WARC page."""
 
 from __future__ import annotations
 
@@ -9,16 +9,24 @@ from dataclasses import dataclass
 from indexer.errors import ExtractError
 from indexer.extract import format_of
 from indexer.extract.jsonl import iter_lines
+from indexer.extract.warc import Skipped, iter_records
 
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One article to extract: a whole file (`data` None) or one line of a container."""
+    """One article to extract: a whole file (`data` None) or one line or page of a container.
+
+    `size` is the input bytes it stands for (for the progress bar); an archived page also
+    carries what its archive says about it.
+    """
 
     path: str
     format: str
     size: int
     data: bytes | None = None
+    url: str | None = None
+    fetched: str | None = None  # when it was archived (ISO 8601)
+    content_type: str | None = None  # the HTTP Content-Type header
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +59,9 @@ def _file_items(path: str, fmt: str) -> Iterator[Item | Skip]:
     except OSError as e:
         yield Skip(path, f"it could not be read ({e.strerror})")
         return
+    if fmt == "warc":
+        yield from _archive_items(path)
+        return
     if fmt != "jsonl":
         yield Item(path, fmt, size)
         return
@@ -67,6 +78,19 @@ def _file_items(path: str, fmt: str) -> Iterator[Item | Skip]:
         yield Skip(path, f"it could not be read ({e.strerror or e})")
     except EOFError:
         yield Skip(path, "the compressed file is truncated")
+
+
+def _archive_items(path: str) -> Iterator[Item | Skip]:
+    """One item per HTML page of a web archive, streamed; other records as skips."""
+    try:
+        for entry in iter_records(path):
+            if isinstance(entry, Skipped):
+                yield Skip(entry.path, entry.reason)
+            else:
+                yield Item(entry.path, "warc", entry.size, entry.data, entry.url,
+                           entry.fetched, entry.content_type)
+    except ExtractError as e:
+        yield Skip(path, e.reason)
 
 
 def iter_items(sources: Iterable[str]) -> Iterator[Item | Skip | Ignored]:

@@ -12,7 +12,11 @@ from indexer.discover import Item
 from indexer.documents import to_document
 from indexer.errors import ExtractError
 from indexer.extract import extract_file, extract_jsonl_line
+from indexer.limits import Limits, TookTooLong, limit_memory, time_bound, too_slow_reason
 from indexer.schema import Preanalyzed
+
+# Set by init_worker in a pool worker; an in-process run reads the environment each time.
+_worker_limits: Limits | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +36,16 @@ class Failed:
     reason: str
 
 
-def init_worker(parent_pid: int) -> None:
-    """Pool initializer: exit when the indexing process is gone (e.g. killed with SIGKILL).
+def init_worker(parent_pid: int, limits: Limits | None = None) -> None:
+    """Pool initializer: bound the worker's memory and each item's time (limits.py), and
+    exit when the indexing process is gone (e.g. killed with SIGKILL).
 
-    Pool workers otherwise wait forever for work that will never come.
+    Pool workers otherwise wait forever for work that will never come. The limits come
+    from the parent: forkserver workers do not see its later changes to the environment.
     """
+    global _worker_limits
+    _worker_limits = limits or Limits.from_env()
+    limit_memory(_worker_limits.worker_memory_mb)
 
     def watch() -> None:
         while True:
@@ -53,12 +62,14 @@ def init_worker(parent_pid: int) -> None:
 
 def extract_item(item: Item) -> list[Extracted | Failed]:
     """The documents of one item, or why it has none; never raises."""
+    limits = _worker_limits or Limits.from_env()
+    # The hard stop exits the process: only where a pool will replace it.
+    hard_stop = limits.hard_stop if _worker_limits else 0.0
     try:
-        if item.data is not None:
-            articles = [extract_jsonl_line(item.data, item.path)]
-        else:
-            articles = extract_file(item.path)
-        return [_extracted(a) for a in articles]
+        with time_bound(limits.item_seconds, hard_stop):
+            return [_extracted(a) for a in _articles(item)]
+    except TookTooLong:
+        return [Failed(item.path, too_slow_reason(limits.item_seconds))]
     except ExtractError as e:
         return [Failed(item.path, e.reason)]
     except RecursionError:
@@ -67,6 +78,17 @@ def extract_item(item: Item) -> list[Extracted | Failed]:
         return [Failed(item.path, "it needs more memory than one article may use")]
     except Exception as e:  # noqa: BLE001 - one bad input must never stop a run
         return [Failed(item.path, f"the extractor failed ({e.__class__.__name__}: {e})")]
+
+
+def _articles(item: Item) -> list:
+    if item.format == "warc":
+        from indexer.extract.warc import extract_page
+
+        return [extract_page(item.data or b"", item.path, url=item.url, fetched=item.fetched,
+                             content_type=item.content_type)]
+    if item.data is not None:
+        return [extract_jsonl_line(item.data, item.path)]
+    return extract_file(item.path)
 
 
 def _extracted(article) -> Extracted:

@@ -24,6 +24,8 @@ FORMATS: dict[str, str] = {
     ".htm": "html",
     ".xhtml": "html",
     ".shtml": "html",
+    ".warc": "warc",  # web archives; .arc (the older Internet Archive format) reads the same
+    ".arc": "warc",
 }
 
 
@@ -44,9 +46,10 @@ def extract_file(path: str) -> list[Article]:
         return [textdump.parse(text, path)]
     if fmt == "html":
         return [html.parse(read_input(path), path)]
-    if fmt == "jsonl":
+    if fmt in ("jsonl", "warc"):
         raise ExtractError("it holds many articles; read it with iter_extract()")
-    raise ExtractError("it is not a format scrapesearch reads (.txt, .jsonl, .html, .warc, and .gz of each)")
+    raise ExtractError("it is not a format scrapesearch reads "
+                       "(.txt, .jsonl, .html, .warc, and .gz of each)")
 
 
 def extract_jsonl_line(line: bytes | str, path: str) -> Article:
@@ -65,8 +68,13 @@ def extract_jsonl_line(line: bytes | str, path: str) -> Article:
 def iter_extract(path: str) -> Iterator[tuple[str, Article | ExtractError]]:
     """(item path, Article or the reason it has none) for each article of any input file.
 
-    JSON-lines files stream one record at a time; their items are `path#N`.
+    JSON-lines files and web archives stream one record at a time; their items are `path#N`.
     """
+    if format_of(path) == "warc":
+        from indexer.extract.warc import iter_articles
+
+        yield from iter_articles(path)
+        return
     if format_of(path) != "jsonl":
         try:
             yield path, extract_file(path)[0]

@@ -1,0 +1,120 @@
+"""Bounds on one extraction: wall time per item, address space per pool worker.
+
+Input size caps come first (decode.py, warc.py); these are the backstop for inputs that
+are small but slow or memory-hungry to parse (reliability.md D1: quadratic parser cases,
+deep nesting). Both are settable from the environment:
+
+- SCRAPESEARCH_ITEM_SECONDS (default 30): an item still extracting after this long is
+  skipped with a reason. The bound is a SIGALRM timer, so it needs the main thread; a
+  pool worker runs items there, and so does an in-process run (`--jobs 1`, `extract`).
+- SCRAPESEARCH_WORKER_MEMORY_MB (default 4096): RLIMIT_AS of each pool worker, so that
+  one page makes a MemoryError in its worker (a skip with a reason) instead of waking
+  the OOM killer. Never set in the indexing process itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import os
+import resource
+import signal
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+ITEM_SECONDS_ENV = "SCRAPESEARCH_ITEM_SECONDS"
+WORKER_MEMORY_ENV = "SCRAPESEARCH_WORKER_MEMORY_MB"
+DEFAULT_ITEM_SECONDS = 30.0
+DEFAULT_WORKER_MEMORY_MB = 4096
+# A worker stuck in C code that holds the GIL never runs the SIGALRM handler; faulthandler's
+# watchdog is a C thread, so it can end the worker then (the pool is rebuilt, build.py).
+HARD_STOP_FACTOR = 2.0
+HARD_STOP_SLACK = 5.0
+
+
+class TookTooLong(BaseException):
+    """Raised in the extracting thread when the item's time is up.
+
+    A BaseException, so that an extractor's `except Exception` cannot swallow it.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    item_seconds: float  # 0: no time bound
+    worker_memory_mb: int  # 0: no memory bound
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        return cls(_number(ITEM_SECONDS_ENV, DEFAULT_ITEM_SECONDS),
+                   int(_number(WORKER_MEMORY_ENV, DEFAULT_WORKER_MEMORY_MB)))
+
+    @property
+    def hard_stop(self) -> float:
+        return self.item_seconds * HARD_STOP_FACTOR + HARD_STOP_SLACK if self.item_seconds else 0
+
+
+def _number(name: str, default: float) -> float:
+    """A non-negative number from the environment; the default when unset or not a number."""
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value >= 0 else default
+
+
+def too_slow_reason(seconds: float) -> str:
+    return f"it took longer than {seconds:g} s to extract"
+
+
+@contextlib.contextmanager
+def time_bound(seconds: float, hard_stop: float = 0.0) -> Iterator[None]:
+    """Raise TookTooLong in the body after `seconds` (main thread only; else no bound).
+
+    With `hard_stop` (pool workers only), the process also exits after that many seconds
+    if the timer could not interrupt it.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    armed = True
+
+    def on_alarm(signum, frame):
+        if armed:  # the timer may fire between the body's end and its disarming
+            raise TookTooLong
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    if hard_stop > 0:
+        faulthandler.dump_traceback_later(hard_stop, exit=True, file=_devnull())
+    try:
+        yield
+    finally:
+        armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if hard_stop > 0:
+            faulthandler.cancel_dump_traceback_later()
+
+
+_DEVNULL = None
+
+
+def _devnull():
+    """faulthandler needs a real file; the traceback of a stuck parser is of no use here."""
+    global _DEVNULL
+    if _DEVNULL is None:
+        _DEVNULL = open(os.devnull, "w")  # noqa: SIM115 - kept for the worker's lifetime
+    return _DEVNULL
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space (call in pool workers only)."""
+    if megabytes <= 0:
+        return
+    want = megabytes * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (want, hard))
