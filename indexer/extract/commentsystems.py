@@ -36,7 +36,7 @@ DISQUS_ITEM = "post"
 NOT_ITEM_TOKEN = re.compile(
     r"(?:post|add|leave|no|form|write|count|recent|latest|top|popular|most|share|submit|view"
     r"|show|read|hide|toggle|new|reply|your|make|num|total|has|open|closed|close|allow"
-    r"|login|fb|facebook|sidebar|widget|related|get|do|js)[-_]?(?:comment|talkback)"
+    r"|login|fb|facebook|sidebar|widget|related|get|do|js)[-_]?(?:comment|talkback).*"
 )
 # An id like WordPress's "comment-123", "li-comment-123", TypePad's "comment-6a00e5...".
 ITEM_ID = re.compile(r"(?:(?:li|div|dsq|comment)[-_])?comment[-_]?(?:\d+|[0-9a-f]{10,})")

@@ -43,6 +43,7 @@ _BUTTON = re.compile(
 _WORD = re.compile(r"\w+")
 _EXTRA_IN_SECTION = 1500  # characters of heading, form and pagination around a thread
 _EXTRA_PLAIN = 300  # ...around a thread in an unlabelled wrapper
+_LIST_WORDS = 12  # a comment list's own words ("23 Comments", "Sort by"), fewer than a comment's
 
 
 def take_comments(root: html.HtmlElement) -> list[Comment]:
@@ -80,13 +81,17 @@ def _is_item(el) -> bool:
 
 
 def _read(root) -> tuple[list[Comment], list]:
-    items = [el for el in root.xpath(cs.ITEM_XPATH) if _is_item(el)]
-    items = [el for el in items if not _in_sidebar(el)]
+    items = [el for el in root.xpath(cs.ITEM_XPATH) if _is_item(el) and not _in_sidebar(el)]
     if not items:
         return [], _forms(root)
     kept, parents = _collapse(items)
-    item_set = set(items)
-    found = [(el, c) for el in kept if (c := _comment(el, item_set)) is not None]
+    kept_set = set(kept)
+    found = []
+    for el in kept:
+        skip = kept_set - {el}
+        c = _comment(el, skip, _author_el(el, skip))
+        if c is not None:
+            found.append((el, c))
     index = {el: i for i, (el, _) in enumerate(found)}
     comments = []
     for el, c in found:
@@ -111,87 +116,119 @@ def _in_sidebar(el) -> bool:
 
 
 def _collapse(items: list) -> tuple[list, dict]:
-    """Comments without their wrappers; each one's nearest comment ancestor (None at top)."""
+    """The comments among the candidates, and each one's parent comment (None at top).
+
+    The outermost candidates are comments, unless one holds two or more candidates of
+    another shape and little text of its own: then it is the list, and those are the
+    comments. Candidates inside a comment are replies when they have the shape of a
+    comment ("li.comment" in "li.comment"), otherwise parts of it ("div.comment-body").
+    """
     item_set = set(items)
-    up = {}
-    for el in items:
-        up[el] = next((a for a in el.iterancestors() if a in item_set), None)
+    up = {el: next((a for a in el.iterancestors() if a in item_set), None) for el in items}
     kids: dict = {}
-    for el, p in up.items():
-        if p is not None:
-            kids.setdefault(p, []).append(el)
-    wrappers = set()
     for el in items:
-        if el in kids and not (_author_el(el, item_set) is not None
-                               and _words(_own_text(el, item_set)) >= 2):
-            wrappers.add(el)
-    kept = [el for el in items if el not in wrappers]
-    # A wrapper stands for the first comment inside it: replies to it reply to that one.
-    stand = {}
-    for el in items:
-        if el in wrappers:
-            stand[el] = next((k for k in kept if _inside(k, el)), None)
+        kids.setdefault(up[el], []).append(el)
+    shapes = {el: _shape(el) for el in items}
+    tops: list = []
+    todo = list(kids.get(None, []))
+    while todo:
+        el = todo.pop(0)
+        inner = kids.get(el, [])
+        counts: dict = {}
+        for k in inner:
+            counts[shapes[k]] = counts.get(shapes[k], 0) + 1
+        if any(n >= 2 and sh != shapes[el] for sh, n in counts.items()) and _words(
+                " ".join(_paragraphs(el, set(inner)))) < _LIST_WORDS:
+            todo[:0] = inner
+        else:
+            tops.append(el)
+    comment_shapes = {shapes[el] for el in tops}
+    top_set = set(tops)
+    comments = [el for el in items if el in top_set or (
+        shapes[el] in comment_shapes and any(a in top_set for a in el.iterancestors()))]
+    kept = set(comments)
     parents = {}
-    for el in kept:
+    for el in comments:
         p = up[el]
-        while p is not None and (p in wrappers and stand.get(p) in (None, el)):
+        while p is not None and p not in kept:
             p = up[p]
-        parents[el] = stand.get(p, p) if p is not None else None
-    return kept, parents
+        parents[el] = p if el not in top_set else None
+    return comments, parents
 
 
-def _inside(el, anc) -> bool:
-    return any(a is anc for a in el.iterancestors())
+def _shape(el) -> tuple:
+    """What comments of one thread share: the tag and the comment-marking class tokens."""
+    classes = (el.get("class") or "").lower().split()
+    marks = sorted(t for t in classes if cs.ITEM_TOKEN.fullmatch(t) or t == cs.DISQUS_ITEM)
+    return el.tag, tuple(marks), bool(cs.ITEM_ID.fullmatch((el.get("id") or "").lower()))
 
 
-def _own_text(el, item_set) -> str:
-    return " ".join(_paragraphs(el, lambda e: e in item_set and e is not el))
+def _walk(top, skip):
+    """Descendants of `top` in document order, not entering `skip` elements or chrome."""
+    stack = list(reversed([c for c in top if isinstance(c.tag, str)]))
+    while stack:
+        el = stack.pop()
+        if el in skip:
+            continue
+        yield el
+        stack.extend(reversed([c for c in el if isinstance(c.tag, str)]))
+
+
+def _author_el(item, skip):
+    """The first author element of `item` with a usable name, outside `skip` subtrees."""
+    for el in _walk(item, skip):
+        prop = el.get("itemprop") or ""
+        if prop in ("author", "creator") or el.tag == "cite" or (
+                el.tag == "a" and "profile" in (el.get("title") or "").lower()) or (
+                el.tag != "img" and _has(el, cs.AUTHOR_TOKEN, cs.NOT_AUTHOR_TOKEN)):
+            name = el.xpath(".//*[@itemprop='name']")
+            if _author_text(name[0] if name else el):
+                return name[0] if name else el
+    return None
 
 
 def _words(s: str) -> int:
     return len(_WORD.findall(s))
 
 
-def _author_el(item, item_set):
-    """The first author element of `item` outside the comments nested in it."""
-    for el in item.iterdescendants():
-        if not isinstance(el.tag, str):
-            continue
-        if el in item_set or _nested_in(el, item, item_set):
-            continue
-        prop = el.get("itemprop") or ""
-        if prop in ("author", "creator") or el.tag == "cite" or (
-            _has(el, cs.AUTHOR_TOKEN, cs.NOT_AUTHOR_TOKEN) and el.tag != "img"):
-            name = el.xpath(".//*[@itemprop='name']")
-            return name[0] if name else el
-    return None
-
-
-def _nested_in(el, item, item_set) -> bool:
-    for a in el.iterancestors():
-        if a is item:
-            return False
-        if a in item_set:
-            return True
-    return False
-
-
-def _comment(item, item_set) -> Comment | None:
-    skip_nested = {e for e in item_set if e is not item and _inside(e, item)}
-    author_el = _author_el(item, item_set)
+def _comment(item, skip, author_el) -> Comment | None:
     author = _author_text(author_el)
-    date_el, published = _date(item, skip_nested)
-    if author is None and date_el is not None:
-        m = _BY.search(" ".join(date_el.text_content().split()))
-        author = _clean_author(m[1]) if m else None
-    skip = skip_nested | {e for e in (author_el, date_el) if e is not None}
-    text_el = _text_el(item, skip, author_el)
-    paras = _paragraphs(text_el if text_el is not None else item, lambda e: e in skip)
+    date_el, published = _date(item, skip)
+    parts = skip | {e for e in (author_el, date_el) if e is not None}
+    text_el = _text_el(item, parts, author_el)
+    if text_el is not None:
+        paras = _paragraphs(text_el, parts)
+        meta = _paragraphs(item, parts | {text_el})
+    else:
+        paras = _paragraphs(item, parts)
+        meta = [p for p in paras[:2] if _words(p) <= 15 and (
+            _DATE_IN_TEXT.search(p) or _BY.search(p) or cs.AUTHOR_NOISE.search(p))]
+        paras = [p for p in paras if p not in meta]
+    if date_el is not None:
+        meta.insert(0, " ".join(date_el.text_content().split()))
+    for line in meta:
+        if author is None:
+            author = _author_in(line)
+        if published is None:
+            published = _parse(line) if len(line) < 200 else None
     paras = [p for p in paras if not _BUTTON.fullmatch(p) and p != author]
     text = join_paragraphs(paras)
     if _words(text) < 1 or (cs.NO_COMMENTS.match(text) and _words(text) < 15):
         return None
     return Comment(text, author, published, None)
+
+
+def _author_in(line: str) -> str | None:
+    """The name in a meta line: "Posted by Ann | June 4", "Ann on June 4, 2012", "Ann says:"."""
+    m = _BY.search(line)
+    if m:
+        return _clean_author(m[1])
+    rest = _DATE_IN_TEXT.sub(" ", line)
+    rest = re.split(r"\s(?:on|at|@)\s|\s*[|•·]\s*|\s(?:says|said|wrote)\b", f" {rest} ")[0]
+    if rest.strip() and (rest != f" {line} " or cs.AUTHOR_NOISE.search(line)):
+        name = _clean_author(rest)
+        return name if name and not re.search(r"[.!?]$|\d{3}", name) else None
+    return None
 
 
 def _author_text(el) -> str | None:
@@ -211,12 +248,10 @@ def _clean_author(s: str) -> str | None:
     return s
 
 
-def _date(item, skip_nested) -> tuple:
-    """(date element, ISO date) for the comment, from <time>, itemprop or a meta line."""
+def _date(item, skip) -> tuple:
+    """(date element, ISO date) for the comment, from <time>, itemprop or a meta element."""
     meta = None
-    for el in item.iterdescendants():
-        if not isinstance(el.tag, str) or any(_inside(el, n) or el is n for n in skip_nested):
-            continue
+    for el in _walk(item, skip):
         prop = el.get("itemprop") or ""
         if el.tag in ("time", "abbr") or prop in ("dateCreated", "datePublished", "commentTime"):
             for value in (el.get("datetime"), el.get("content"), el.get("title"),
@@ -245,21 +280,23 @@ def _parse(value: str | None) -> str | None:
 
 def _text_el(item, skip, author_el):
     """The element holding the comment's words, when the markup names one."""
-    for el in item.iterdescendants():
-        if not isinstance(el.tag, str) or el in skip:
-            continue
+    for el in _walk(item, skip):
         if (el.get("itemprop") in ("text", "commentText") or _has(el, cs.TEXT_TOKEN)) and not (
-                author_el is not None and _inside(author_el, el)) and not any(
-                _inside(el, s) for s in skip) and _words(el.text_content()) >= 1:
+                author_el is not None and _inside(author_el, el)) and _words(
+                el.text_content()) >= 1:
             return el
     return None
+
+
+def _inside(el, anc) -> bool:
+    return any(a is anc for a in el.iterancestors())
 
 
 def _chrome(el) -> bool:
     return el.tag in cs.CHROME_TAGS or _has(el, cs.CHROME_TOKEN)
 
 
-def _paragraphs(top, skipped) -> list[str]:
+def _paragraphs(top, skip) -> list[str]:
     """Text of `top` as paragraphs (blocks and <br> break them), without skipped subtrees."""
     out: list[str] = []
     buf: list[str] = []
@@ -277,7 +314,7 @@ def _paragraphs(top, skipped) -> list[str]:
         if el.text:
             buf.append(el.text)
         for child in el:
-            if isinstance(child.tag, str) and not skipped(child) and not _chrome(child):
+            if isinstance(child.tag, str) and child not in skip and not _chrome(child):
                 walk(child)
             if child.tail:
                 buf.append(child.tail)
