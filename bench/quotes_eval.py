@@ -53,7 +53,8 @@ def norm_speaker(name: str | None) -> str | None:
 def load_body(shared: Path, corpus: str, ref: str) -> str:
     """The article body as the extractors hand it to the quote finder."""
     if corpus == "bbc":  # line 1 is the headline
-        lines = (shared / "corpora" / "bbc" / ref).read_text(encoding="utf-8", errors="replace").splitlines()
+        path = shared / "corpora" / "bbc" / ref
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         return "\n".join(lines[1:]).strip()
     if corpus == "aeb":
         truth = json.loads((shared / "corpora" / "aeb" / "ground-truth.json").read_text())

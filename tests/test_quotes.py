@@ -101,17 +101,17 @@ def test_a_quote_running_over_paragraphs_keeps_its_speaker():
         '"We all know somebody who was there."'
     )
     assert find_quotes(body) == [
-        Quote("I think we were all affected by the reports.", "Colin MacIntyre"),
-        Quote("We all know somebody who was there.", "Colin MacIntyre"),
+        Quote("I think we were all affected by the reports. We all know somebody who was there.",
+              "Colin MacIntyre"),
     ]
 
 
-def test_an_unclosed_quote_ends_where_the_next_one_opens():
+def test_an_unclosed_quote_reopened_is_one_quote():
     body = ('"The spending is not subject to scrutiny. "Parliament requires owners to pay '
             'a fee," said MP Edward Leigh.')
     assert find_quotes(body) == [
-        Quote("The spending is not subject to scrutiny.", "MP Edward Leigh"),
-        Quote("Parliament requires owners to pay a fee", "MP Edward Leigh"),
+        Quote("The spending is not subject to scrutiny. Parliament requires owners to pay a fee",
+              "MP Edward Leigh"),
     ]
 
 

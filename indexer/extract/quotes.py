@@ -24,6 +24,8 @@ from indexer.extract.speakers import (
     PRONOUNS,
     TITLE_WORDS,
     is_name_token,
+    named_people,
+    participle_subject,
     post_attribution,
     pre_attribution,
     sentence_subject,
@@ -67,6 +69,8 @@ def _mentions(p: int, paragraph: str, spans: list[Span], body_caps: set[str]) ->
             lead = sentence_subject(sentence)
             if lead and len(lead.split()) >= 2:
                 found.append(_Mention((p, a + st), lead, _gender_of_title(lead.split()[0])))
+            for name in named_people(sentence):
+                found.append(_Mention((p, a + st), name, _gender_of_title(name.split()[0])))
             for m in re.finditer(r"\baccording to\s+([^.;]+)", sentence, re.I):
                 who = speaker_after_verb(m[1])
                 if who and who not in PRONOUNS:
@@ -141,6 +145,9 @@ class _People:
         i = bisect.bisect_left(self.mentions, where, key=lambda x: x.where)
         for m in reversed(self.mentions[max(0, i - self.RECENT): i]):
             if self.gender(m.name) in (None, want):
+                if want and not self.gender(m.name):
+                    # "…," she said: a later "he" is someone else
+                    self.genders.setdefault(tuple(_bare(m.name)), want)
                 return m.name
         return None
 
@@ -151,7 +158,11 @@ class _People:
             return name
         for m in reversed(self.full.get(bare[0], [])):
             if m.where < where:
-                return m.name
+                # without the office before it: "Ms Hewitt" is "Patricia Hewitt", not
+                # "Industry Secretary Patricia Hewitt" (from "Trade and Industry Secretary …")
+                tokens = m.name.split()
+                office = max((k for k, t in enumerate(tokens) if t in TITLE_WORDS), default=-1)
+                return " ".join(tokens[office + 1:]) or m.name
         return name
 
     def plausible(self, name: str, body_caps: set[str]) -> bool:
@@ -181,6 +192,7 @@ class _Around:
     before: str  # the whole sentence before the quote's own, within `gap`
     pre: str  # the quote's own sentence up to the opening mark
     post: str  # from the closing mark to the end of the sentence or the next quote
+    lead: int  # where the quote's sentence starts, across earlier quotes inside it
 
 
 def _around(paragraph: str, spans: list[Span], k: int) -> _Around:
@@ -195,7 +207,19 @@ def _around(paragraph: str, spans: list[Span], k: int) -> _Around:
         before=gap[ends[-2] if len(ends) > 1 else 0: ends[-1]] if ends else "",
         pre=gap[ends[-1]:] if ends else gap,
         post=region[: post_ends[0]] if post_ends else region,
+        lead=_sentence_start(paragraph, spans, k),
     )
+
+
+def _sentence_start(paragraph: str, spans: list[Span], k: int) -> int:
+    for j in range(k, -1, -1):
+        gap_start = spans[j - 1].end if j else 0
+        ends = sentence_ends(paragraph[gap_start: spans[j].start])
+        if ends:
+            return gap_start + ends[-1]
+        if j and not spans[j - 1].closed:
+            return spans[j].start
+    return 0
 
 
 def _is_title_like(text: str) -> bool:
@@ -223,23 +247,39 @@ def find_quotes(body: str) -> list[Quote]:
     people = _People()
     quotes: list[Quote] = []
     carry: str | None = None  # the speaker a quote opening the next paragraph continues
+    open_at: int | None = None  # the quote an unclosed mark leaves open, to be continued
     for p, paragraph in enumerate(paragraphs):
         spans = quoted_spans(paragraph)
+        if not spans and not sentence_ends(paragraph) and _words(paragraph) <= 12:
+            open_at = None  # an embed's credit line ("Club statement"): the speaker goes on
+            continue
         for m in _mentions(p, paragraph, spans, body_caps):
             people.add(m)
         for m in _name_runs(p, paragraph, spans):
             people.add_name(m)
         last: tuple[str | None, bool] = (carry, False)  # (speaker, attributed) of the previous
-        run: list[int] = []  # unattributed parts of one unclosed quote, waiting for a speaker
         for k, span in enumerate(spans):
             ctx = _around(paragraph, spans, k)
             text = _quote_text(span)
-            attributed, who = post_attribution(ctx.post, text) if span.closed else (False, None)
+            # The writer reopens a quote without closing it, within the paragraph or at the
+            # start of the next: one utterance goes on.
+            continues = open_at is not None and (
+                (k and not spans[k - 1].closed) or (k == 0 and span.start == 0))
+            if not continues:
+                open_at = None
+            attributed, who = (post_attribution(ctx.post, span.text) if span.closed
+                               else (False, None))
             if not attributed:
-                attributed, who = pre_attribution(ctx.pre)
+                attributed, who = pre_attribution(ctx.pre, fragment=not text[:1].isupper())
+            where = (p, span.start)
+            if attributed and who is None and ctx.lead < span.start - len(ctx.pre) and re.match(
+                    r"\W*\w+ing\b", ctx.pre):
+                # `He said Mr X had spoken with "such sincerity", adding: "…"`: the subject
+                # of "adding" opens the sentence, before the earlier quote
+                who = participle_subject(paragraph[ctx.lead: span.start - len(ctx.pre)])
+                where = (p, ctx.lead)
             if not attributed:
                 who = _continued_speaker(ctx, k, last)
-            where = (p, span.start)
             if who in PRONOUNS:
                 who = people.resolve(who, where)
             elif who and not people.plausible(who, body_caps):
@@ -247,17 +287,19 @@ def find_quotes(body: str) -> list[Quote]:
             if who:
                 who = people.canonical(who, where)
                 people.add(_Mention(where, who, people.gender(who)))
-            if k and (ctx.gap.strip() or spans[k - 1].closed):
-                run = []
-            if who:  # "Part one. "Part two," X said.": part one is X's too
-                for j in run:
-                    quotes[j] = Quote(quotes[j].text, who)
-                run = []
-            if text and _is_speech(text, attributed, ctx):
+            if open_at is not None:
+                # "Part one. "Part two," X said.": part one is X's too
+                prev = quotes[open_at]
+                who = prev.speaker or who
+                quotes[open_at] = Quote(f"{prev.text} {text}".strip(), who)
+            elif text and _is_speech(text, attributed, ctx):
                 quotes.append(Quote(text, who))
-                if not who and not span.closed:
-                    run.append(len(quotes) - 1)
+                open_at = len(quotes) - 1
+            if span.closed:
+                open_at = None
             last = (who, attributed)
+        if not spans or spans[-1].end < len(paragraph):
+            open_at = None  # text after the quote: the next paragraph starts afresh
         carry = _carry(paragraph, spans, last[0])
     return quotes
 

@@ -17,7 +17,7 @@ SPEECH_VERBS = (
     "writes declared declares announced commented remarked continued continues observed "
     "suggested suggests admitted admits acknowledged conceded stressed emphasised "
     "emphasized cautioned predicted recalled recalls urged maintained concluded confirmed "
-    "responded tweeted shouted joked complained"
+    "responded tweeted shouted joked complained described describing describes testified"
 ).split()
 # Words allowed between a speaker and the verb: "Mr Smith later said", "she has said".
 _ADVERBS = (
@@ -31,20 +31,41 @@ _NOT_NAME_START = frozenset(
     "Yesterday It He She They We I You There Here His Her Their Its Our My Your For To "
     "With From By Of Although Though Because Since Until Unless Where What Why How Who "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
-    "June July August September October November December".split()
+    "June July August September October November December "
+    # job acronyms read as descriptions, like "chief executive" in lower case
+    "CEO CFO COO CTO".split()
 )
 # Titles and offices: part of a speaker's name when capitalised, but never a name alone.
 TITLE_WORDS = frozenset(
     "Mr Mrs Ms Miss Dr Prof Sir Dame Lord Lady President Prime Minister Secretary General "
     "Major Colonel Captain Lieutenant Chief Executive Chancellor Senator Governor Judge King "
     "Queen Prince Princess Pope Sheikh Rev MP Deputy Director Chairman Chairwoman "
-    "Commissioner Ambassador Mayor Officer Spokesman Spokeswoman Spokesperson Crown".split()
+    "Commissioner Ambassador Mayor Officer Spokesman Spokeswoman Spokesperson Crown Rt Bishop "
+    "Attorney Rep Secretary".split()
 )
-_HONORIFICS = frozenset("Mr Mrs Ms Miss Dr Prof Sir Dame Lord Lady Rev".split())
-PRONOUNS = {"he": "m", "she": "f"}  # the pronouns a speaker can be, and their gender
+_HONORIFICS = frozenset("Mr Mrs Ms Miss Dr Prof Sir Dame Lord Lady Rev Rt".split())
+# The pronouns a speaker can be, and their gender; ANAPHOR stands for a description that
+# points back to a person named before ("the 30-year-old", "the two-time winner").
+ANAPHOR = "they"
+PRONOUNS = {"he": "m", "she": "f", ANAPHOR: None}
+# Nouns that, after "the", describe a person already named rather than a new one. Offices
+# ("the minister") are left out: they often name someone else than the last person.
+_PERSON_NOUNS = (
+    r"\d+-year-old|year-old|winner|star|actor|actress|singer|musician|rapper|boss|veteran|"
+    r"champion|striker|midfielder|defender|goalkeeper|keeper|forward|player|athlete|"
+    r"sprinter|runner|coach|batsman|bowler|golfer|driver|rider|boxer|director|novelist|"
+    r"author|writer|comedian|presenter|frontman|frontwoman|businessman|businesswoman"
+)
+_DESCRIPTION = re.compile(rf"the\s+(?:[\w'’-]+\s+){{0,4}}(?:{_PERSON_NOUNS})", re.I)
+# "A spokesman for Acme", "a source close to the firm": someone the text does not name.
+_UNNAMED = re.compile(r"(?:an?|the)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+"
+                      r"(?:for|of|at|from|with|close to)\b")
 # Lowercase particles inside names: "Charles de Gaulle", "Ludwig van Beethoven".
 PARTICLES = frozenset("de da di du del della der den van von la le al el bin ibn y".split())
 MAX_TAIL_WORDS = 8  # words allowed between an introducing verb and the quote
+# A fragment may close a longer reported sentence: `X said in the release this case shows
+# that free speech does not protect people to "make threats …"`.
+MAX_TAIL_WORDS_FRAGMENT = 20
 
 # The lookahead on first letters lets the engine skip most positions of a long text.
 _VERB = (r"(?=[" + "".join(sorted({v[0] for v in SPEECH_VERBS} | {"a"})) + r"])"
@@ -55,6 +76,8 @@ _POST_SUBJ_FIRST = re.compile(
     rf"^\s*[,;:]?\s*(?:[-–—]\s*)?(?P<subj>[^.!?;:\"“”]{{1,120}}?)\s+"
     rf"(?:(?:{'|'.join(_ADVERBS)})\s+)*(?P<verb>{_VERB})\b", re.I | re.S)
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
+_QUOTED_BY = re.compile(r"^\s*[,;:]?\s*[^.!?;:\"“”]{1,60}?\s+quot(?:es|ed|ing)\s+(?P<obj>.*)$",
+                        re.S)
 _PREPOSITIONS = frozenset("in of at on from for with by to into over under near".split())
 _MODIFIER = re.compile(r"(?:of|from|at|in|with|for|on|who|which|whose|according)\b", re.I)
 _CUT_OBJECT = re.compile(
@@ -82,8 +105,12 @@ def is_name_token(t: str) -> bool:
 def trailing_name(chunk: str) -> str | None:
     """The capitalised run that ends `chunk` ("analyst John Ivankoe" → "John Ivankoe")."""
     run: list[str] = []
-    for t in reversed(chunk.strip().rstrip(".!?:;,").split()):
-        if is_name_token(t) or (run and t in PARTICLES):
+    tokens = chunk.strip().rstrip(".!?:;,").split()
+    for i in range(len(tokens) - 1, -1, -1):
+        t = tokens[i]
+        # "Secretary of State Mike Pompeo": "of" joins two parts of one title
+        of_title = (t == "of" and run and i and tokens[i - 1].rstrip(".") in TITLE_WORDS)
+        if is_name_token(t) or (run and t in PARTICLES) or of_title:
             run.insert(0, t)
         else:
             break
@@ -109,19 +136,27 @@ def _speaker_before_verb(text: str) -> str | None:
     The clause next to the verb comes first ("According to the FT, analyst Jo Bloggs said"),
     then earlier ones ("Armando Falcon, OFHEO director said"); modifiers are skipped.
     """
-    words = text.strip(" ,;:—–-\"“”").split()
+    # asides in brackets are parties or acronyms, never the speaker: "(D-Minn.)", "(WSIS)"
+    words = re.sub(r"\s*\([^)]*\)", "", text).strip(" ,;:—–-\"“”").split()
     while words and words[0].casefold() in {"but", "and", "so", "yet", "however", "then"}:
         words.pop(0)
     while words and words[-1].casefold() in _ADVERBS:
         words.pop()
     s = " ".join(words[-14:])
-    if s.casefold() in PRONOUNS:
-        return s.casefold()
+    if words and words[-1].casefold() in ("he", "she"):
+        return words[-1].casefold()  # "…, which he said was"
+    if _DESCRIPTION.fullmatch(s) or s.casefold() == ANAPHOR:
+        return ANAPHOR
     clauses = [c for c in reversed(_clauses(s)) if not _MODIFIER.match(c.strip())]
+    if clauses and re.match(r"(?:the|an?)\s", clauses[0].strip(), re.I) and not trailing_name(
+            clauses[0]):
+        return None  # "…, the Bishop said": the subject is not named; earlier names are others
     for clause in clauses:  # an appositive that is only a name: "Jo Bloggs, chief of Acme,"
         name = trailing_name(clause)
         if name and clause.split()[: -len(name.split())] == []:
             return name
+    if _UNNAMED.match(" ".join(words)):
+        return None
     for clause in clauses:
         name = trailing_name(clause)
         if name and re.search(rf"\b(?:of|from|at|in|for|with|by)\s+(?:the\s+)?{re.escape(name)}$",
@@ -139,6 +174,8 @@ def speaker_after_verb(text: str) -> str | None:
         head = _CUT_OBJECT.split(f" {clause} ", maxsplit=1)[0]
         if head.strip().casefold() in PRONOUNS:
             return head.strip().casefold()
+        if _DESCRIPTION.fullmatch(head.strip().rstrip(".!?")):
+            return ANAPHOR  # "…," added the two-time Academy Award winner
         name = trailing_name(head)
         if name:
             return name
@@ -150,9 +187,16 @@ def speaker_after_verb(text: str) -> str | None:
 
 
 def post_attribution(post: str, quote: str) -> tuple[bool, str | None]:
-    """(attributed, speaker) from the words after a closing mark, up to the sentence end."""
+    """(attributed, speaker) from the words after a closing mark, up to the sentence end;
+    `quote` is the text inside the marks, with its own closing punctuation."""
     if quote.rstrip().endswith(".") and not re.match(r"\s*[,;]|\s*[-–—]?\s*[a-z]", post):
         return False, None  # a new sentence starts after the quote
+    if not (re.match(r"\s*[,;:–—-]", post) or re.search(r"[,?!…]\s*$", quote)):
+        # `says "we are pleased" at the news, adding …`: the quote is inside a sentence
+        return False, None
+    m = _QUOTED_BY.match(post)
+    if m:  # `"…," the newspaper quotes a source close to the firm`
+        return True, speaker_after_verb(m["obj"])
     m = _POST_VERB_FIRST.match(post)
     if m:
         return True, speaker_after_verb(m["obj"])
@@ -162,26 +206,28 @@ def post_attribution(post: str, quote: str) -> tuple[bool, str | None]:
     return False, None
 
 
-def pre_attribution(pre: str) -> tuple[bool, str | None]:
-    """(attributed, speaker) from the words before an opening mark in the same sentence."""
+def pre_attribution(pre: str, fragment: bool = False) -> tuple[bool, str | None]:
+    """(attributed, speaker) from the words before an opening mark in the same sentence;
+    a `fragment` (a quote starting in lower case) may stand further from its verb."""
     verbs = list(_VERB_RE.finditer(pre))
     if not verbs:
         return False, None
     m = verbs[-1]
     tail = pre[m.end():]
-    if len(tail.split()) > MAX_TAIL_WORDS or re.search(r"[.!?;]", tail):
+    limit = MAX_TAIL_WORDS_FRAGMENT if fragment else MAX_TAIL_WORDS
+    if len(tail.split()) > limit or re.search(r"[.!?;]", tail):
         return False, None
     if m.group().casefold() == "according to":
         return True, speaker_after_verb(tail)
     if m.group().casefold().endswith("ing"):
-        return True, _participle_subject(pre[: m.start()])
+        return True, participle_subject(pre[: m.start()])
     if not pre[: m.start()].strip(" ,;\"“”«»„"):
         # "…," said Mr King, "…": the name follows the verb
         return True, speaker_after_verb(tail)
     return True, _speaker_before_verb(pre[: m.start()])
 
 
-def _participle_subject(before: str) -> str | None:
+def participle_subject(before: str) -> str | None:
     """Who is "saying"/"telling": the sentence's subject ("John Snow put on a brave face,
     saying"), else the name ending its first clause ("The film showed Mr X, …, telling")."""
     first = before.split()[:1]
@@ -199,7 +245,7 @@ def sentence_subject(sentence: str) -> str | None:
         return possessive[1]
     head: list[str] = []
     for i, t in enumerate(tokens):
-        word = t.rstrip(",;:.")
+        word = t if re.fullmatch(r"[A-Z]\.|[A-Z][a-z]{1,2}\.", t) else t.rstrip(",;:.")  # "A."
         if _VERB_RE.fullmatch(word) or not word:
             break
         # Lowercase role words continue the phrase only when a name follows them:
@@ -223,8 +269,40 @@ def speaker_of_sentence(sentence: str) -> str | None:
     if not m or m.group().casefold() == "according to":
         return None
     if m.group().casefold().endswith("ing"):
-        return _participle_subject(sentence[: m.start()])
+        return participle_subject(sentence[: m.start()])
     who = _speaker_before_verb(sentence[: m.start()]) or sentence_subject(sentence)
     if who is None and sentence[: m.start()].rstrip().endswith(","):
         who = speaker_after_verb(sentence[m.end():])  # "…, said Jeremy Flynn, head of …"
     return who
+
+
+# Words that end a sentence's subject: the first finite verb, roughly.
+_FINITE = re.compile(r"(?!(?:his|this|its|us|thus|yes|as|less|across|plus)$)[a-z]+(?:ed|s)|"
+                     r"has|have|had|is|was|were|are|will|would|could|can|may|might|must|"
+                     r"should|did|does|do")
+_NOT_ROLE = frozenset(
+    "who which where when while and but or as in on at for with from to by if that this "
+    "the a an his her its their "
+    "has had have is was were are will would could said says told added".split())
+_APPOSITIVE = re.compile(
+    r"(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|da|van|von|den|der|al|el)){1,4}),\s+"
+    r"(?:(?:the|a|an|his|her|its|[A-Z][\w.-]*['’]s)\s+)?(?P<role>[a-z][\w-]*)")
+
+
+def named_people(sentence: str) -> list[str]:
+    """Names a sentence gives as people: the name ending its subject ("… general secretary
+    Tony Woodley repeated …") and names with a role after them ("Tim Danton, editor of …")."""
+    found = []
+    tokens = sentence.split()
+    for i, t in enumerate(tokens[:16]):
+        if _FINITE.fullmatch(t) or _VERB_RE.fullmatch(t):
+            # "analyst Nick Van den Brul of BNP Paribas was": the head, not the firm
+            name = trailing_name(_CUT_OBJECT.split(f" {' '.join(tokens[:i])} ", maxsplit=1)[0])
+            if name and not tokens[i - 1].endswith(","):
+                found.append(name)
+            break
+    for m in _APPOSITIVE.finditer(sentence):
+        name = trailing_name(m["name"])
+        if name and m["role"] not in _NOT_ROLE:
+            found.append(name)
+    return [n for n in found if len([t for t in n.split() if t not in TITLE_WORDS]) >= 2]
