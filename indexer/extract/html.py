@@ -136,9 +136,10 @@ def _holds_article(el: etree._Element, total: int) -> bool:
     n = len(el.text_content())
     if n > 0.4 * total:
         return True
-    if n < 500:
-        return False
-    long_paragraphs = sum(1 for p in el.iter("p") if len(p.text_content()) > 120)
+    if el.xpath(htmlrules.ARTICLE_MARKER_XPATH):
+        return True
+    long_paragraphs = sum(1 for p in el.iter("p") if len(p.text_content()) > 120) + sum(
+        1 for d in el.iter("div") if len(d.text or "") > 120)
     return long_paragraphs >= 5 or el.find(".//h1") is not None
 
 

@@ -109,14 +109,18 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     scores: dict[etree._Element, float] = {}
     chars: dict[etree._Element, int] = {}
     links: dict[etree._Element, int] = {}
+    good: dict[etree._Element, int] = {}  # characters of prose-like blocks under an element
     for b in blocks:
         n = len(b.text)
+        prose = not (n < 25 or b.heading or b.caption or b.links > n * 0.5)
         el: etree._Element | None = b.owner
         while el is not None:
             chars[el] = chars.get(el, 0) + n
             links[el] = links.get(el, 0) + b.links
+            if prose:
+                good[el] = good.get(el, 0) + n
             el = el.getparent()
-        if n < 25 or b.heading or b.caption or b.links > n * 0.5:
+        if not prose:
             continue
         score = 1 + _commas(b.text) + min(n / 100, 3)
         owner = b.owner
@@ -139,6 +143,22 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
 
     ranked = {el: final(el) for el in scores}
     top = max(ranked, key=ranked.__getitem__)
+    # Articles split into many small wrappers (one per paragraph or "card") leave the best
+    # container holding a fraction of the prose: climb while the parent holds much more.
+    while True:
+        up, found = top.getparent(), None
+        for _ in range(3):  # one wrapper per paragraph adds a level or two
+            if up is None or up.tag in ("body", "html"):
+                break
+            density = links.get(up, 0) / max(1, chars.get(up, 1))
+            if good.get(up, 0) >= 1.5 * good.get(top, 0) and density <= 0.35:
+                found = up
+                break
+            up = up.getparent()
+        if found is None:
+            break
+        top = found
+        ranked.setdefault(top, 0.0)
     chosen = {top}
     parent = top.getparent()
     if parent is not None:
@@ -192,8 +212,9 @@ def body_paragraphs(blocks: list[Block], headline: str) -> tuple[list[str], list
 
 
 def _in_byline(el: etree._Element) -> bool:
-    for _ in range(3):
-        if el is None:
+    """Inside a small element named like a byline or date line (not a wrapper "author-x")."""
+    for _ in range(2):
+        if el is None or len(el.text_content()) > 250:
             return False
         cls = (el.get("class") or "") + " " + (el.get("id") or "")
         if rules.BYLINE_CLASS.search(cls):

@@ -46,7 +46,7 @@ NOISE_WORDS = (
     "byline-share", "tags", "tag-list", "taglist", "author-bio", "about-author", "bio",
     "disclaimer", "copyright", "jump", "more-stories", "morestories", "read-more", "readmore",
     "also", "see-also", "seealso", "next-article", "prev", "next", "teaser", "teasers",
-    "rail", "right-rail", "left-rail", "pullquote", "sticky", "alert", "notification",
+    "right-rail", "left-rail", "pullquote", "sticky", "alert", "notification",
 )
 _NOISE = re.compile(r"(?:^|[\s_-])(?:" + "|".join(re.escape(w) for w in NOISE_WORDS)
                     + r")(?:$|[\s_-])")
@@ -57,6 +57,18 @@ def is_noise(class_and_id: str) -> bool:
     """True when an element's class or id names page furniture (lower-case input)."""
     return _NOISE.search(class_and_id) is not None
 
+
+# Class names CMSs give the element holding an article's text (WordPress, Blogger, Drupal,
+# Arc, hAtom microformats): an element around one of these is never dropped as furniture.
+ARTICLE_MARKERS = (
+    "entry-content", "post-body", "post-content", "article-body", "articlebody",
+    "article-content", "article__body", "article-text", "story-body", "story-content",
+    "storytext", "entry-body", "post-entry", "hentry", "h-entry", "field-name-body",
+    "td-post-content", "single-content", "body-text", "article__content", "main-content",
+)
+ARTICLE_MARKER_XPATH = ".//*[@itemprop='articleBody' or " + " or ".join(
+    f"contains(translate(@class,'ABCDEFGHIJKLMNOPQRSTUVWXYZ_','abcdefghijklmnopqrstuvwxyz-'),"
+    f"'{m}')" for m in ARTICLE_MARKERS) + "]"
 
 # Class/id words of content containers (readability's positive list, plus CMS names).
 CONTENT = re.compile(
