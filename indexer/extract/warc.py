@@ -27,6 +27,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from indexer.errors import ExtractError
 from indexer.extract.decode import MAX_GZIP_RATIO, MAX_INPUT_BYTES, os_reason
+from indexer.extract.decode import _size as size_text  # the same words as for text inputs
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Types that say nothing about the payload: servers send them for anything, so look at it.
@@ -112,7 +113,10 @@ class _Reader:
 
     def _iterate(self, stream: BinaryIO, resume: int = 0) -> Iterator[Page | Skipped]:
         """Records from `stream`; the first `resume` were already reported."""
-        it = _Iterator(stream, arc2warc=True)
+        # ARC records become WARC ones; a .warc file is held to WARC headers, so that a
+        # line of garbage is damage rather than a five-word "ARC header".
+        name = self.path.lower().removesuffix(".gz")
+        it = _Iterator(stream, arc2warc=name.endswith(".arc"))
         try:
             while True:
                 with _quiet():
@@ -167,7 +171,7 @@ class _Reader:
         data = record.content_stream().read(self.limit + 1)
         self._drain(record)
         if len(data) > self.limit:
-            return Skipped(item, f"it is larger than the {self.limit // 2**20} MB limit")
+            return Skipped(item, f"it is larger than the {size_text(self.limit)} limit")
         if mime in GENERIC_TYPES:
             if not _HTML_START.match(data[:1024]):
                 return Skipped(item, f"it is not an HTML page ({mime or 'no content type'})")
@@ -233,7 +237,7 @@ def _status_and_type(record) -> tuple[str, str]:
 
 def _load_reason(e: ArchiveLoadFailed) -> str:
     msg = str(e).strip().splitlines()[0] if str(e).strip() else "unreadable record header"
-    if msg.startswith("Unknown archive format"):
+    if msg.startswith(("Unknown archive format", "Invalid WARC record", "Invalid ARC record")):
         return "a record does not start with a WARC or ARC header"
     return msg[:200].rstrip(".")
 
