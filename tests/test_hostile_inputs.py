@@ -1,0 +1,234 @@
+"""Hostile inputs are skipped or extracted within bounds, with a reason, and the pool survives.
+
+Issue 3 and reliability.md T20/T23: a 50 MB page, 100,000 nested elements, binary data
+named .html, a gzip bomb, a truncated WARC, a page that needs too much memory; plus the
+per-item time bound and the per-worker memory bound (indexer/limits.py) by themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+from warcs import Archive, page
+
+from indexer.build import _pool, extract_all
+from indexer.discover import Item
+from indexer.limits import ITEM_SECONDS_ENV, WORKER_MEMORY_ENV, Limits, TookTooLong, time_bound
+from indexer.work import Extracted, Failed, extract_item
+
+GOOD_PAGES = {
+    f"page-{i}.html": page(f"Council votes on the {name} budget",
+                           f"The council approved the {name} budget on Tuesday evening.",
+                           f"Spending on {name} rises by four percent next year.")
+    for i, name in enumerate(["harbour", "library", "school", "tram"])
+}
+GOOD_DUMPS = {
+    f"dump-{i}.txt": f"Storm closes the {name} road\n\nThe {name} road was closed overnight "
+                     f"after the storm brought down trees.\n"
+    for i, name in enumerate(["coast", "valley"])
+}
+
+
+def gzip_bomb(path: Path, gigabytes: int) -> None:
+    """A .gz that inflates to `gigabytes` of zeros: one 16 MB member, repeated (~2 MB per GB)."""
+    member = zlib.compressobj(9, zlib.DEFLATED, 31)
+    one = member.compress(bytes(16 << 20)) + member.flush()
+    with open(path, "wb") as f:
+        for _ in range(gigabytes * 64):
+            f.write(one)
+
+
+def hostile_folder(src: Path) -> dict[str, str]:
+    """Good inputs plus the hostile ones; returns {hostile path: what it is}."""
+    src.mkdir()
+    for name, data in GOOD_PAGES.items():
+        (src / name).write_bytes(data)
+    for name, text in GOOD_DUMPS.items():
+        (src / name).write_text(text, encoding="utf-8")
+    with open(src / "big.html", "wb") as f:  # 50 MB and a bit of ordinary paragraphs
+        para = b"<p>" + b"The harbour board met again to discuss the quay. " * 20 + b"</p>\n"
+        f.write(b"<html><head><title>Big</title></head><body>")
+        f.write(para * ((50 << 20) // len(para) + 1))
+        f.write(b"</body></html>")
+    (src / "nested.html").write_bytes(
+        b"<html><head><title>Nested</title></head><body>" + b"<div>" * 100_000
+        + b"<p>Deep down there is one sentence of text in this page.</p>"
+        + b"</div>" * 100_000 + b"</body></html>")
+    (src / "x.html").write_bytes(os.urandom(1 << 20))
+    gzip_bomb(src / "x.html.gz", gigabytes=2)
+    (src / "flat.html").write_bytes(  # 5 million elements: a parse tree of gigabytes
+        b"<html><head><title>Flat</title></head><body><p>" + b"<i>x</i>" * (5 << 20)
+        + b"</p></body></html>")
+    whole = (Archive(src / "crawl.warc.gz").warcinfo()
+             .response("https://coastpost.example/ferry",
+                       page("Ferry timetable changes", "The winter timetable starts in October."))
+             .response("https://coastpost.example/bridge",
+                       page("Bridge reopens", "The bridge reopened to traffic on Sunday."))
+             .response("https://coastpost.example/cut", page("Cut short", "This one is cut."))
+             .close())
+    data = whole.read_bytes()
+    whole.write_bytes(data[: len(data) - 150])  # the last record loses its end
+    return {
+        "src/big.html": "a 50 MB page",
+        "src/nested.html": "100,000 nested elements",
+        "src/x.html": "random bytes named .html",
+        "src/x.html.gz": "a gzip bomb",
+        "src/flat.html": "a page whose tree needs gigabytes",
+        "src/crawl.warc.gz": "a truncated WARC",
+    }
+
+
+def test_hostile_inputs_beside_good_ones(tmp_path):
+    hostile = hostile_folder(tmp_path / "src")
+    env = {**os.environ, "SCRAPESEARCH_INDEX_DIR": str(tmp_path / "idx"),
+           ITEM_SECONDS_ENV: "20", WORKER_MEMORY_ENV: "1024"}
+    env.pop("SCRAPESEARCH_INSTANCE", None)
+    # A wrapper process measures the peak memory of the run (the CLI and its workers).
+    wrapper = ("import resource, subprocess, sys; "
+               "rc = subprocess.run([sys.executable, '-m', 'indexer', 'reindex', '--jobs', '2', "
+               "'--quiet', 'src']).returncode; "
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)")
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", wrapper], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    seconds = time.monotonic() - started
+    peak_kb, rc = map(int, done.stdout.split())
+    assert rc == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert peak_kb < 1536 * 1024, f"peak RSS {peak_kb // 1024} MB"
+    assert seconds < 200  # a hang would hit the timeout; this is only a generous guard
+
+    stats = subprocess.run([sys.executable, "-m", "indexer", "stats", "--json"], cwd=tmp_path,
+                           env=env, capture_output=True, text=True, timeout=60)
+    report = json.loads(stats.stdout)["report"]
+    skipped = {s["path"]: s["reason"] for s in report["skipped"]}
+    search = subprocess.run([sys.executable, "-m", "indexer", "search", "--json", "-n", "100"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    indexed = {r["headline"] for r in json.loads(search.stdout)["results"]}
+    # Every good article is in, the two pages before the WARC's damage included.
+    assert indexed >= {"Council votes on the harbour budget", "Council votes on the library "
+                       "budget", "Council votes on the school budget", "Council votes on the "
+                       "tram budget", "Storm closes the coast road", "Storm closes the valley "
+                       "road", "Ferry timetable changes", "Bridge reopens"}
+    assert "Cut short" not in indexed
+    assert skipped["src/big.html"] == "it is larger than the 50 MB limit"
+    assert skipped["src/x.html"].startswith("it looks like binary data")
+    assert skipped["src/x.html.gz"] == "it decompresses to more than the 50 MB limit"
+    assert skipped["src/crawl.warc.gz"] == ("the archive is damaged after record 3: it ends in "
+                                            "the middle of a record")
+    # Deep nesting and a huge tree may be read or refused, but never silently lost.
+    for path in ("src/nested.html", "src/flat.html"):
+        headline = {"src/nested.html": "Nested", "src/flat.html": "Flat"}[path]
+        assert (path in skipped) != (headline in indexed), (path, hostile[path])
+        assert skipped.get(path, "reason") != ""
+    assert set(skipped) <= set(hostile)
+    assert report["skipped_total"] == len(skipped)
+
+
+# ---------------------------------------------------------------- the time bound
+
+
+def items(n: int) -> list[Item]:
+    pages = list(GOOD_PAGES.values())
+    return [Item(f"crawl.warc#{i + 1}", "warc", 100, pages[i % len(pages)]) for i in range(n)]
+
+
+def test_every_item_over_its_time_is_skipped_and_the_pool_goes_on(monkeypatch):
+    monkeypatch.setenv(ITEM_SECONDS_ENV, "0.001")  # no page extracts in a millisecond
+    results = [r for batch, _ in extract_all([(items(3), 300), (items(3), 300)], 2)
+               for r in batch]
+    assert [(r.path, r.reason) for r in results] == [
+        (f"crawl.warc#{i}", "it took longer than 0.001 s to extract") for i in (1, 2, 3) * 2]
+    monkeypatch.setenv(ITEM_SECONDS_ENV, "30")
+    results = [r for batch, _ in extract_all([(items(3), 300)], 2) for r in batch]
+    assert all(isinstance(r, Extracted) for r in results)
+
+
+def slow_parse(data, path, **kwargs):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # busy Python code, as a quadratic parser would be
+        try:
+            sum(range(1000))
+        except Exception:  # an extractor's catch-all must not swallow the time-out
+            pass
+    raise AssertionError("the time bound did not stop the extractor")
+
+
+def test_a_slow_item_in_process_is_cut_off_and_the_alarm_restored(monkeypatch):
+    from indexer.extract import html
+
+    monkeypatch.setattr(html, "parse", slow_parse)
+    monkeypatch.setenv(ITEM_SECONDS_ENV, "0.2")
+    before = signal.getsignal(signal.SIGALRM)
+    started = time.monotonic()
+    (result,) = extract_item(items(1)[0])
+    assert time.monotonic() - started < 5
+    assert result == Failed("crawl.warc#1", "it took longer than 0.2 s to extract")
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_no_time_bound_off_the_main_thread():
+    errors = []
+
+    def work():
+        try:
+            with time_bound(0.01):
+                time.sleep(0.1)
+        except BaseException as e:  # noqa: BLE001 - any escape is the failure
+            errors.append(e)
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    assert errors == []
+
+
+def test_time_bound_raises_in_the_main_thread():
+    with pytest.raises(TookTooLong), time_bound(0.05):
+        time.sleep(2)
+
+
+# ---------------------------------------------------------------- the memory bound
+
+
+def test_the_memory_bound_is_set_in_workers_only(monkeypatch):
+    monkeypatch.setenv(WORKER_MEMORY_ENV, "3000")
+    mine = resource.getrlimit(resource.RLIMIT_AS)
+    with _pool(1) as pool:
+        soft, _ = pool.submit(resource.getrlimit, resource.RLIMIT_AS).result()
+    assert soft == 3000 * 1024 * 1024
+    assert resource.getrlimit(resource.RLIMIT_AS) == mine
+
+
+def test_a_memory_error_is_a_skip(monkeypatch):
+    from indexer.extract import html
+
+    def greedy(data, path, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(html, "parse", greedy)
+    assert extract_item(items(1)[0]) == [
+        Failed("crawl.warc#1", "it needs more memory than one article may use")]
+
+
+def test_limits_from_the_environment(monkeypatch):
+    monkeypatch.delenv(ITEM_SECONDS_ENV, raising=False)
+    monkeypatch.delenv(WORKER_MEMORY_ENV, raising=False)
+    assert Limits.from_env() == Limits(30.0, 4096)
+    monkeypatch.setenv(ITEM_SECONDS_ENV, "2.5")
+    monkeypatch.setenv(WORKER_MEMORY_ENV, "0")  # 0: no bound
+    assert Limits.from_env() == Limits(2.5, 0)
+    monkeypatch.setenv(ITEM_SECONDS_ENV, "soon")
+    monkeypatch.setenv(WORKER_MEMORY_ENV, "-5")
+    assert Limits.from_env() == Limits(30.0, 4096)
