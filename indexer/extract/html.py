@@ -18,13 +18,20 @@ from indexer.errors import ExtractError
 from indexer.extract import htmlbody, htmlrules
 from indexer.extract.bylines import byline_names
 from indexer.extract.dates import parse_date
+
 try:  # TEMPORARY until htmlcomments lands
     from indexer.extract.htmlcomments import take_comments
 except ImportError:
     def take_comments(root):  # type: ignore[misc]
         return []
 from indexer.extract.htmldecode import decode_html
-from indexer.extract.htmlheadline import choose_headline, site_of_title
+from indexer.extract.htmlheadline import (
+    choose_headline,
+    heading_before,
+    headings_of,
+    page_title,
+    site_of_title,
+)
 from indexer.extract.htmlmeta import PageMeta, clean_values, read_meta
 from indexer.extract.quotes import find_quotes
 from indexer.extract.text import (
@@ -37,7 +44,8 @@ from indexer.extract.text import (
 
 MAX_DEPTH = 400  # deeper trees are flattened by libxml2's own limit; we refuse earlier
 MAX_TAGS = 10  # authors and tags kept per article
-_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
 
 
 def parse(data: bytes | str, path: str, *, url: str | None = None, fetched: str | None = None,
@@ -48,9 +56,12 @@ def parse(data: bytes | str, path: str, *, url: str | None = None, fetched: str 
     meta = read_meta(root)
     _strip(root)
     comments = take_comments(root)
-    headline = choose_headline(root, meta)
+    headings = headings_of(root)  # before furniture goes: some themes put the h1 in a header
     _drop_noise(root)
-    blocks = htmlbody.main_blocks(htmlbody.blocks_of(_body_of(root)))
+    every = htmlbody.blocks_of(_body_of(root))
+    blocks = htmlbody.main_blocks(every)
+    title = page_title(root)
+    headline = choose_headline(headings, meta, title, heading_before(every, blocks))
     paragraphs, captions = htmlbody.body_paragraphs(blocks, headline)
     body = clean_text(join_paragraphs(paragraphs))
     if len(body) < 40 and meta.body:
@@ -60,7 +71,7 @@ def parse(data: bytes | str, path: str, *, url: str | None = None, fetched: str 
     warnings: list[str] = []
     body = truncate(body, MAX_FIELD_CHARS, "body", warnings)
     page_url = _page_url(meta, url)
-    site = _source(meta, root, page_url or url)
+    site = _source(meta, title, page_url or url)
     return Article(
         id=make_id(headline, page_url, path, body),
         path=path,
@@ -168,12 +179,11 @@ def _page_url(meta: PageMeta, given: str | None) -> str | None:
     return None
 
 
-def _source(meta: PageMeta, root: lxml_html.HtmlElement, url: str | None) -> str | None:
+def _source(meta: PageMeta, title: str, url: str | None) -> str | None:
     for site in clean_values(meta.sites, 100):
         if not site.startswith("http") and len(site) <= 60:
             return site
-    title = root.findtext(".//title")
-    site = site_of_title(clean_line(title or ""), meta)
+    site = site_of_title(title, meta)
     if site:
         return site
     if url:

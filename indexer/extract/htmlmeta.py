@@ -25,7 +25,7 @@ DATE_META = ("article:published_time", "og:article:published_time", "datepublish
              "parsely-pub-date", "sailthru.date", "pubdate", "publishdate", "publish-date",
              "publication_date", "date", "dc.date.issued", "dc.date", "dcterms.created",
              "dcterms.date", "original-publish-date", "article.published", "displaydate",
-             "dc.date.created", "rnews:datepublished", "og:published_time", "cxenseparse:recs:publishtime")
+             "dc.date.created", "rnews:datepublished", "og:published_time")
 AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
                "byl", "byline", "twitter:creator")
 SITE_META = ("og:site_name", "application-name", "publisher", "dc.publisher",

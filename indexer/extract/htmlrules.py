@@ -95,7 +95,8 @@ BOILERPLATE_BLOCK = re.compile(
     r"we use cookies.*|this (?:site|website) uses cookies.*|accept(?: all)? cookies|"
     r"back to top|top of page|skip to (?:main )?content|comments?|\d+ comments?|"
     r"leave a (?:comment|reply)|you might also like|recommended(?: for you)?|"
-    r"most (?:read|popular|viewed|shared)|trending(?: now)?|(?:next|previous) (?:article|post|story).*|"
+    r"most (?:read|popular|viewed|shared)|trending(?: now)?|"
+    r"(?:next|previous) (?:article|post|story).*|"
     r"tags?:.*|filed under:?.*|topics?:.*|see also:?.*|view comments|all rights reserved.*|"
     r"©.*|copyright ©?.*|\(c\) \d{4}.*|story continues below.*|article continues below.*)$",
     re.I)
