@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import re
 
-# A first, cheap XPath cut: elements whose class/id/itemtype could mark a comment. The
-# patterns below then decide. (XPath 1.0 has no lower-case(), hence translate().)
-_LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-ITEM_XPATH = (
-    "//*[contains({c}, 'comment') or contains({i}, 'comment') or contains({c}, 'talkback')"
-    " or contains(@itemtype, 'Comment')"
-    " or (contains(concat(' ', @class, ' '), ' post ') and ancestor::*[contains(@class,"
-    " 'post-list')])]"
-).format(c=_LOWER.format("@class"), i=_LOWER.format("@id"))
+# A first, cheap cut on "class id itemtype" lower-cased: could this element matter?
+SCAN_WORDS = re.compile(
+    r"comment|talkback|respond|discuss|reaction|repl|disqus|dsq|fyre|vf-|wpd|post-list"
+    r"|sidebar|widget|recent|latest|popular|most"
+)
 
 # A class token that marks ONE comment: "comment", "wpd-comment", "dsq-comment",
 # "comment-item", "usercomment", "comment_box", "highlander-comment", "talkback-item"...
@@ -29,9 +25,10 @@ ITEM_TOKEN = re.compile(
     r"(?:[a-z]+[-_]?)?(?:comment|talkback)"
     r"(?:[-_]?(?:item|entry|box|wrap|wrapper|container|block|row|single|node|unit|li|div"
     r"|holder|cell|inner|body|main|thread-item|text-wrap))?"
+    r"|(?:[a-z]+[-_]?)?(?:comments|talkbacks)[-_]?(?:item|entry|row|single|unit|li)"
     r"|fyre-comment-wrapper|vf-comment"
 )
-# Disqus calls each comment "post": only inside its ".post-list".
+# Disqus calls each comment "post" ("li.post" inside "ul.post-list").
 DISQUS_ITEM = "post"
 NOT_ITEM_TOKEN = re.compile(
     r"(?:post|add|leave|no|form|write|count|recent|latest|top|popular|most|share|submit|view"
@@ -82,19 +79,18 @@ NOT_SECTION_TOKEN = re.compile(
     r".*(?:recent|latest|popular|most|widget|sidebar|count|link|num|icon).*"
 )
 # Comment forms and "comments are closed" notes: removed even when no comment is found.
-FORM_XPATH = (
-    "//*[@id='respond' or @id='commentform' or @id='comment-form' or @id='commentsForm'"
-    " or contains(concat(' ', @class, ' '), ' comment-respond ')"
-    " or contains(concat(' ', @class, ' '), ' comment-form ')"
-    " or contains(concat(' ', @class, ' '), ' nocomments ')"
-    " or contains(concat(' ', @class, ' '), ' comments-closed ')]"
-)
+FORM_IDS = frozenset({"respond", "commentform", "comment-form", "commentsform", "commentForm",
+                      "commentsForm"})
+FORM_CLASSES = frozenset({"comment-respond", "comment-form", "nocomments", "comments-closed"})
 # Forms stay in the tree when they are this long: a mislabelled wrapper, not a form.
 FORM_MAX_CHARS = 1500
 
 # An ancestor this item must never be inside: sidebars of "Recent comments" and the like.
 NOT_THREAD_ANCESTOR = re.compile(
-    r".*(?:sidebar|widget|recent|latest|popular|most[-_]?(?:commented|read)|footer).*"
+    r"(?:(?:left|right|primary|secondary)[-_]?)?sidebar(?:[-_]?\d+)?"
+    r"|widget[-_]?(?:recent|latest|popular|top|most).*|.*(?:recent|latest)[-_]?comments?.*"
+    r"|.*most[-_]?(?:commented|read|popular).*|.*popular[-_]?(?:comments?|posts?).*"
+    r"|.*disquswidget.*"
 )
 
 # "Name says:", "Posted by Name", "Name wrote:": the words are the widget's, not the name.

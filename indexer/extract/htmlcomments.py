@@ -43,6 +43,7 @@ _BUTTON = re.compile(
 _WORD = re.compile(r"\w+")
 _EXTRA_IN_SECTION = 1500  # characters of heading, form and pagination around a thread
 _EXTRA_PLAIN = 300  # ...around a thread in an unlabelled wrapper
+_MAX_GROUPS = 8  # sibling groups tried in unlabelled sections, largest first
 _LIST_WORDS = 12  # a comment list's own words ("23 Comments", "Sort by"), fewer than a comment's
 
 
@@ -72,18 +73,72 @@ def _is_item(el) -> bool:
     itemtype = el.get("itemtype") or ""
     if cs.SCHEMA_COMMENT.search(itemtype):
         return True
-    classes = (el.get("class") or "").lower().split()
-    if cs.DISQUS_ITEM in classes and el.xpath("ancestor::*[contains(@class, 'post-list')]"):
-        return True
+    classes = _classes(el)
     if any(cs.ITEM_TOKEN.fullmatch(t) and not cs.NOT_ITEM_TOKEN.fullmatch(t) for t in classes):
         return True
     return bool(cs.ITEM_ID.fullmatch((el.get("id") or "").lower()))
 
 
+class _Scan:
+    """One pass over the page: the elements whose class or id could matter here."""
+
+    def __init__(self, root) -> None:
+        self.items: list = []
+        self.boxes: list = []
+        self.forms: list = []
+        self.sidebars: set = set()
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            cls, ident, itemtype = el.get("class"), el.get("id"), el.get("itemtype")
+            if not (cls or ident or itemtype):
+                continue
+            key = f"{cls or ''} {ident or ''} {itemtype or ''}".lower()
+            if not cs.SCAN_WORDS.search(key):
+                continue
+            tokens = key.split()
+            if any(cs.NOT_THREAD_ANCESTOR.fullmatch(t) for t in tokens):
+                self.sidebars.add(el)
+            if "post-list" in tokens:
+                self.items.extend(li for li in el.iter("li") if "post" in _classes(li))
+            if _is_item(el):
+                self.items.append(el)
+            if any(cs.SECTION_TOKEN.fullmatch(t) and not cs.NOT_SECTION_TOKEN.fullmatch(t)
+                   for t in tokens):
+                self.boxes.append(el)
+            if ident in cs.FORM_IDS or any(t in cs.FORM_CLASSES for t in tokens):
+                self.forms.append(el)
+        if self.sidebars:
+            self.items = [el for el in self.items if not self.in_sidebar(el)]
+            self.boxes = [el for el in self.boxes if not self.in_sidebar(el)]
+
+    def in_sidebar(self, el) -> bool:
+        return any(a in self.sidebars for a in el.iterancestors())
+
+
+def _classes(el) -> list[str]:
+    return (el.get("class") or "").lower().split()
+
+
 def _read(root) -> tuple[list[Comment], list]:
-    items = [el for el in root.xpath(cs.ITEM_XPATH) if _is_item(el) and not _in_sidebar(el)]
-    if not items:
-        return [], _forms(root)
+    scan = _Scan(root)
+    found = _from_items(_unique(scan.items)) if scan.items else []
+    if not (found and _plausible([c for _, c in found], [el for el, _ in found], root)):
+        found = _from_lists(scan.boxes, root)
+    if not found:
+        return [], _forms(scan.forms)
+    sections = _sections([el for el, c in found if c.parent is None])
+    return [c for _, c in found][:MAX_COMMENTS], sections + _forms(scan.forms, sections)
+
+
+def _unique(els: list) -> list:
+    """In document order, each once (a Disqus post can be found twice)."""
+    seen: set = set()
+    return [el for el in els if not (el in seen or seen.add(el))]
+
+
+def _from_items(items: list) -> list:
+    """(element, Comment) for the comment elements among the candidates, parents set."""
     kept, parents = _collapse(items)
     kept_set = set(kept)
     found = []
@@ -99,20 +154,33 @@ def _read(root) -> tuple[list[Comment], list]:
         while p is not None and p not in index:  # a reply to a dropped item: to its parent
             p = parents.get(p)
         comments.append(Comment(c.text, c.author, c.published, index.get(p)))
-    els = [el for el, _ in found]
-    if not _plausible(comments, els, root):
-        return [], _forms(root)
-    sections = _sections([el for el in els if parents.get(el) is None])
-    return comments[:MAX_COMMENTS], sections + _forms(root, sections)
+    return [(el, c) for (el, _), c in zip(found, comments, strict=True)]
 
 
-def _in_sidebar(el) -> bool:
-    for anc in el.iterancestors():
-        if anc.tag in ("body", "html"):
-            return False
-        if _has(anc, cs.NOT_THREAD_ANCESTOR):
-            return True
-    return False
+def _from_lists(boxes: list, root) -> list:
+    """Comments in a comment section without comment classes: repeated sibling blocks
+    ("div.item" after "div.item") in an element whose class or id names the section,
+    most of them signed by an author or dated. The largest plausible group wins."""
+    groups: list = []
+    seen: set = set()
+    for box in boxes:
+        for parent in [box, *box.iterchildren()]:
+            if not isinstance(parent.tag, str) or parent in seen:
+                continue
+            seen.add(parent)
+            by_shape: dict = {}
+            for child in parent:
+                if isinstance(child.tag, str) and child.tag in cs.ITEM_TAGS:
+                    by_shape.setdefault((child.tag, child.get("class")), []).append(child)
+            groups.extend(g for g in by_shape.values() if len(g) >= 2)
+    for group in sorted(groups, key=len, reverse=True)[:_MAX_GROUPS]:
+        found = [(el, c) for el in group
+                 if (c := _comment(el, set(), _author_el(el, set()))) is not None]
+        signed = sum(c.author is not None or c.published is not None for _, c in found)
+        if len(found) >= 2 and signed * 4 >= len(group) * 3 and _plausible(
+                [c for _, c in found], [el for el, _ in found], root):
+            return found
+    return []
 
 
 def _collapse(items: list) -> tuple[list, dict]:
@@ -158,7 +226,7 @@ def _collapse(items: list) -> tuple[list, dict]:
 
 def _shape(el) -> tuple:
     """What comments of one thread share: the tag and the comment-marking class tokens."""
-    classes = (el.get("class") or "").lower().split()
+    classes = _classes(el)
     marks = sorted(t for t in classes if cs.ITEM_TOKEN.fullmatch(t) or t == cs.DISQUS_ITEM)
     return el.tag, tuple(marks), bool(cs.ITEM_ID.fullmatch((el.get("id") or "").lower()))
 
@@ -194,6 +262,15 @@ def _words(s: str) -> int:
 def _comment(item, skip, author_el) -> Comment | None:
     author = _author_text(author_el)
     date_el, published = _date(item, skip)
+    # Blogger and older blogs: "<dt>Ann said...</dt><dd>text</dd><dd>date</dd>", the
+    # author and date beside the text rather than in it.
+    before, after = item.getprevious(), item.getnext()
+    if author is None and before is not None and before not in skip and _has(
+            before, cs.AUTHOR_TOKEN, cs.NOT_AUTHOR_TOKEN):
+        author = _author_text(before)
+    if published is None and after is not None and after not in skip and _has(
+            after, cs.DATE_TOKEN):
+        published = _parse(after.text_content())
     parts = skip | {e for e in (author_el, date_el) if e is not None}
     text_el = _text_el(item, parts, author_el)
     if text_el is not None:
@@ -382,13 +459,13 @@ def _headings(sections: list) -> list:
     return out
 
 
-def _forms(root, sections: list | tuple = ()) -> list:
+def _forms(forms: list, sections: list | tuple = ()) -> list:
     """Comment forms and "comments are closed" notes that are not inside a thread already."""
-    out = []
-    for el in root.xpath(cs.FORM_XPATH):
+    out: list = []
+    for el in forms:
         if len(el.text_content()) > cs.FORM_MAX_CHARS:
             continue
-        if any(_inside(el, s) or el is s for s in list(sections) + out):
+        if any(_inside(el, s) or el is s for s in [*sections, *out]):
             continue
         out.append(el)
     return out
