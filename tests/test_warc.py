@@ -338,3 +338,40 @@ def test_a_mixed_directory_in_one_reindex(tmp_path, monkeypatch):
     assert headlines("idx", "source:valley") == ["Night buses return"]
     assert headlines("idx", "source:coast") == ["Ferry fares rise again",
                                                "Harbour strike ends after nine days"]
+
+
+def raw_record(http: bytes) -> bytes:
+    """A WARC response record around `http` as given, however broken."""
+    return (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://x.example/\r\n"
+            b"WARC-Date: 2020-01-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+            b"Content-Type: application/http; msgtype=response\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(http) + http + b"\r\n\r\n")
+
+
+def test_broken_http_in_a_record(tmp_path):
+    path = tmp_path / "b.warc"
+    path.write_bytes(
+        raw_record(b"HTTP/1.1 abc\r\nContent-Type: text/html\r\n\r\n<html><p>x</p></html>")
+        + raw_record(b"HTTP/1.1 200 OK\r\nContent-Type: text/html")  # no body at all
+        + raw_record(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + HARBOUR))
+    assert outcomes(path) == [("b.warc#1", "the server answered abc"),
+                              ("b.warc#2", "it is empty"),
+                              ("b.warc#3", "page")]
+
+
+def test_a_reader_failure_is_reported_not_raised(tmp_path, monkeypatch):
+    from indexer.extract import warc
+
+    path = every_kind(tmp_path / "a.warc.gz")
+    real = warc._Reader._record
+
+    def flaky(self, record):
+        if self.n == 5:
+            raise KeyError("surprise")
+        return real(self, record)
+
+    monkeypatch.setattr(warc._Reader, "_record", flaky)
+    assert outcomes(path) == [
+        ("a.warc.gz#3", "page"), ("a.warc.gz#4", "it is not an HTML page (image/png)"),
+        ("a.warc.gz", "the archive is damaged after record 4: it could not be read "
+                      "(KeyError: 'surprise')")]

@@ -20,7 +20,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -28,6 +28,9 @@ from warcio.exceptions import ArchiveLoadFailed
 from indexer.errors import ExtractError
 from indexer.extract.decode import MAX_GZIP_RATIO, MAX_INPUT_BYTES, os_reason
 from indexer.extract.decode import _size as size_text  # the same words as for text inputs
+
+if TYPE_CHECKING:
+    from indexer.article import Article
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Types that say nothing about the payload: servers send them for anything, so look at it.
@@ -94,6 +97,7 @@ class _Reader:
         self.n = 0  # ordinal of the current record
         self.good = 0  # ordinal of the last record read to its end
         self.inflated = 0  # archive bytes after gzip decompression, for the bomb guard
+        self.started = 0  # raw position when the current record's header had been read
         self.reported = 0  # raw position at the last Page, for progress
         self.seen: dict[bytes, int] = {}  # digest of (url, payload) -> first record
 
@@ -124,6 +128,7 @@ class _Reader:
                 if record is None:
                     break
                 self.n += 1
+                self.started = self._pos()
                 with _quiet():
                     result = self._record(record) if self.n > resume else self._drain(record)
                 self.good = max(self.good, self.n)
@@ -141,6 +146,8 @@ class _Reader:
             yield self._damage("it ends in the middle of a record")
         except (OSError, ValueError, zlib.error) as e:
             yield self._damage(f"it could not be read ({e})")
+        except Exception as e:  # noqa: BLE001 - a reader bug must not stop the whole run
+            yield self._damage(f"it could not be read ({e.__class__.__name__}: {e})")
         finally:
             it.close()
 
@@ -172,6 +179,8 @@ class _Reader:
         self._drain(record)
         if len(data) > self.limit:
             return Skipped(item, f"it is larger than the {size_text(self.limit)} limit")
+        if not data.strip():
+            return Skipped(item, "it is empty")
         if mime in GENERIC_TYPES:
             if not _HTML_START.match(data[:1024]):
                 return Skipped(item, f"it is not an HTML page ({mime or 'no content type'})")
@@ -188,12 +197,19 @@ class _Reader:
                     size)
 
     def _drain(self, record) -> None:
-        """Read what is left of a record in chunks; _Damaged if it is cut off or a bomb."""
+        """Read what is left of a record in chunks; _Damaged if it is cut off or a bomb.
+
+        A bomb is one record, or the archive so far, inflating more than MAX_GZIP_RATIO
+        times (the first would otherwise hide behind gigabytes of honest records).
+        """
         stream = record.raw_stream
         length = record.length or 0
         while stream.read(_CHUNK):
-            inflated = self.inflated + length - getattr(stream, "limit", 0)
-            if inflated > _RATIO_AFTER and inflated > MAX_GZIP_RATIO * self._pos():
+            done = length - getattr(stream, "limit", 0)
+            pos = self._pos()
+            if (done > _RATIO_AFTER and done > MAX_GZIP_RATIO * (pos - self.started)) or (
+                    self.inflated + done > _RATIO_AFTER
+                    and self.inflated + done > MAX_GZIP_RATIO * pos):
                 raise _Damaged(f"the rest decompresses to more than {MAX_GZIP_RATIO} times "
                                "its size, so it was not read")
         if getattr(stream, "limit", 0) > 0:  # fewer bytes than its Content-Length said
@@ -250,14 +266,14 @@ def _quiet():
 
 
 def extract_page(data: bytes, path: str, *, url: str | None, fetched: str | None,
-                 content_type: str | None):
+                 content_type: str | None) -> Article:
     """The Article of one archived page (the HTML extractor, told what the archive knows)."""
     from indexer.extract import html  # imported late: html imports this package's siblings
 
     return html.parse(data, path, url=url, fetched=fetched, content_type=content_type)
 
 
-def iter_articles(path: str) -> Iterator[tuple[str, object]]:
+def iter_articles(path: str) -> Iterator[tuple[str, Article | ExtractError]]:
     """(item path, Article or ExtractError) for each page and skipped record of an archive."""
     try:
         for entry in iter_records(path):
