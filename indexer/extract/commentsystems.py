@@ -14,7 +14,7 @@ import re
 # A first, cheap cut on "class id itemtype" lower-cased: could this element matter?
 SCAN_WORDS = re.compile(
     r"comment|talkback|respond|discuss|reaction|repl|disqus|dsq|fyre|vf-|wpd|post-list"
-    r"|sidebar|widget|recent|latest|popular|most"
+    r"|sidebar|widget|recent|latest|popular|most|leaderboard"
 )
 
 # A class token that marks ONE comment: "comment", "wpd-comment", "dsq-comment",
@@ -90,7 +90,7 @@ NOT_THREAD_ANCESTOR = re.compile(
     r"(?:(?:left|right|primary|secondary)[-_]?)?sidebar(?:[-_]?\d+)?"
     r"|widget[-_]?(?:recent|latest|popular|top|most).*|.*(?:recent|latest)[-_]?comments?.*"
     r"|.*most[-_]?(?:commented|read|popular).*|.*popular[-_]?(?:comments?|posts?).*"
-    r"|.*disquswidget.*"
+    r"|.*disquswidget.*|.*leaderboard.*"
 )
 
 # "Name says:", "Posted by Name", "Name wrote:": the words are the widget's, not the name.

@@ -97,7 +97,9 @@ class _Scan:
             if not cs.SCAN_WORDS.search(key):
                 continue
             tokens = key.split()
-            if any(cs.NOT_THREAD_ANCESTOR.fullmatch(t) for t in tokens):
+            # <body class="sidebar-right"> says how the page is laid out, not where.
+            if el.tag not in ("body", "html") and any(
+                    cs.NOT_THREAD_ANCESTOR.fullmatch(t) for t in tokens):
                 self.sidebars.add(el)
             if "post-list" in tokens:
                 self.items.extend(li for li in el.iter("li") if "post" in _classes(li))
@@ -113,7 +115,7 @@ class _Scan:
             self.boxes = [el for el in self.boxes if not self.in_sidebar(el)]
 
     def in_sidebar(self, el) -> bool:
-        return any(a in self.sidebars for a in el.iterancestors())
+        return el in self.sidebars or any(a in self.sidebars for a in el.iterancestors())
 
 
 def _classes(el) -> list[str]:
@@ -404,14 +406,20 @@ def _paragraphs(top, skip) -> list[str]:
 
 
 def _plausible(comments: list[Comment], els: list, root) -> bool:
-    """Enough evidence that these are reader comments, not a stray "comment" class."""
+    """Enough evidence that these are reader comments, not a stray "comment" class.
+
+    A thread of one or two comments must be signed: a lone comment by an author on a
+    date, two by authors. Unsigned blocks that few are boxes and forms ("Your question
+    to the community", "Be the first to comment").
+    """
     if not comments:
         return False
     words = sum(_words(c.text) for c in comments)
     if words < 4:
         return False
-    marked = sum(c.author is not None or c.published is not None for c in comments)
-    if marked == 0 and len(comments) < 2:
+    if len(comments) == 1 and (comments[0].author is None or comments[0].published is None):
+        return False
+    if len(comments) == 2 and all(c.author is None for c in comments):
         return False
     if any(el.find(".//h1") is not None for el in els):
         return False  # the headline lives in the article, never in a comment
