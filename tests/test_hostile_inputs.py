@@ -199,6 +199,22 @@ def test_time_bound_raises_in_the_main_thread():
         time.sleep(2)
 
 
+def test_the_hard_stop_ends_what_the_timer_cannot_interrupt():
+    # sum() over a C iterator never returns to the interpreter loop, so SIGALRM's handler
+    # cannot run; faulthandler's C watchdog ends the process (in a pool: a worker, replaced).
+    code = ("import itertools\n"
+            "from indexer.limits import time_bound\n"
+            "with time_bound(0.2, hard_stop=1.0):\n"
+            "    sum(itertools.repeat(1, 10**12))\n"
+            "print('finished')\n")
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode != 0
+    assert "finished" not in done.stdout
+    assert time.monotonic() - started < 60
+
+
 # ---------------------------------------------------------------- the memory bound
 
 
