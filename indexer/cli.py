@@ -101,12 +101,13 @@ def cli(debug: bool) -> None:
 def reindex(sources, index_dir, jobs, wait, quiet):
     """Rebuild the index from SOURCES (directories or files) and switch to it atomically.
 
-    Reads text dumps (.txt) and JSON lines (.jsonl), and .gz of each. Searches keep being
-    answered from the old index until the new one is complete.
+    Reads text dumps (.txt), JSON lines (.jsonl), HTML pages (.html) and web archives
+    (.warc, .arc), and .gz of each. Searches keep being answered from the old index until
+    the new one is complete.
 
     \b
     Example:
-        scrapesearch reindex ~/scraped /data/feeds.jsonl.gz
+        scrapesearch reindex ~/scraped /data/feeds.jsonl.gz /data/crawl.warc.gz
     """
     from indexer.build import NothingIndexed
     from indexer.build import reindex as run_reindex
