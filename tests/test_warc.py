@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import time
 import zlib
 from pathlib import Path
 
@@ -375,3 +376,18 @@ def test_a_reader_failure_is_reported_not_raised(tmp_path, monkeypatch):
         ("a.warc.gz#3", "page"), ("a.warc.gz#4", "it is not an HTML page (image/png)"),
         ("a.warc.gz", "the archive is damaged after record 4: it could not be read "
                       "(KeyError: 'surprise')")]
+
+
+def test_extract_bounds_each_page_in_time(tmp_path, monkeypatch):
+    from indexer.extract import html
+
+    def slow(data, path, **kwargs):
+        time.sleep(5)
+
+    monkeypatch.chdir(tmp_path)
+    Archive(tmp_path / "a.warc.gz").response("https://coastpost.example/harbour", HARBOUR).close()
+    monkeypatch.setattr(html, "parse", slow)
+    result = run("extract", "a.warc.gz", env={"SCRAPESEARCH_ITEM_SECONDS": "0.1"})
+    assert result.exit_code == EXIT_SKIPPED
+    assert result.stdout == ""
+    assert "skipped a.warc.gz#1: it took longer than 0.1 s to extract" in result.stderr

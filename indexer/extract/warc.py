@@ -275,16 +275,26 @@ def extract_page(data: bytes, path: str, *, url: str | None, fetched: str | None
 
 def iter_articles(path: str) -> Iterator[tuple[str, Article | ExtractError]]:
     """(item path, Article or ExtractError) for each page and skipped record of an archive."""
+    from indexer.limits import Limits, TookTooLong, time_bound, too_slow_reason
+
+    seconds = Limits.from_env().item_seconds
     try:
         for entry in iter_records(path):
             if isinstance(entry, Skipped):
                 yield entry.path, ExtractError(entry.reason)
                 continue
             try:
-                yield entry.path, extract_page(entry.data, entry.path, url=entry.url,
-                                               fetched=entry.fetched,
-                                               content_type=entry.content_type)
+                # The same time bound as in a pool worker (limits.py), so that `extract` of a
+                # hostile archive ends too; the yield stays outside the timer.
+                with time_bound(seconds):
+                    article = extract_page(entry.data, entry.path, url=entry.url,
+                                           fetched=entry.fetched,
+                                           content_type=entry.content_type)
             except ExtractError as e:
                 yield entry.path, e
+            except TookTooLong:
+                yield entry.path, ExtractError(too_slow_reason(seconds))
+            else:
+                yield entry.path, article
     except ExtractError as e:
         yield path, e
