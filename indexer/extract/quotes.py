@@ -69,8 +69,8 @@ def _mentions(p: int, paragraph: str, spans: list[Span], body_caps: set[str]) ->
             lead = sentence_subject(sentence)
             if lead and len(lead.split()) >= 2:
                 found.append(_Mention((p, a + st), lead, _gender_of_title(lead.split()[0])))
-            for name in named_people(sentence):
-                found.append(_Mention((p, a + st), name, _gender_of_title(name.split()[0])))
+            for at, name in named_people(sentence):
+                found.append(_Mention((p, a + st + at), name, _gender_of_title(name.split()[0])))
             for m in re.finditer(r"\baccording to\s+([^.;]+)", sentence, re.I):
                 who = speaker_after_verb(m[1])
                 if who and who not in PRONOUNS:
@@ -87,9 +87,13 @@ def _name_runs(p: int, paragraph: str, spans: list[Span]) -> list[_Mention]:
     bounds = [0] + [x for s in spans for x in (s.start, s.end)] + [len(paragraph)]
     for a, b in zip(bounds[::2], bounds[1::2], strict=False):
         run: list[tuple[int, str]] = []
-        for m in [*re.finditer(r"\S+", paragraph[a:b]), None]:
+        words = [*re.finditer(r"\S+", paragraph[a:b]), None]
+        for i, m in enumerate(words):
             token = m.group().rstrip(",.;:!?") if m else ""
-            if m and (is_name_token(token) or (run and token in PARTICLES)):
+            # "and" inside an office ("Trade and Industry Secretary"), as trailing_name reads it
+            title_and = token == "and" and run and None not in words[i + 1:i + 3] and (
+                is_name_token(words[i + 1].group()) and words[i + 2].group() in TITLE_WORDS)
+            if m and (is_name_token(token) or (run and token in PARTICLES) or title_and):
                 run.append((a + m.start(), token))
                 if token == m.group():
                     continue
@@ -158,11 +162,7 @@ class _People:
             return name
         for m in reversed(self.full.get(bare[0], [])):
             if m.where < where:
-                # without the office before it: "Ms Hewitt" is "Patricia Hewitt", not
-                # "Industry Secretary Patricia Hewitt" (from "Trade and Industry Secretary …")
-                tokens = m.name.split()
-                office = max((k for k, t in enumerate(tokens) if t in TITLE_WORDS), default=-1)
-                return " ".join(tokens[office + 1:]) or m.name
+                return m.name
         return name
 
     def plausible(self, name: str, body_caps: set[str]) -> bool:
@@ -271,6 +271,8 @@ def find_quotes(body: str) -> list[Quote]:
                                else (False, None))
             if not attributed:
                 attributed, who = pre_attribution(ctx.pre, fragment=not text[:1].isupper())
+            if not attributed and span.closed:
+                attributed, who = post_attribution(ctx.post, span.text, loose_ok=True)
             where = (p, span.start)
             if attributed and who is None and ctx.lead < span.start - len(ctx.pre) and re.match(
                     r"\W*\w+ing\b", ctx.pre):

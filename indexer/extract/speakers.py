@@ -58,8 +58,10 @@ _PERSON_NOUNS = (
 )
 _DESCRIPTION = re.compile(rf"the\s+(?:[\w'’-]+\s+){{0,4}}(?:{_PERSON_NOUNS})", re.I)
 # "A spokesman for Acme", "a source close to the firm": someone the text does not name.
-_UNNAMED = re.compile(r"(?:an?|the)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+"
-                      r"(?:for|of|at|from|with|close to)\b")
+_UNNAMED = re.compile(
+    r"(?:an?|the)\s+(?:[a-z][\w-]*\s+)?(?:spokes\w+|sources?|officials?|representatives?|"
+    r"aides?|lawyers?|attorneys?|members?|statement|report|letter)\s+(?:for|of|at|from|with|"
+    r"close to)\b")
 # Lowercase particles inside names: "Charles de Gaulle", "Ludwig van Beethoven".
 PARTICLES = frozenset("de da di du del della der den van von la le al el bin ibn y".split())
 MAX_TAIL_WORDS = 8  # words allowed between an introducing verb and the quote
@@ -76,8 +78,8 @@ _POST_SUBJ_FIRST = re.compile(
     rf"^\s*[,;:]?\s*(?:[-–—]\s*)?(?P<subj>[^.!?;:\"“”]{{1,120}}?)\s+"
     rf"(?:(?:{'|'.join(_ADVERBS)})\s+)*(?P<verb>{_VERB})\b", re.I | re.S)
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
-_QUOTED_BY = re.compile(r"^\s*[,;:]?\s*[^.!?;:\"“”]{1,60}?\s+quot(?:es|ed|ing)\s+(?P<obj>.*)$",
-                        re.S)
+_QUOTED_BY = re.compile(
+    r"^\s*[,;:]?\s*[^.!?;:\"“”]{1,60}?\s+quot(?:es|ed|ing)\s+(?!as\b)(?P<obj>.*)$", re.S)
 _PREPOSITIONS = frozenset("in of at on from for with by to into over under near".split())
 _MODIFIER = re.compile(r"(?:of|from|at|in|with|for|on|who|which|whose|according)\b", re.I)
 _CUT_OBJECT = re.compile(
@@ -95,7 +97,7 @@ def is_name_token(t: str) -> bool:
         return False  # the common case, decided without a regular expression
     if t.endswith(("'s", "’s", "'", "’")):
         return False  # a possessive ("the Unit's Mr Hensel") is not part of the name after it
-    if re.fullmatch(r"(?:al|el|bin|ibn|de|da|di|van|von|le|la|d|o)[-'’][A-Z][\w'’-]*", t):
+    if re.fullmatch(r"(?:al|el|bin|ibn|de|da|di|van|von|le|la|d|l|o)[-'’][A-Z][\w'’-]*", t):
         return True
     # Every hyphenated part capitalised: "Jean-Michel", "Vice-President", not "Fifteen-year-old".
     return bool(re.fullmatch(r"[^\W\d_][\w'’.]*(?:-[^\W\d_][\w'’.]*)*", t)) and all(
@@ -110,7 +112,10 @@ def trailing_name(chunk: str) -> str | None:
         t = tokens[i]
         # "Secretary of State Mike Pompeo": "of" joins two parts of one title
         of_title = (t == "of" and run and i and tokens[i - 1].rstrip(".") in TITLE_WORDS)
-        if is_name_token(t) or (run and t in PARTICLES) or of_title:
+        # "Trade and Industry Secretary Patricia Hewitt"; not "Tesco and Chief Executive X"
+        and_title = (t == "and" and len(run) > 1 and i and is_name_token(tokens[i - 1])
+                     and run[0] not in TITLE_WORDS and run[1] in TITLE_WORDS)
+        if is_name_token(t) or (run and t in PARTICLES) or of_title or and_title:
             run.insert(0, t)
         else:
             break
@@ -148,14 +153,14 @@ def _speaker_before_verb(text: str) -> str | None:
     if _DESCRIPTION.fullmatch(s) or s.casefold() == ANAPHOR:
         return ANAPHOR
     clauses = [c for c in reversed(_clauses(s)) if not _MODIFIER.match(c.strip())]
-    if clauses and re.match(r"(?:the|an?)\s", clauses[0].strip(), re.I) and not trailing_name(
-            clauses[0]):
-        return None  # "…, the Bishop said": the subject is not named; earlier names are others
     for clause in clauses:  # an appositive that is only a name: "Jo Bloggs, chief of Acme,"
         name = trailing_name(clause)
         if name and clause.split()[: -len(name.split())] == []:
             return name
-    if _UNNAMED.match(" ".join(words)):
+    if clauses and re.match(r"(?:the|an?)\s", clauses[0].strip(), re.I) and not trailing_name(
+            clauses[0]):
+        return None  # "…, the Bishop said": the subject is not named; earlier names are others
+    if len(clauses) == 1 and _UNNAMED.match(" ".join(words)):
         return None
     for clause in clauses:
         name = trailing_name(clause)
@@ -170,39 +175,47 @@ def _speaker_before_verb(text: str) -> str | None:
 
 def speaker_after_verb(text: str) -> str | None:
     """The speaker named after an inverted verb: `said Brian Taylor of Wells Fargo`."""
+    described = None
     for clause in _clauses(text)[:2]:
         head = _CUT_OBJECT.split(f" {clause} ", maxsplit=1)[0]
         if head.strip().casefold() in PRONOUNS:
             return head.strip().casefold()
         if _DESCRIPTION.fullmatch(head.strip().rstrip(".!?")):
-            return ANAPHOR  # "…," added the two-time Academy Award winner
+            # "…," added the two-time Academy Award winner; unless a name follows it:
+            # "said the festival's executive director, Craig Prater"
+            described = ANAPHOR
+            continue
         name = trailing_name(head)
         if name:
             return name
-    return None
+    return described
 
 
 # ---------------------------------------------------------------------------------------
 # Attribution
 
 
-def post_attribution(post: str, quote: str) -> tuple[bool, str | None]:
+def post_attribution(post: str, quote: str, loose_ok: bool = False) -> tuple[bool, str | None]:
     """(attributed, speaker) from the words after a closing mark, up to the sentence end;
-    `quote` is the text inside the marks, with its own closing punctuation."""
+    `quote` is the text inside the marks, with its own closing punctuation. With `loose_ok`
+    the attribution may follow the rest of the sentence (`"…" for car sales, NAAMSA said`):
+    for when no attribution before the quote claims it."""
     if quote.rstrip().endswith(".") and not re.match(r"\s*[,;]|\s*[-–—]?\s*[a-z]", post):
         return False, None  # a new sentence starts after the quote
-    if not (re.match(r"\s*[,;:–—-]", post) or re.search(r"[,?!…]\s*$", quote)):
-        # `says "we are pleased" at the news, adding …`: the quote is inside a sentence
-        return False, None
-    m = _QUOTED_BY.match(post)
-    if m:  # `"…," the newspaper quotes a source close to the firm`
-        return True, speaker_after_verb(m["obj"])
+    # Without a comma (`"…" said Mr Roberts`) only a plain attribution ends the quote:
+    # in `says "we are pleased" at the news, adding …` the quote is inside a sentence.
+    loose = not (re.match(r"\s*[,;:–—-]", post) or re.search(r"[,?!…][\s'’\"”]*$", quote))
     m = _POST_VERB_FIRST.match(post)
     if m:
         return True, speaker_after_verb(m["obj"])
     m = _POST_SUBJ_FIRST.match(post)
-    if m and len(m["subj"].split()) <= 12:
+    if m and len(m["subj"].split()) <= 12 and not (
+            loose and not loose_ok and (m["subj"].split()[0].casefold() in _PREPOSITIONS
+                       or m["verb"].casefold().endswith("ing"))):
         return True, _speaker_before_verb(m["subj"])
+    m = _QUOTED_BY.match(post)
+    if m:  # `"…," the newspaper quotes a source close to the firm`
+        return True, speaker_after_verb(m["obj"])
     return False, None
 
 
@@ -289,20 +302,24 @@ _APPOSITIVE = re.compile(
     r"(?:(?:the|a|an|his|her|its|[A-Z][\w.-]*['’]s)\s+)?(?P<role>[a-z][\w-]*)")
 
 
-def named_people(sentence: str) -> list[str]:
-    """Names a sentence gives as people: the name ending its subject ("… general secretary
-    Tony Woodley repeated …") and names with a role after them ("Tim Danton, editor of …")."""
-    found = []
+def named_people(sentence: str) -> list[tuple[int, str]]:
+    """Names a sentence gives as people, with their offsets: the name ending its subject
+    ("… general secretary Tony Woodley repeated …") and names with a role after them
+    ("Tim Danton, editor of …")."""
+    found: list[tuple[int, str]] = []
     tokens = sentence.split()
     for i, t in enumerate(tokens[:16]):
         if _FINITE.fullmatch(t) or _VERB_RE.fullmatch(t):
             # "analyst Nick Van den Brul of BNP Paribas was": the head, not the firm
             name = trailing_name(_CUT_OBJECT.split(f" {' '.join(tokens[:i])} ", maxsplit=1)[0])
             if name and not tokens[i - 1].endswith(","):
-                found.append(name)
+                found.append((0, name))
             break
     for m in _APPOSITIVE.finditer(sentence):
         name = trailing_name(m["name"])
-        if name and m["role"] not in _NOT_ROLE:
-            found.append(name)
-    return [n for n in found if len([t for t in n.split() if t not in TITLE_WORDS]) >= 2]
+        role = m["role"]  # a noun ("editor"), not a verb ("La Liga, did not")
+        if name and role not in _NOT_ROLE and not (
+                _FINITE.fullmatch(role) or role.endswith(("ing", "ly"))):
+            found.append((m.start(), name))
+    return [(at, n) for at, n in found
+            if len([t for t in n.split() if t not in TITLE_WORDS]) >= 2]
