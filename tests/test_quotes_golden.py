@@ -33,10 +33,10 @@ def test_golden_quotes_precision_recall_and_speakers():
     golden = qe.load_golden()
     assert sum(len(a["quotes"]) for a in golden) >= 40 and len(golden) >= 15
     res = qe.evaluate(golden, SHARED)
-    # Reached 1.000 / 1.000 / 0.909: the floors leave room for a harmless change or two.
+    # Reached 1.000 / 1.000 / 0.922: the floors leave room for a harmless change or two.
     assert res.precision >= 0.95
     assert res.recall >= 0.95
-    assert res.speaker_accuracy >= 0.87
+    assert res.speaker_accuracy >= 0.90
 
 
 @pytest.mark.parametrize(
@@ -143,6 +143,9 @@ def test_an_embed_between_paragraphs_ends_the_quote_but_not_the_speaker():
         'The "digital divide" between rich and poor nations is narrowing fast.',
         # a caption quoting two words
         'The club posted a photo with the caption: "Welcome Jose".',
+        # "according to" introduces the writer's summary, not a sentence running to its quote
+        'According to the roads office, the pass could reopen on Wednesday "if the wind drops '
+        'as forecast".',
     ],
 )
 def test_scare_quotes_titles_and_terms_are_not_quotes(body):
@@ -163,4 +166,32 @@ def test_scare_quotes_titles_and_terms_are_not_quotes(body):
     ],
 )
 def test_unnamed_speakers_stay_none(body, expected):
+    assert find_quotes(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the attribution after the rest of the sentence, when nothing before claims it
+        ('During 2004 "South Africa was one of the best performing markets" for car sales, '
+         "trade body chief Ann Lee said.",
+         [Quote("South Africa was one of the best performing markets", "Ann Lee")]),
+        # a passive "is quoted as saying" keeps its subject
+        ('Fund manager Florian Hamm wants a say. "I demand better transparency," he is quoted '
+         "as saying by a magazine.",
+         [Quote("I demand better transparency", "Florian Hamm")]),
+        # a description followed by the name: the name
+        ('"We asked ourselves if we should cancel," said the festival\'s executive director, '
+         "Craig Prater.",
+         [Quote("We asked ourselves if we should cancel", "Craig Prater")]),
+        # an office held by a named person after its lower-case description
+        ('"The days of flying as a luxury are over," the minister for civil aviation Praful '
+         "Patel said.",
+         [Quote("The days of flying as a luxury are over", "Praful Patel")]),
+        # "Trade and Industry Secretary" is one office
+        ('Trade and Industry Secretary Patricia Hewitt said: "We have doubled maternity pay."',
+         [Quote("We have doubled maternity pay.", "Trade and Industry Secretary Patricia Hewitt")]),
+    ],
+)
+def test_attributions_around_the_sentence(body, expected):
     assert find_quotes(body) == expected

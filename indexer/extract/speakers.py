@@ -27,7 +27,8 @@ _ADVERBS = (
 # Capitalised words that start sentences but never names: dropped from the front of a run.
 _NOT_NAME_START = frozenset(
     "The A An But And Or So Yet On In At Last This That These Those However Meanwhile Also "
-    "Then Now When While If As After Before Earlier Later Speaking Asked Writing Today "
+    "Then Now When While If As After Before Earlier Later Speaking Asked Writing Today Both "
+    "Neither Either "
     "Yesterday It He She They We I You There Here His Her Their Its Our My Your For To "
     "With From By Of Although Though Because Since Until Unless Where What Why How Who "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
@@ -227,10 +228,13 @@ def pre_attribution(pre: str, fragment: bool = False) -> tuple[bool, str | None]
         return False, None
     m = verbs[-1]
     tail = pre[m.end():]
-    limit = MAX_TAIL_WORDS_FRAGMENT if fragment else MAX_TAIL_WORDS
+    # "According to the roads office, the pass may reopen "if the wind drops"" is the
+    # writer's summary, not a speaker's sentence running on to its quoted end
+    according = m.group().casefold() == "according to"
+    limit = MAX_TAIL_WORDS_FRAGMENT if fragment and not according else MAX_TAIL_WORDS
     if len(tail.split()) > limit or re.search(r"[.!?;]", tail):
         return False, None
-    if m.group().casefold() == "according to":
+    if according:
         return True, speaker_after_verb(tail)
     if m.group().casefold().endswith("ing"):
         return True, participle_subject(pre[: m.start()])
