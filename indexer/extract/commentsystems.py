@@ -100,7 +100,9 @@ AUTHOR_NOISE = re.compile(
     re.I,
 )
 # Names a widget shows when none was given.
-PLACEHOLDER_AUTHORS = frozenset({"anonymous", "guest", "unknown", "anon", "reply"})
+PLACEHOLDER_AUTHORS = frozenset(
+    {"anonymous", "guest", "unknown", "anon", "reply", "profile", "permalink", "link", "website",
+     "avatar", "report", "more", "full"})
 # Whole texts that are an empty thread, not a comment.
 NO_COMMENTS = re.compile(
     r".*(?:no comments|be the first|first to comment|comments? (?:are|is) (?:closed|disabled)"
@@ -108,3 +110,5 @@ NO_COMMENTS = re.compile(
     r"|leave a (?:comment|reply)|there are no|log ?in to (?:comment|post)).*",
     re.I | re.S,
 )
+# Inline styles that hide an element from readers.
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)

@@ -43,6 +43,8 @@ _BUTTON = re.compile(
 _WORD = re.compile(r"\w+")
 _EXTRA_IN_SECTION = 1500  # characters of heading, form and pagination around a thread
 _EXTRA_PLAIN = 300  # ...around a thread in an unlabelled wrapper
+_DATE_CHARS = 80  # a date or meta line is short; a longer "comment-meta" holds the text too
+_NAME_TAGS = frozenset("h2 h3 h4 h5 h6 strong b".split())
 _MAX_GROUPS = 8  # sibling groups tried in unlabelled sections, largest first
 _LIST_WORDS = 12  # a comment list's own words ("23 Comments", "Sort by"), fewer than a comment's
 
@@ -130,7 +132,31 @@ def _read(root) -> tuple[list[Comment], list]:
     if not found:
         return [], _forms(scan.forms)
     sections = _sections([el for el, c in found if c.parent is None])
+    # A thread the page hides (a closed tab, a pop-up, a template) is not shown to its
+    # readers; it goes from the tree but not into the index.
+    hidden: dict = {}
+    if sum(_hidden(el, hidden) for el, _ in found) * 2 > len(found):
+        return [], sections + _forms(scan.forms, sections)
     return [c for _, c in found][:MAX_COMMENTS], sections + _forms(scan.forms, sections)
+
+
+def _hidden(el, cache: dict) -> bool:
+    """Whether `el` or an ancestor is hidden by a style, a "hidden" class or attribute."""
+    chain = []
+    for a in [el, *el.iterancestors()]:
+        if a in cache:
+            result = cache[a]
+            break
+        chain.append(a)
+        if (cs.HIDDEN_STYLE.search(a.get("style") or "") or "hidden" in _classes(a)
+                or a.get("hidden") is not None or a.get("aria-hidden") == "true"):
+            result = True
+            break
+    else:
+        result = False
+    for a in chain:
+        cache[a] = result
+    return result
 
 
 def _unique(els: list) -> list:
@@ -207,8 +233,8 @@ def _collapse(items: list) -> tuple[list, dict]:
         counts: dict = {}
         for k in inner:
             counts[shapes[k]] = counts.get(shapes[k], 0) + 1
-        if any(n >= 2 and sh != shapes[el] for sh, n in counts.items()) and _words(
-                " ".join(_paragraphs(el, set(inner)))) < _LIST_WORDS:
+        most = max((n for sh, n in counts.items() if sh != shapes[el]), default=0)
+        if most >= 2 and _is_list(el, inner, most):
             todo[:0] = inner
         else:
             tops.append(el)
@@ -224,6 +250,15 @@ def _collapse(items: list) -> tuple[list, dict]:
             p = up[p]
         parents[el] = p if el not in top_set else None
     return comments, parents
+
+
+def _is_list(el, inner: list, repeats: int) -> bool:
+    """A comment list rather than a comment: little text of its own around the comments
+    (a heading, sort and paging links), or, around three or more, a small share of it."""
+    own = _words(" ".join(_paragraphs(el, set(inner))))
+    if own < _LIST_WORDS:
+        return True
+    return repeats >= 3 and own * 4 < sum(_words(k.text_content()) for k in inner)
 
 
 def _shape(el) -> tuple:
@@ -250,7 +285,8 @@ def _author_el(item, skip):
         prop = el.get("itemprop") or ""
         if prop in ("author", "creator") or el.tag == "cite" or (
                 el.tag == "a" and "profile" in (el.get("title") or "").lower()) or (
-                el.tag != "img" and _has(el, cs.AUTHOR_TOKEN, cs.NOT_AUTHOR_TOKEN)):
+                el.tag != "img" and _has(el, cs.AUTHOR_TOKEN) and not _has(
+                    el, cs.NOT_AUTHOR_TOKEN)):
             name = el.xpath(".//*[@itemprop='name']")
             if _author_text(name[0] if name else el):
                 return name[0] if name else el
@@ -264,17 +300,23 @@ def _words(s: str) -> int:
 def _comment(item, skip, author_el) -> Comment | None:
     author = _author_text(author_el)
     date_el, published = _date(item, skip)
-    # Blogger and older blogs: "<dt>Ann said...</dt><dd>text</dd><dd>date</dd>", the
-    # author and date beside the text rather than in it.
-    before, after = item.getprevious(), item.getnext()
-    if author is None and before is not None and before not in skip and _has(
-            before, cs.AUTHOR_TOKEN, cs.NOT_AUTHOR_TOKEN):
-        author = _author_text(before)
+    header = _header(item, skip)
+    if header is not None:
+        # Blogger, Thesis and older blogs: "<dt>Ann said...</dt><dd>text</dd>", the
+        # author and date beside the text rather than in it.
+        author = author or _author_text(_author_el(header, skip)) or _author_in(
+            " ".join(header.text_content().split()))
+        published = published or _parse(header.text_content())
+    after = item.getnext()
     if published is None and after is not None and after not in skip and _has(
             after, cs.DATE_TOKEN):
         published = _parse(after.text_content())
     parts = skip | {e for e in (author_el, date_el) if e is not None}
     text_el = _text_el(item, parts, author_el)
+    if author is None:
+        author_el = _title_author(item, parts, text_el)
+        author = _author_text(author_el)
+        parts |= {author_el} if author else set()
     if text_el is not None:
         paras = _paragraphs(text_el, parts)
         meta = _paragraphs(item, parts | {text_el})
@@ -295,6 +337,31 @@ def _comment(item, skip, author_el) -> Comment | None:
     if _words(text) < 1 or (cs.NO_COMMENTS.match(text) and _words(text) < 15):
         return None
     return Comment(text, author, published, None)
+
+
+def _header(item, skip):
+    """The element just before a comment that holds its author and date, if there is one."""
+    before = item.getprevious()
+    if before is None or before in skip or not isinstance(before.tag, str):
+        return None
+    if before.tag == "dt" or (before.tag not in ("dd", "li") and (
+            _has(before, cs.AUTHOR_TOKEN) or _has(before, cs.DATE_TOKEN))):
+        return before if len(before.text_content()) <= _DATE_CHARS * 2 else None
+    return None
+
+
+def _title_author(item, skip, text_el):
+    """A short heading or bold name before the comment's text ("<h4>Fabio</h4>")."""
+    for el in _walk(item, skip):
+        if el is text_el:
+            return None
+        if el.tag in _NAME_TAGS:
+            text = " ".join(el.text_content().split())
+            if 0 < len(text) <= 40 and len(text.split()) <= 4 and not WIDGET_LINE.fullmatch(
+                    text.strip(" .:…•·|")) and not _DATE_IN_TEXT.search(text):
+                return el
+            return None
+    return None
 
 
 def _author_in(line: str) -> str | None:
@@ -338,7 +405,7 @@ def _date(item, skip) -> tuple:
                 d = _parse(value)
                 if d:
                     return el, d
-        if meta is None and _has(el, cs.DATE_TOKEN) and len(el.text_content()) < 200:
+        if meta is None and _has(el, cs.DATE_TOKEN) and len(el.text_content()) <= _DATE_CHARS:
             d = _parse(el.text_content())
             if d:
                 return el, d
@@ -415,7 +482,7 @@ def _plausible(comments: list[Comment], els: list, root) -> bool:
     if not comments:
         return False
     words = sum(_words(c.text) for c in comments)
-    if words < 4:
+    if words < 4 and not all(c.author for c in comments):
         return False
     if len(comments) == 1 and (comments[0].author is None or comments[0].published is None):
         return False
