@@ -17,6 +17,7 @@ from lxml import etree
 
 from indexer.extract import htmlrules as rules
 
+_CLIMB = 1.5  # a parent with this many times the prose is the article's real container
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u200b\u2009\u202f\u3000]+")
 _NEWLINES = re.compile(r" *\n[ \n]*")
 
@@ -84,7 +85,10 @@ def blocks_of(root: etree._Element) -> list[Block]:
 
 def _is_caption(el: etree._Element) -> bool:
     cls = el.get("class")
-    return bool(cls) and rules.CAPTION_CLASS.search(cls) is not None and len(cls) < 80
+    if not cls or len(cls) >= 80 or rules.CAPTION_CLASS.search(cls) is None:
+        return False
+    # Slideshow themes put a whole story in "caption" boxes: a caption is a line or two.
+    return len(el.text_content()) < 400
 
 
 def _class_weight(el: etree._Element) -> float:
@@ -148,10 +152,10 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     while True:
         up, found = top.getparent(), None
         for _ in range(3):  # one wrapper per paragraph adds a level or two
-            if up is None or up.tag in ("body", "html"):
-                break
+            if up is None or up.tag in ("body", "html", "table", "tbody", "tr"):
+                break  # a table row's cells are page columns, not paragraphs
             density = links.get(up, 0) / max(1, chars.get(up, 1))
-            if good.get(up, 0) >= 1.5 * good.get(top, 0) and density <= 0.35:
+            if good.get(up, 0) >= _CLIMB * good.get(top, 0) and density <= 0.35:
                 found = up
                 break
             up = up.getparent()
@@ -178,6 +182,8 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     return out
 
 
+
+
 def _like_paragraph(el: etree._Element, chars: dict, links: dict) -> bool:
     n = chars.get(el, 0)
     if el.tag != "p" or n < 80:
@@ -190,7 +196,7 @@ def body_paragraphs(blocks: list[Block], headline: str) -> tuple[list[str], list
     paragraphs: list[str] = []
     captions: list[str] = []
     head = _key(headline)
-    for i, b in enumerate(blocks):
+    for b in blocks:
         text = b.text
         if b.caption:
             if len(text) > 15 and text not in captions:
@@ -203,7 +209,8 @@ def body_paragraphs(blocks: list[Block], headline: str) -> tuple[list[str], list
             continue  # a link list or a "read also" line
         if n < 120 and rules.BOILERPLATE_BLOCK.match(text):
             continue
-        if n < 100 and i < len(blocks) and rules.BYLINE_LINE.match(text) and not paragraphs[3:]:
+        flat = text.replace("\n", " ")
+        if n < 150 and rules.BYLINE_LINE.match(flat) and not paragraphs[3:]:
             continue  # bylines and date stamps sit above the text
         if _in_byline(b.owner) and n < 200:
             continue

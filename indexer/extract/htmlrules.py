@@ -81,8 +81,9 @@ NEGATIVE = re.compile(
     r"recommend|teaser|byline|author|caption|credit|disclaimer|legal|copyright", re.I)
 
 CAPTION_CLASS = re.compile(r"caption|wp-caption-text|image-credit|photo-credit|credit", re.I)
-BYLINE_CLASS = re.compile(r"byline|author|dateline|timestamp|pubdate|posted|article-date|"
-                          r"date-published|published|meta-date|entry-date|post-date", re.I)
+BYLINE_CLASS = re.compile(r"byline|author|dateline|\bmeta\b|post-meta|entry-meta|timestamp|"
+                          r"pubdate|posted|article-date|date-published|published|meta-date|"
+                          r"entry-date|post-date", re.I)
 
 # Whole blocks that are site furniture wherever they appear (case-insensitive, anchored).
 BOILERPLATE_BLOCK = re.compile(
