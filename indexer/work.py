@@ -12,6 +12,7 @@ from indexer.discover import Item
 from indexer.documents import to_document
 from indexer.errors import ExtractError
 from indexer.extract import extract_file, extract_jsonl_line
+from indexer.extract.warc import extract_page
 from indexer.limits import Limits, TookTooLong, limit_memory, time_bound, too_slow_reason
 from indexer.schema import Preanalyzed
 
@@ -82,8 +83,6 @@ def extract_item(item: Item) -> list[Extracted | Failed]:
 
 def _articles(item: Item) -> list:
     if item.format == "warc":
-        from indexer.extract.warc import extract_page
-
         return [extract_page(item.data or b"", item.path, url=item.url, fetched=item.fetched,
                              content_type=item.content_type)]
     if item.data is not None:
