@@ -14,7 +14,6 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import need
 from test_cli import run
 from warcs import Archive, arc, page
 
@@ -255,29 +254,34 @@ def test_arc_files_are_read_as_warc(tmp_path, monkeypatch):
     assert "skipped old.arc#3: it is not an HTML page (image/gif)" in result.stderr
 
 
-def corpus_pages(shared: Path, n: int) -> list[tuple[str, bytes, str]]:
-    """(url, page, a distinctive word of its text) for the first n aeb pages."""
+def corpus_pages(shared: Path) -> list[tuple[str, bytes, str]]:
+    """(url, page, its text) for four aeb pages and two dragnet ones (those have no URL)."""
     truth = json.loads((shared / "corpora/aeb/ground-truth.json").read_text(encoding="utf-8"))
     out = []
-    for key in sorted(truth)[:n]:
+    for key in sorted(truth)[:4]:
         body = gzip.decompress((shared / "corpora/aeb/html" / f"{key}.html.gz").read_bytes())
         out.append((truth[key]["url"], body, truth[key]["articleBody"]))
+    for key in ("R10", "R1000"):
+        body = gzip.decompress((shared / "corpora/dragnet/html" / f"{key}.html.gz").read_bytes())
+        gold = (shared / "corpora/dragnet/gold" / f"{key}.txt").read_text(encoding="utf-8")
+        out.append((f"http://blog.example/{key}", body, max(gold.splitlines(), key=len)))
     return out
 
 
 def test_reindex_a_warc_and_find_its_pages(tmp_path, monkeypatch, shared):
     monkeypatch.chdir(tmp_path)
-    real = corpus_pages(shared, 4)
-    need(len(real) == 4, "the aeb corpus in ../shared has fewer than 4 pages")
+    real = corpus_pages(shared)
     a = Archive(tmp_path / "crawl.warc.gz").warcinfo()
     for url, body, _ in real:
-        a.request(url).response(url, body)
+        # The dragnet pages are sent without a charset, as many servers do.
+        a.request(url).response(url, body, ctype="text/html" if "blog." in url else
+                                "text/html; charset=utf-8")
     every_kind(tmp_path / "kinds.warc.gz")
     a.close()
     result = run("reindex", "--index-dir", "idx", "--jobs", "2", "-q",
                  "crawl.warc.gz", "kinds.warc.gz")
     assert result.exit_code == EXIT_SKIPPED, result.output
-    assert "Indexed 7 articles" in result.stderr
+    assert "Indexed 9 articles" in result.stderr
     assert "Skipped 6 inputs:" in result.stderr
     for reason in ("it is not an HTML page (image/png)", "the server answered 404",
                    "it repeats record #3", "the server answered 301"):
@@ -286,13 +290,13 @@ def test_reindex_a_warc_and_find_its_pages(tmp_path, monkeypatch, shared):
     assert headlines("idx", "source:coast") == ["Ferry fares rise again",
                                                "Harbour strike ends after nine days",
                                                "Tram line opens to the port"]
-    # Each real page is found by words of its own text (its ground-truth body).
+    # Each real page is found by words of its own text (its ground truth).
     info = json.loads(run("stats", "--index-dir", "idx", "--json").stdout)
-    assert info["documents"] == 7
+    assert info["documents"] == 9
     extracted = [json.loads(line) for line in run("extract", "crawl.warc.gz").stdout.splitlines()]
-    assert [r["path"] for r in extracted] == [f"crawl.warc.gz#{n}" for n in (3, 5, 7, 9)]
-    for record, (_, _, body) in zip(extracted, real, strict=True):
-        words = [w for w in body.split() if w.isalpha() and len(w) > 7][:4]
+    assert [r["path"] for r in extracted] == [f"crawl.warc.gz#{n}" for n in (3, 5, 7, 9, 11, 13)]
+    for record, (_, _, text) in zip(extracted, real, strict=True):
+        words = [w for w in text.split() if w.isalpha() and len(w) > 7][:4]
         assert record["headline"] in headlines("idx", *words), words
 
 
