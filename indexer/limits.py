@@ -20,6 +20,7 @@ import os
 import resource
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -85,7 +86,8 @@ def time_bound(seconds: float, hard_stop: float = 0.0) -> Iterator[None]:
             raise TookTooLong
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
     if hard_stop > 0:
         faulthandler.dump_traceback_later(hard_stop, exit=True, file=_devnull())
     try:
@@ -93,7 +95,11 @@ def time_bound(seconds: float, hard_stop: float = 0.0) -> Iterator[None]:
     finally:
         armed = False
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        # Hand back whatever the process had before (None: a handler set outside Python).
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+        if outer > 0:  # someone else's timer was running: let it go on
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started),
+                                                     1e-6))
         if hard_stop > 0:
             faulthandler.cancel_dump_traceback_later()
 
@@ -105,7 +111,7 @@ def _devnull():
     """faulthandler needs a real file; the traceback of a stuck parser is of no use here."""
     global _DEVNULL
     if _DEVNULL is None:
-        _DEVNULL = open(os.devnull, "w")  # noqa: SIM115 - kept for the worker's lifetime
+        _DEVNULL = open(os.devnull, "w")  # kept open for the worker's lifetime
     return _DEVNULL
 
 

@@ -253,3 +253,19 @@ def test_limits_from_the_environment(monkeypatch):
     monkeypatch.setenv(ITEM_SECONDS_ENV, "soon")
     monkeypatch.setenv(WORKER_MEMORY_ENV, "-5")
     assert Limits.from_env() == Limits(30.0, 4096)
+
+
+def test_an_outer_timer_goes_on_after_an_item():
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *a: fired.append(True))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        with time_bound(5):
+            pass
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 0 < remaining <= 0.5
+        time.sleep(0.7)
+        assert fired == [True]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
