@@ -24,7 +24,7 @@ SCAN_WORDS = re.compile(
 ITEM_TOKEN = re.compile(
     r"(?:[a-z]+[-_]?)?(?:comment|talkback)"
     r"(?:[-_]?(?:item|entry|box|wrap|wrapper|container|block|row|single|node|unit|li|div"
-    r"|holder|cell|inner|body|main|thread-item|text-wrap))?"
+    r"|holder|cell|inner|body|main|thread-item|text|content))?"
     r"|(?:[a-z]+[-_]?)?(?:comments|talkbacks)[-_]?(?:item|entry|row|single|unit|li)"
     r"|fyre-comment-wrapper|vf-comment"
 )
@@ -64,8 +64,8 @@ TEXT_TOKEN = re.compile(
 # Chrome inside a comment: buttons, votes, avatars, share and report links, nested forms.
 CHROME_TOKEN = re.compile(
     r".*(?:reply|report|flag|vote|voting|like|rating|avatar|action|toolbar|tools|share"
-    r"|edit|permalink|button|btn|abuse|moderat|controls|links|karma|points|score|badge"
-    r"|gravatar|photo|signature|hidden|count|number|num).*"
+    r"|permalink|button|btn|abuse|moderat|controls|links|karma|points|score|badge"
+    r"|gravatar|photo|signature|hidden|count|number|num).*|(?:.*[-_])?edit(?:[-_].*)?"
 )
 CHROME_TAGS = frozenset("form button img input textarea select label svg iframe".split())
 

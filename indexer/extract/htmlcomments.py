@@ -126,18 +126,22 @@ def _classes(el) -> list[str]:
 
 def _read(root) -> tuple[list[Comment], list]:
     scan = _Scan(root)
-    found = _from_items(_unique(scan.items)) if scan.items else []
+    siblings: list = []
+    found = _from_items(_unique(scan.items), siblings) if scan.items else []
     if not (found and _plausible([c for _, c in found], [el for el, _ in found], root)):
-        found = _from_lists(scan.boxes, root)
+        siblings = []
+        found = _from_lists(scan.boxes, root, siblings)
     if not found:
         return [], _forms(scan.forms)
     sections = _sections([el for el, c in found if c.parent is None])
+    sections += [el for el in siblings if not any(_inside(el, s) for s in sections)]
+    sections += _forms(scan.forms, sections)
     # A thread the page hides (a closed tab, a pop-up, a template) is not shown to its
     # readers; it goes from the tree but not into the index.
     hidden: dict = {}
     if sum(_hidden(el, hidden) for el, _ in found) * 2 > len(found):
-        return [], sections + _forms(scan.forms, sections)
-    return [c for _, c in found][:MAX_COMMENTS], sections + _forms(scan.forms, sections)
+        return [], sections
+    return [c for _, c in found][:MAX_COMMENTS], sections
 
 
 def _hidden(el, cache: dict) -> bool:
@@ -165,14 +169,14 @@ def _unique(els: list) -> list:
     return [el for el in els if not (el in seen or seen.add(el))]
 
 
-def _from_items(items: list) -> list:
+def _from_items(items: list, siblings: list) -> list:
     """(element, Comment) for the comment elements among the candidates, parents set."""
     kept, parents = _collapse(items)
     kept_set = set(kept)
     found = []
     for el in kept:
         skip = kept_set - {el}
-        c = _comment(el, skip, _author_el(el, skip))
+        c = _comment(el, skip, _author_el(el, skip), siblings)
         if c is not None:
             found.append((el, c))
     index = {el: i for i, (el, _) in enumerate(found)}
@@ -185,7 +189,7 @@ def _from_items(items: list) -> list:
     return [(el, c) for (el, _), c in zip(found, comments, strict=True)]
 
 
-def _from_lists(boxes: list, root) -> list:
+def _from_lists(boxes: list, root, siblings: list) -> list:
     """Comments in a comment section without comment classes: repeated sibling blocks
     ("div.item" after "div.item") in an element whose class or id names the section,
     most of them signed by an author or dated. The largest plausible group wins."""
@@ -202,11 +206,13 @@ def _from_lists(boxes: list, root) -> list:
                     by_shape.setdefault((child.tag, child.get("class")), []).append(child)
             groups.extend(g for g in by_shape.values() if len(g) >= 2)
     for group in sorted(groups, key=len, reverse=True)[:_MAX_GROUPS]:
+        used: list = []
         found = [(el, c) for el in group
-                 if (c := _comment(el, set(), _author_el(el, set()))) is not None]
+                 if (c := _comment(el, set(), _author_el(el, set()), used)) is not None]
         signed = sum(c.author is not None or c.published is not None for _, c in found)
         if len(found) >= 2 and signed * 4 >= len(group) * 3 and _plausible(
                 [c for _, c in found], [el for el, _ in found], root):
+            siblings.extend(used)
             return found
     return []
 
@@ -297,7 +303,8 @@ def _words(s: str) -> int:
     return len(_WORD.findall(s))
 
 
-def _comment(item, skip, author_el) -> Comment | None:
+def _comment(item, skip, author_el, siblings: list) -> Comment | None:
+    """The comment in `item`; header and footer siblings it reads are added to `siblings`."""
     author = _author_text(author_el)
     date_el, published = _date(item, skip)
     header = _header(item, skip)
@@ -307,10 +314,15 @@ def _comment(item, skip, author_el) -> Comment | None:
         author = author or _author_text(_author_el(header, skip)) or _author_in(
             " ".join(header.text_content().split()))
         published = published or _parse(header.text_content())
+        siblings.append(header)
     after = item.getnext()
-    if published is None and after is not None and after not in skip and _has(
-            after, cs.DATE_TOKEN):
-        published = _parse(after.text_content())
+    if after is not None and after not in skip and isinstance(after.tag, str) and _has(
+            after, cs.DATE_TOKEN) and len(after.text_content()) <= _DATE_CHARS * 2:
+        # A footer line after the text: "Posted by: Ann | January 14, 2008 08:21 PM".
+        line = " ".join(after.text_content().split())
+        published = published or _parse(line)
+        author = author or _author_in(line)
+        siblings.append(after)
     parts = skip | {e for e in (author_el, date_el) if e is not None}
     text_el = _text_el(item, parts, author_el)
     if author is None:
@@ -322,7 +334,7 @@ def _comment(item, skip, author_el) -> Comment | None:
         meta = _paragraphs(item, parts | {text_el})
     else:
         paras = _paragraphs(item, parts)
-        meta = [p for p in paras[:2] if _words(p) <= 15 and (
+        meta = [p for p in {*paras[:2], *paras[2:][-1:]} if _words(p) <= 15 and (
             _DATE_IN_TEXT.search(p) or _BY.search(p) or cs.AUTHOR_NOISE.search(p))]
         paras = [p for p in paras if p not in meta]
     if date_el is not None:
