@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Opening mark → the marks that close it. "„" is closed by "“" (German) or "”" (Polish).
-_CLOSERS = {'"': '"', "“": "”", "„": "“”", "«": "»", "”": "”"}
+# Opening mark → the marks that close it. "„" is closed by "“" (German) or "”" (Polish);
+# scraped text mixes curly and straight marks (“…," the office said), so they close each other.
+_CLOSERS = {'"': '"”', "“": '”"', "„": "“”", "«": "»", "”": "”"}
 # Abbreviations whose full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st gen lt col sgt capt gov sen rep jr sr inc co corp ltd no vs etc "

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from indexer.article import Quote
 from indexer.extract.quotemarks import Span, quoted_spans, sentence_ends
 from indexer.extract.speakers import (
+    NOT_PERSON,
     PARTICLES,
     PRONOUNS,
     TITLE_WORDS,
@@ -148,7 +149,9 @@ class _People:
         want = PRONOUNS[pronoun]
         i = bisect.bisect_left(self.mentions, where, key=lambda x: x.where)
         for m in reversed(self.mentions[max(0, i - self.RECENT): i]):
-            if self.gender(m.name) in (None, want):
+            if m.name.split()[-1] in NOT_PERSON:
+                continue
+            if want is None or self.gender(m.name) in (None, want):
                 if want and not self.gender(m.name):
                     # "…," she said: a later "he" is someone else
                     self.genders.setdefault(tuple(_bare(m.name)), want)
@@ -267,10 +270,14 @@ def find_quotes(body: str) -> list[Quote]:
                 (k and not spans[k - 1].closed) or (k == 0 and span.start == 0))
             if not continues:
                 open_at = None
-            attributed, who = (post_attribution(ctx.post, span.text) if span.closed
-                               else (False, None))
-            if not attributed:
-                attributed, who = pre_attribution(ctx.pre, fragment=not text[:1].isupper())
+            fragment = not text[:1].isupper()
+            attributed, who = pre_attribution(ctx.pre, fragment)
+            if not (who and re.search(r"\w[,:]\s*$", ctx.pre)):
+                # `X said, "…," the office said`: a speaker named right before the quote
+                # said it; otherwise the words after the quote come first
+                post = post_attribution(ctx.post, span.text) if span.closed else (False, None)
+                if post[0]:
+                    attributed, who = post
             if not attributed and span.closed:
                 attributed, who = post_attribution(ctx.post, span.text, loose_ok=True)
             where = (p, span.start)

@@ -44,6 +44,18 @@ TITLE_WORDS = frozenset(
     "Commissioner Ambassador Mayor Officer Spokesman Spokeswoman Spokesperson Crown Rt Bishop "
     "Attorney Rep Secretary".split()
 )
+# Last words of organisations and places: what "he" and "she" never point back to.
+NOT_PERSON = frozenset(
+    "Office Department Ministry Agency Council Committee Commission Court Party Union Bank "
+    "Group Association Society University Institute College School Service Services Police "
+    "Government Company Corporation Corp Inc Ltd Plc News Times Post Journal Magazine Express "
+    "Telegraph Guardian Herald Mail Press Radio TV Online Website Club United City County "
+    "Kingdom States Republic Nations Council Board Authority Organisation Organization "
+    "Foundation Trust Fund League Cup Championship Games Olympics Awards Festival Museum "
+    "Gallery Street Square Road Airport Station Hospital Centre Center Church Hall House "
+    "Europe America Africa Asia Australia York London Ireland Wales Scotland England Britain "
+    "Festival Summit End".split()
+)
 _HONORIFICS = frozenset("Mr Mrs Ms Miss Dr Prof Sir Dame Lord Lady Rev Rt".split())
 # The pronouns a speaker can be, and their gender; ANAPHOR stands for a description that
 # points back to a person named before ("the 30-year-old", "the two-time winner").
@@ -60,7 +72,7 @@ _PERSON_NOUNS = (
 _DESCRIPTION = re.compile(rf"the\s+(?:[\w'’-]+\s+){{0,4}}(?:{_PERSON_NOUNS})", re.I)
 # "A spokesman for Acme", "a source close to the firm": someone the text does not name.
 _UNNAMED = re.compile(
-    r"(?:an?|the)\s+(?:[a-z][\w-]*\s+)?(?:spokes\w+|sources?|officials?|representatives?|"
+    r"(?:[Aa]n?|[Tt]he)\s+(?:[a-z][\w-]*\s+)?(?:spokes\w+|sources?|officials?|representatives?|"
     r"aides?|lawyers?|attorneys?|members?|statement|report|letter)\s+(?:for|of|at|from|with|"
     r"close to)\b")
 # Lowercase particles inside names: "Charles de Gaulle", "Ludwig van Beethoven".
@@ -76,7 +88,7 @@ _VERB = (r"(?=[" + "".join(sorted({v[0] for v in SPEECH_VERBS} | {"a"})) + r"])"
 _POST_VERB_FIRST = re.compile(rf"^\s*[,;:]?\s*(?:[-–—]\s*)?(?P<verb>{_VERB})\b(?P<obj>.*)$",
                               re.I | re.S)
 _POST_SUBJ_FIRST = re.compile(
-    rf"^\s*[,;:]?\s*(?:[-–—]\s*)?(?P<subj>[^.!?;:\"“”]{{1,120}}?)\s+"
+    rf"^\s*[,;:]?\s*(?:[-–—]\s*)?(?P<subj>(?:[^.!?;:\"“”]|\.(?=\S)){{1,120}}?)\s+"
     rf"(?:(?:{'|'.join(_ADVERBS)})\s+)*(?P<verb>{_VERB})\b", re.I | re.S)
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
 _QUOTED_BY = re.compile(
