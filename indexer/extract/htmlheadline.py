@@ -1,9 +1,12 @@
-"""The article's own headline: the on-page heading that agrees with the page's titles.
+"""The article's own headline: the on-page heading that agrees with the titles, or the one
+printed above the article's text; with its deck when the page marks one.
 
-`<title>` and og:title usually carry the site name ("Storm hits coast | Daily Planet"),
-and the first <h1> is often the site logo on older pages. The heading that shares the
-most words with the titles is the headline as printed; failing that, the best title
-with its site part cut off.
+`<title>` and og:title usually carry the site name ("Storm hits coast | Daily Planet") or
+name only the site or section ("Sports Wire"), and the first <h1> is often the site logo
+on older pages, which set the headline in <b>, <font size> or a classed <span> instead.
+So every candidate (headings, title-classed elements, emphasised lines near the text) is
+scored on its markup, its distance from the article's first paragraph and its agreement
+with the titles; failing all, the best title with its site part cut off.
 """
 
 from __future__ import annotations
@@ -18,15 +21,50 @@ from indexer.extract.htmlbody import Block
 from indexer.extract.htmlmeta import PageMeta, clean_values
 from indexer.extract.text import clean_line
 
-_WORD = re.compile(r"\w+")
-# Separators between a headline and the site name in titles.
-_TITLE_SPLIT = re.compile(r"\s+(?:[|\u2013\u2014\u00bb\u00b7\u2022:~/]|-{1,2}|::)\s+")
-_TITLE_CLASS = ('//*[self::h1 or self::h2 or self::h3 or self::div or self::span or self::p]'
-                '[contains(@class,"headline") or contains(@class,"title") or '
-                'contains(@id,"headline") or contains(@id,"title") or @itemprop="headline"]')
 MAX_HEADLINE_CHARS = 300
+MAX_DECK_CHARS = 400
+_WORD = re.compile(r"\w+")
+# Separators between a headline and the site or section names in titles.
+_TITLE_SPLIT = re.compile(r"\s+(?:[|\u2013\u2014\u00bb\u00b7\u2022:~/>]|-{1,2}|::|>>)\s+")
 # Where markup or script starts inside a title that broken HTML left open.
-_CODE = re.compile(r"""[<>{}]|\w\(["']|=\s*["']|\bfunction\s*\(|-->""")
+_CODE = re.compile(r"""[<>{}]|\w\(["']|=\s*["']|['"]\s*\+|;\s*[\w.]+\s*=|\bfunction\s*\(|-->""")
+_DOMAIN = re.compile(r"\w\.(?:com|net|org|co|tv|info|biz|ca|uk|au|in|za)\b", re.I)
+# Class/id words of the element printing the headline ("headline", "storyhead", "artTitle")
+# and of look-alikes that are not it: decks, site logos, section and widget titles.
+_TITLE_WORD = re.compile(r"head|title", re.I)
+_NOT_TITLE = re.compile(r"sub|deck|mast|logo|site|section|page.?title|nav|menu|side|foot|"
+                        r"thead|block|box|widget|module|promo|related|more|list|rail", re.I)
+# Class/id words of a sub-headline printed with the headline (the deck, dek, standfirst).
+_DECK_WORD = re.compile(r"deck|\bdek|sub.?head|sub.?title|standfirst|strap|intro|abstract|"
+                        r"summary|blurb|\bsell|minortitle|kicker|teaser|lede", re.I)
+_DATE_LIKE = re.compile(
+    r"\b(?:19|20)\d\d\b.*\b(?:am|pm|gmt|est|pst|utc)\b|\b\d{1,2}:\d\d(?:\s*[ap]\.?m\b|\b)|"
+    r"^\W*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\W+)?(?:\d{1,2}\w*\W+)?(?:jan|feb|mar|"
+    r"apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\W+(?:\d{1,2}\w*\W+)?(?:19|20)\d\d\W*$|"
+    r"^\W*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\W*$", re.I)
+_BY = re.compile(r"^by\b", re.I)
+_HEADING_STRENGTH = {"h1": 3.0, "h2": 2.5, "h3": 2.0, "h4": 1.5, "h5": 1.0, "h6": 1.0}
+
+
+class Heading(str):
+    """A candidate's text, with the element printing it, how strongly its markup says
+    "headline" and, for candidates near the article's text, how many blocks above it.
+
+    `heading_before` returns one of these (empty when it found nothing) carrying every
+    candidate near the text in `near`, so `choose_headline` can weigh them with the titles.
+    """
+
+    el: etree._Element | None = None
+    strength = 0.0
+    distance: float | None = None
+    near: tuple[Heading, ...] = ()
+
+
+def _heading(text: str, el: etree._Element | None, strength: float,
+             distance: float | None = None) -> Heading:
+    h = Heading(text)
+    h.el, h.strength, h.distance = el, strength, distance
+    return h
 
 
 def choose_headline(headings: list[str], meta: PageMeta, title: str,
@@ -34,31 +72,39 @@ def choose_headline(headings: list[str], meta: PageMeta, title: str,
     """The headline as the page prints it, without the site's name.
 
     `headings` are the page's heading texts (`headings_of`), `title` its <title>, and
-    `before_body` the heading just above the article text, when there is one.
+    `before_body` what `heading_before` found just above the article text.
     """
-    titles = clean_values(meta.titles, 400)
-    references = [t for t in [*titles, title] if t]
-    if before_body:
-        # A title of three words or fewer names the site or section ("Herald Sun",
-        # "Opinion"): a heading matching it is the logo, and the heading above the text wins.
-        references = [t for t in references if len(_tokens(t)) > 3]
-    best, best_score = "", 0.0
-    for rank, text in enumerate(headings):
-        score = max((_overlap(text, ref) for ref in references), default=0.0)
-        score -= rank * 0.002  # earlier headings win ties
+    titles = [_before_code(t) for t in clean_values(meta.titles, 400)]
+    sites = {s.lower() for s in meta.sites}
+    # A title naming only the site or section says nothing about which heading is the
+    # headline, and a heading that matches it is the logo.
+    references = [t for t in [*titles, title] if t and not _names_site(t, sites)]
+    near = list(getattr(before_body, "near", ()) or ([before_body] if before_body else []))
+    seen = {h.lower() for h in near}
+    pool = near + [h for h in headings if h.lower() not in seen]
+    best, best_score = None, 0.0
+    for rank, h in enumerate(pool):
+        agree = max((_overlap(h, ref) for ref in references), default=0.0)
+        distance = getattr(h, "distance", None)
+        score = 4 * agree
+        if distance is not None:
+            score += getattr(h, "strength", 0.0) + 2 - min(distance, 12) * 0.15
+            if agree < 0.5 and references:
+                # The titles name the article, the candidate is not it: a label ("Top
+                # stories") unless its markup and place say headline clearly.
+                score -= 1.5 + (1.0 if len(_tokens(h)) < 4 else 0.0)
+        elif agree < 0.5:
+            continue  # far from the text and not in the titles: a widget or a logo
+        score -= rank * 0.002  # earlier candidates win ties
         if score > best_score:
-            best, best_score = text, score
-    if best and best_score >= 0.6:
-        return best
-    # The titles name the site or a section only ("Latest News | Herald"): the heading
-    # printed above the article is the headline.
-    if before_body:
-        return before_body
-    if titles:
-        return _cut_site(titles[0], meta)
-    if title:
-        return _cut_site(title, meta)
-    return headings[0] if headings else ""
+            best, best_score = h, score
+    if best is not None and best_score >= (3.5 if references else 2.5):
+        return _with_deck(best)
+    if references:
+        return _cut_site(references[0], meta)
+    if best is not None and best_score >= 1.5:
+        return _with_deck(best)
+    return headings[0] if headings else (title or "")
 
 
 def page_title(root: lxml_html.HtmlElement) -> str:
@@ -67,7 +113,11 @@ def page_title(root: lxml_html.HtmlElement) -> str:
     if el is None:
         el = root.find(".//title")
     text = (el.text or "") if el is not None else ""
-    return clean_line(_CODE.split(text, 1)[0])[:MAX_HEADLINE_CHARS]
+    return _before_code(text)[:MAX_HEADLINE_CHARS]
+
+
+def _before_code(text: str) -> str:
+    return clean_line(_CODE.split(text, 1)[0])
 
 
 def site_of_title(title: str, meta: PageMeta) -> str | None:
@@ -81,16 +131,188 @@ def site_of_title(title: str, meta: PageMeta) -> str | None:
     return site if site and len(site) <= 60 else None
 
 
+_CANDIDATES = ('//*[self::h1 or self::h2 or self::h3 or self::h4 or contains(@class,"ead") or '
+               'contains(@class,"itle") or contains(@id,"ead") or contains(@id,"itle") or '
+               'contains(@class,"EAD") or contains(@class,"ITLE") or @itemprop="headline" or '
+               'contains(local-name(),"headline") or contains(local-name(),"arttitle")]')
+
+
 def headings_of(root: lxml_html.HtmlElement) -> list[str]:
-    """Texts of the page's headings and title-classed elements, in document order."""
+    """The page's headings and title-classed elements (as `Heading`s), in document order."""
     out: list[str] = []
-    for el in [*root.iter("h1"), *root.xpath(_TITLE_CLASS), *root.iter("h2")]:
+    body = root.find("body")
+    for el in (body if body is not None else root).xpath(_CANDIDATES):
+        strength = _strength(el)
+        if strength <= 0:
+            continue
         text = clean_line(el.text_content())
         if 3 <= len(text) <= MAX_HEADLINE_CHARS and text not in out:
-            out.append(text)
-        if len(out) >= 40:
+            out.append(_heading(text, el, strength))
+        if len(out) >= 60:
             break
     return out
+
+
+def heading_before(every: list[Block], main: list[Block]) -> str | None:
+    """The best candidate printed just above the article's text (or first inside it).
+
+    Returns a `Heading` (empty when none is good enough) whose `near` holds every
+    candidate found there, for `choose_headline` to weigh against the titles.
+    """
+    found = Heading("")
+    if not main:
+        return found
+    first = next((i for i, b in enumerate(every) if b is main[0]), None)
+    if first is None:
+        return found
+    near: list[Heading] = []
+    inside = every[first: first + 3]
+    above = every[max(0, first - 15): first][::-1]
+    for distance, b in enumerate(inside + above):
+        # Blocks inside the text count as close: the headline often opens the container.
+        for h in _block_candidates(b, distance, in_body=distance < len(inside)):
+            if h.lower() not in {n.lower() for n in near}:
+                near.append(h)
+    best = max(near, key=lambda h: h.strength - h.distance * 0.15, default=None)
+    if best is not None and best.strength - best.distance * 0.15 >= 1.5:
+        found = best
+    out = _heading(str(found), found.el, found.strength, found.distance)
+    out.near = tuple(near)
+    return out
+
+
+def _block_candidates(b: Block, distance: int, in_body: bool) -> list[Heading]:
+    """A block's own text when it is one line, and the marked-up runs inside it."""
+    out = []
+    texts: list[tuple[str, etree._Element]] = []
+    if "\n" not in b.text:
+        texts.append((b.text, b.owner))
+    else:
+        texts.append((b.text.split("\n", 1)[0], b.owner))
+    # Headlines set in a <span class=headline>, <b> or <font size> inside a longer block.
+    for i, el in enumerate(b.owner.iterdescendants()):
+        if i > 60:
+            break
+        if isinstance(el.tag, str) and el.tag not in htmlrules.BLOCK_TAGS and _strength(el) > 0:
+            texts.append((clean_line(el.text_content()), el))
+    for text, el in texts:
+        words = len(text.split())
+        if not 2 <= words <= 30 or len(text) > MAX_HEADLINE_CHARS:
+            continue
+        strength = max(_strength(el), _strength(b.owner)) if el is b.owner else _strength(el)
+        if el is b.owner and "\n" in b.text:
+            strength = _first_line_strength(b.owner, text)
+        if words < 3 and strength < 3:
+            continue
+        if b.links > len(b.text) / 2 and (in_body or strength < 2):
+            continue  # a link list; a headline linking to itself sits above the text
+        if not _plausible(text):
+            continue
+        score = strength + (0.5 if 4 <= words <= 20 else 0.0)
+        if text.endswith(".") and not text.endswith(".."):
+            score -= 1.5  # a sentence: a teaser or a notice
+        out.append(_heading(text, el, score, float(distance)))
+    return out
+
+
+def _first_line_strength(owner: etree._Element, line: str) -> float:
+    for el in owner.iterdescendants():
+        if isinstance(el.tag, str) and clean_line(el.text_content()) == line:
+            return _strength(el)
+    return 0.0
+
+
+def _plausible(text: str) -> bool:
+    """Not a date stamp, byline, furniture line or a label ("Also by this author...")."""
+    if htmlrules.BOILERPLATE_BLOCK.match(text) or htmlrules.BYLINE_LINE.match(text):
+        return False
+    if _DATE_LIKE.search(text) or text.endswith((":", "...", "\u2026")) or _CODE.search(text):
+        return False
+    if _BY.match(text):
+        return False
+    return len(_tokens(text)) >= 2
+
+
+def _strength(el: etree._Element) -> float:
+    """How strongly the element's markup says "headline": heading tags, title-like class
+    or tag names, and bold or big type (the old way to print a headline)."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    strength = _HEADING_STRENGTH.get(tag, 0.0)
+    if "headline" in tag or "title" in tag and tag != "title":
+        strength = 3.0
+    value = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if _TITLE_WORD.search(value):
+        strength = 0.0 if _NOT_TITLE.search(value) else max(strength, 3.0)
+    elif el.get("itemprop") == "headline":
+        strength = 3.0
+    if tag in ("b", "strong", "big"):
+        strength = max(strength, 1.5)
+    elif tag == "font":
+        size = (el.get("size") or "").strip()
+        if size.startswith("+") or size.isdigit() and int(size) >= 4:
+            strength = max(strength, 2.0)
+    if strength and tag in ("b", "strong", "font", "big", "span"):
+        # Marked-up runs count only when they hold the whole line, not a bold word.
+        parent = el.getparent()
+        if parent is not None and (parent.text or "").strip():
+            return 0.0
+    return strength
+
+
+def _names_site(title: str, sites: set[str]) -> bool:
+    """A title naming only the site or section: every part short, a domain or the site."""
+    parts = [p.strip() for p in _TITLE_SPLIT.split(title) if p.strip()]
+    if ":" in title and len(_tokens(title)) > 5:
+        return False  # "Bush to Saudis: more oil please": a colon inside a headline
+    return all(len(_tokens(p)) <= 3 or _DOMAIN.search(p) or p.lower() in sites
+               or _keyword_list(p) for p in parts)
+
+
+def _keyword_list(part: str) -> bool:
+    """"News, Sports, Weather and Traffic": a list of sections or search words, not a headline."""
+    items = re.split(r",\s+", part)
+    return len(items) >= 3 and all(len(_tokens(i)) <= 5 for i in items)
+
+
+def _with_deck(h: str) -> str:
+    """The headline, and the deck the page prints with it when marked as one."""
+    el = getattr(h, "el", None)
+    if el is None:
+        return str(h)
+    deck = _deck_of(el)
+    return f"{h} {deck}" if deck and deck.lower() not in h.lower() else str(h)
+
+
+def _deck_of(el: etree._Element) -> str | None:
+    """The element right after the headline's, when named like a deck or set as a smaller
+    heading; also when the headline sits alone in a wrapper (div.headline > h1)."""
+    rank = _HEADING_STRENGTH.get(el.tag) if isinstance(el.tag, str) else None
+    for anchor in (el, el.getparent()):
+        if anchor is None or (anchor is not el and len(anchor) > 2):
+            break
+        if (anchor.tail or "").strip():
+            return None  # text between the headline and what follows: no deck
+        sib = anchor.getnext()
+        while sib is not None and (not isinstance(sib.tag, str) or sib.tag in ("br", "img")
+                                   or not sib.text_content().strip()):
+            sib = sib.getnext()
+        if sib is None:
+            continue
+        text = clean_line(sib.text_content())
+        if not 3 <= len(text.split()) <= 60 or len(text) > MAX_DECK_CHARS:
+            return None
+        if sum(len(a.text_content()) for a in sib.iter("a")) > len(text) / 3:
+            return None
+        value = " ".join(f"{e.get('class') or ''} {e.get('id') or ''}"
+                         for e in [sib, *sib[:1]])
+        sib_rank = _HEADING_STRENGTH.get(sib.tag) if isinstance(sib.tag, str) else None
+        # A smaller heading right below is a deck when it reads like one (four words or
+        # more: "The Associated Press" under a headline is a credit).
+        if _DECK_WORD.search(value) or (rank and sib_rank and sib_rank < rank
+                                        and len(_tokens(text)) >= 4):
+            return text if _plausible(text) else None
+        return None
+    return None
 
 
 def _tokens(text: str) -> list[str]:
@@ -98,25 +320,22 @@ def _tokens(text: str) -> list[str]:
 
 
 def _overlap(heading: str, reference: str) -> float:
-    """How much of the heading the reference contains, and how much of it the heading covers.
+    """Token F1 of the heading against the title, or against its headline part.
 
-    Recall against the reference is scored on its best segment, so the site part of
-    "Headline | Site" does not count against the heading.
+    Scoring the headline part too keeps the site part of "Headline | Site" from counting
+    against the heading, and a heading matching only the site part (the logo) scores low.
     """
-    h = _tokens(heading)
+    h = set(_tokens(heading))
     if not h:
         return 0.0
     best = 0.0
-    # The whole title, and its headline part: a heading that matches only the site part
-    # of "Headline | Site" is the site's logo.
-    segments = [reference, _cut_site(reference, PageMeta())]
-    for seg in segments:
-        r = _tokens(seg)
-        if not r:
-            continue
-        common = len(set(h) & set(r))
-        p, rc = common / len(set(h)), common / len(set(r))
-        if p + rc:
+    # Any title part of four words or more may be the headline ("Site - Section | Headline").
+    parts = [p for p in _TITLE_SPLIT.split(reference) if len(_tokens(p)) >= 4]
+    for seg in (reference, _cut_site(reference, PageMeta()), *parts):
+        r = set(_tokens(seg))
+        common = len(h & r)
+        if common:
+            p, rc = common / len(h), common / len(r)
             best = max(best, 2 * p * rc / (p + rc))
     return best
 
@@ -140,55 +359,3 @@ def _cut_site(title: str, meta: PageMeta) -> str:
     while end < len(parts) and len(_tokens(parts[end])) >= 4 and parts[end].lower() not in sites:
         end += 1
     return title[title.find(parts[start]): title.find(parts[end - 1]) + len(parts[end - 1])]
-
-
-def heading_before(every: list[Block], main: list[Block]) -> str | None:
-    """The heading printed just above the article's text (or first inside it), if any.
-
-    Old pages set headlines in <font size> or <b> rather than <h1>: a short block without
-    a full stop near the article's start counts too, below a real heading.
-    """
-    if not main:
-        return None
-    first = next((i for i, b in enumerate(every) if b is main[0]), None)
-    if first is None:
-        return None
-    best, best_score = None, 0.0
-    inside = [b for b in every[first: first + 3] if b.heading]
-    above = every[max(0, first - 15): first][::-1]
-    for distance, b in enumerate(inside + above):
-        text = b.text
-        words = len(text.split())
-        if not 3 <= words <= 30 or b.links > len(text) / 2 or "\n" in text:
-            continue
-        if htmlrules.BOILERPLATE_BLOCK.match(text) or htmlrules.BYLINE_LINE.match(text):
-            continue
-        if _DATE_LIKE.search(text) or text.endswith((".", ",", ":", ";")) and words > 12:
-            continue
-        score = 3.0 if b.heading or _title_like(b.owner) else 0.0
-        if _emphasised(b.owner, text):
-            score += 2
-        score += 1 if 4 <= words <= 20 else 0
-        score -= distance * 0.15
-        if score > best_score:
-            best, best_score = text, score
-    return best if best_score >= 1.5 else None
-
-
-_DATE_LIKE = re.compile(r"\b(?:19|20)\d\d\b.*\b(?:am|pm|gmt|est|pst|utc)\b|"
-                        r"\b\d{1,2}:\d\d\b", re.I)
-
-
-def _emphasised(el: etree._Element, text: str) -> bool:
-    """The whole block is set in bold or a bigger font (the old way to print a headline)."""
-    for child in el.iter("b", "strong", "font", "big"):
-        if child.tag == "font" and not child.get("size"):
-            continue
-        if len(child.text_content().strip()) >= len(text) * 0.9:
-            return True
-    return False
-
-
-def _title_like(el: etree._Element) -> bool:
-    value = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    return ("title" in value or "headline" in value) and "subtitle" not in value
