@@ -9,74 +9,24 @@ from __future__ import annotations
 
 import re
 
-# Verbs (and "according to") that attribute speech; nouns that look like verbs
-# ("states", "notes", "claims") are left out because they break names like "United States".
-SPEECH_VERBS = (
-    "said says say saying told tells telling added adds adding explained explains stated "
-    "insisted insists warned warns argued argues noted claimed asked asks replied wrote "
-    "writes declared declares announced commented remarked continued continues observed "
-    "suggested suggests admitted admits acknowledged conceded stressed emphasised "
-    "emphasized cautioned predicted recalled recalls urged maintained concluded confirmed "
-    "responded tweeted shouted joked complained described describing describes testified"
-).split()
-# Words allowed between a speaker and the verb: "Mr Smith later said", "she has said".
-_ADVERBS = (
-    "also later then once previously recently further simply reportedly has had have is was "
-    "quoted reported as"
-).split()
-# Capitalised words that start sentences but never names: dropped from the front of a run.
-_NOT_NAME_START = frozenset(
-    "The A An But And Or So Yet On In At Last This That These Those However Meanwhile Also "
-    "Then Now When While If As After Before Earlier Later Speaking Asked Writing Today Both "
-    "Neither Either "
-    "Yesterday It He She They We I You There Here His Her Their Its Our My Your For To "
-    "With From By Of Although Though Because Since Until Unless Where What Why How Who "
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
-    "June July August September October November December "
-    # job acronyms read as descriptions, like "chief executive" in lower case
-    "CEO CFO COO CTO".split()
+from indexer.extract.speechwords import (
+    ADVERBS,
+    ANAPHOR,
+    HONORIFICS,
+    NOT_NAME_START,
+    PARTICLES,
+    PERSON_NOUNS,
+    PREPOSITIONS,
+    PRONOUNS,
+    SPEECH_VERBS,
+    TITLE_WORDS,
+    UNNAMED_NOUNS,
 )
-# Titles and offices: part of a speaker's name when capitalised, but never a name alone.
-TITLE_WORDS = frozenset(
-    "Mr Mrs Ms Miss Dr Prof Sir Dame Lord Lady President Prime Minister Secretary General "
-    "Major Colonel Captain Lieutenant Chief Executive Chancellor Senator Governor Judge King "
-    "Queen Prince Princess Pope Sheikh Rev MP Deputy Director Chairman Chairwoman "
-    "Commissioner Ambassador Mayor Officer Spokesman Spokeswoman Spokesperson Crown Rt Bishop "
-    "Attorney Rep Secretary".split()
-)
-# Last words of organisations and places: what "he" and "she" never point back to.
-NOT_PERSON = frozenset(
-    "Office Department Ministry Agency Council Committee Commission Court Party Union Bank "
-    "Group Association Society University Institute College School Service Services Police "
-    "Government Company Corporation Corp Inc Ltd Plc News Times Post Journal Magazine Express "
-    "Telegraph Guardian Herald Mail Press Radio TV Online Website Club United City County "
-    "Kingdom States Republic Nations Council Board Authority Organisation Organization "
-    "Foundation Trust Fund League Cup Championship Games Olympics Awards Festival Museum "
-    "Gallery Street Square Road Airport Station Hospital Centre Center Church Hall House "
-    "Europe America Africa Asia Australia York London Ireland Wales Scotland England Britain "
-    "Festival Summit End".split()
-)
-_HONORIFICS = frozenset("Mr Mrs Ms Miss Dr Prof Sir Dame Lord Lady Rev Rt".split())
-# The pronouns a speaker can be, and their gender; ANAPHOR stands for a description that
-# points back to a person named before ("the 30-year-old", "the two-time winner").
-ANAPHOR = "they"
-PRONOUNS = {"he": "m", "she": "f", ANAPHOR: None}
-# Nouns that, after "the", describe a person already named rather than a new one. Offices
-# ("the minister") are left out: they often name someone else than the last person.
-_PERSON_NOUNS = (
-    r"\d+-year-old|year-old|winner|star|actor|actress|singer|musician|rapper|boss|veteran|"
-    r"champion|striker|midfielder|defender|goalkeeper|keeper|forward|player|athlete|"
-    r"sprinter|runner|coach|batsman|bowler|golfer|driver|rider|boxer|director|novelist|"
-    r"author|writer|comedian|presenter|frontman|frontwoman|businessman|businesswoman"
-)
-_DESCRIPTION = re.compile(rf"the\s+(?:[\w'’-]+\s+){{0,4}}(?:{_PERSON_NOUNS})", re.I)
+
+_DESCRIPTION = re.compile(rf"the\s+(?:[\w'’-]+\s+){{0,4}}(?:{PERSON_NOUNS})", re.I)
 # "A spokesman for Acme", "a source close to the firm": someone the text does not name.
-_UNNAMED = re.compile(
-    r"(?:[Aa]n?|[Tt]he)\s+(?:[a-z][\w-]*\s+)?(?:spokes\w+|sources?|officials?|representatives?|"
-    r"aides?|lawyers?|attorneys?|members?|statement|report|letter)\s+(?:for|of|at|from|with|"
-    r"close to)\b")
-# Lowercase particles inside names: "Charles de Gaulle", "Ludwig van Beethoven".
-PARTICLES = frozenset("de da di du del della der den van von la le al el bin ibn y".split())
+_UNNAMED = re.compile(rf"(?:[Aa]n?|[Tt]he)\s+(?:[a-z][\w-]*\s+)?(?:{UNNAMED_NOUNS})\s+"
+                      r"(?:for|of|at|from|with|close to)\b")
 MAX_TAIL_WORDS = 8  # words allowed between an introducing verb and the quote
 # A fragment may close a longer reported sentence: `X said in the release this case shows
 # that free speech does not protect people to "make threats …"`.
@@ -89,11 +39,10 @@ _POST_VERB_FIRST = re.compile(rf"^\s*[,;:]?\s*(?:[-–—]\s*)?(?P<verb>{_VERB})
                               re.I | re.S)
 _POST_SUBJ_FIRST = re.compile(
     rf"^\s*[,;:]?\s*(?:[-–—]\s*)?(?P<subj>(?:[^.!?;:\"“”]|\.(?=\S)){{1,120}}?)\s+"
-    rf"(?:(?:{'|'.join(_ADVERBS)})\s+)*(?P<verb>{_VERB})\b", re.I | re.S)
+    rf"(?:(?:{'|'.join(ADVERBS)})\s+)*(?P<verb>{_VERB})\b", re.I | re.S)
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
 _QUOTED_BY = re.compile(
     r"^\s*[,;:]?\s*[^.!?;:\"“”]{1,60}?\s+quot(?:es|ed|ing)\s+(?!as\b)(?P<obj>.*)$", re.S)
-_PREPOSITIONS = frozenset("in of at on from for with by to into over under near".split())
 _MODIFIER = re.compile(r"(?:of|from|at|in|with|for|on|who|which|whose|according)\b", re.I)
 _CUT_OBJECT = re.compile(
     r"\s(?:of|at|in|from|for|on|to|who|which|with|after|during|when|while|and|as|about|"
@@ -133,13 +82,13 @@ def trailing_name(chunk: str) -> str | None:
         else:
             break
     # Sentence openers are not names: "But", "On Monday", "Describing", "Asked".
-    while run and (run[0] in PARTICLES or run[0] in _NOT_NAME_START
+    while run and (run[0] in PARTICLES or run[0] in NOT_NAME_START
                    or (len(run) > 1 and re.search(r"[a-z](?:ing|ed)$", run[0]))):
         run.pop(0)
-    honorific = next((i for i, t in enumerate(run) if t.rstrip(".") in _HONORIFICS), 0)
+    honorific = next((i for i, t in enumerate(run) if t.rstrip(".") in HONORIFICS), 0)
     run = run[honorific:]  # "At the GDC Mr Allard" → "Mr Allard"
     if not run or (all(t.rstrip(".") in TITLE_WORDS for t in run)
-                   and not (len(run) > 1 and run[0].rstrip(".") in _HONORIFICS)):
+                   and not (len(run) > 1 and run[0].rstrip(".") in HONORIFICS)):
         return None  # "the Prime Minister" is an office; "Mr King" is a person
     return " ".join(run)
 
@@ -158,7 +107,7 @@ def _speaker_before_verb(text: str) -> str | None:
     words = re.sub(r"\s*\([^)]*\)", "", text).strip(" ,;:—–-\"“”").split()
     while words and words[0].casefold() in {"but", "and", "so", "yet", "however", "then"}:
         words.pop(0)
-    while words and words[-1].casefold() in _ADVERBS:
+    while words and words[-1].casefold() in ADVERBS:
         words.pop()
     s = " ".join(words[-14:])
     if words and words[-1].casefold() in ("he", "she"):
@@ -223,7 +172,7 @@ def post_attribution(post: str, quote: str, loose_ok: bool = False) -> tuple[boo
         return True, speaker_after_verb(m["obj"])
     m = _POST_SUBJ_FIRST.match(post)
     if m and len(m["subj"].split()) <= 12 and not (
-            loose and not loose_ok and (m["subj"].split()[0].casefold() in _PREPOSITIONS
+            loose and not loose_ok and (m["subj"].split()[0].casefold() in PREPOSITIONS
                        or m["verb"].casefold().endswith("ing"))):
         return True, _speaker_before_verb(m["subj"])
     m = _QUOTED_BY.match(post)
@@ -280,7 +229,7 @@ def sentence_subject(sentence: str) -> str | None:
         # Lowercase role words continue the phrase only when a name follows them:
         # "Best British male artist winner Mike Skinner", not "Mike Skinner won the …".
         ahead = [x.rstrip(",;:.") for x in tokens[i + 1:i + 4]]
-        role = word.islower() and word not in _PREPOSITIONS and any(
+        role = word.islower() and word not in PREPOSITIONS and any(
             is_name_token(x) for x in ahead[: next(
                 (k + 1 for k, x in enumerate(ahead) if not x.islower()), len(ahead))])
         if not (is_name_token(word) or role):
