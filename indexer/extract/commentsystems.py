@@ -103,11 +103,14 @@ AUTHOR_NOISE = re.compile(
 PLACEHOLDER_AUTHORS = frozenset(
     {"anonymous", "guest", "unknown", "anon", "reply", "profile", "permalink", "link", "website",
      "avatar", "report", "more", "full"})
+# An empty thread's box is short: its heading, the "no comments" line, a link to a form.
+EMPTY_BOX_CHARS = 300
 # Whole texts that are an empty thread, not a comment.
 NO_COMMENTS = re.compile(
     r".*(?:no comments|be the first|first to comment|comments? (?:are|is) (?:closed|disabled)"
     r"|comments? (?:have|has) (?:been )?(?:closed|disabled)|start the (?:discussion|conversation)"
-    r"|leave a (?:comment|reply)|there are no|log ?in to (?:comment|post)).*",
+    r"|leave a (?:comment|reply)|there are no (?:comments|responses|replies)"
+    r"|log ?in to (?:comment|post)).*",
     re.I | re.S,
 )
 # Inline styles that hide an element from readers.

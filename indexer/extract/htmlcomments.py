@@ -132,7 +132,7 @@ def _read(root) -> tuple[list[Comment], list]:
         siblings = []
         found = _from_lists(scan.boxes, root, siblings)
     if not found:
-        return [], _forms(scan.forms)
+        return [], _forms(scan.forms) + _empty_boxes(scan.boxes)
     sections = _sections([el for el, c in found if c.parent is None])
     sections += [el for el in siblings if not any(_inside(el, s) for s in sections)]
     sections += _forms(scan.forms, sections)
@@ -392,7 +392,8 @@ def _author_in(line: str) -> str | None:
 def _author_text(el) -> str | None:
     if el is None:
         return None
-    name = _clean_author(" ".join(el.text_content().split()))
+    text = " ".join(el.text_content().split())
+    name = _clean_author(text) or _author_in(text)
     if name is None:
         links = [a for a in el.iter("a") if a.text_content().strip()]
         name = _clean_author(" ".join(links[0].text_content().split())) if links else None
@@ -418,7 +419,8 @@ def _date(item, skip) -> tuple:
                 if d:
                     return el, d
         if meta is None and _has(el, cs.DATE_TOKEN) and len(el.text_content()) <= _DATE_CHARS:
-            d = _parse(el.text_content())
+            # Disqus and wpDiscuz show "5 years ago" and keep the date in the title.
+            d = _parse(el.get("title")) or _parse(el.text_content())
             if d:
                 return el, d
             meta = el
@@ -555,6 +557,17 @@ def _forms(forms: list, sections: list | tuple = ()) -> list:
         if any(_inside(el, s) or el is s for s in [*sections, *out]):
             continue
         out.append(el)
+    return out
+
+
+def _empty_boxes(boxes: list) -> list:
+    """Comment sections that only say there are none ("No comments yet. Be the first")."""
+    out: list = []
+    for el in boxes:
+        text = " ".join(el.text_content().split())
+        if len(text) <= cs.EMPTY_BOX_CHARS and cs.NO_COMMENTS.match(text) and not any(
+                _inside(el, o) for o in out):
+            out.append(el)
     return out
 
 
