@@ -233,6 +233,8 @@ def sentence_subject(sentence: str) -> str | None:
             is_name_token(x) for x in ahead[: next(
                 (k + 1 for k, x in enumerate(ahead) if not x.islower()), len(ahead))])
         if not (is_name_token(word) or role):
+            if head and re.fullmatch(r"[A-Z][\w-]*['’]s?", word):
+                return None  # "Despite enjoying Dan Brown's theory, …": a possessor
             break
         head.append(word)
         if word != t:
