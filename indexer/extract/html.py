@@ -18,19 +18,13 @@ from indexer.errors import ExtractError
 from indexer.extract import htmlbody, htmlrules
 from indexer.extract.bylines import byline_names
 from indexer.extract.dates import parse_date
-
-try:  # TEMPORARY until htmlcomments lands
-    from indexer.extract.htmlcomments import take_comments
-except ImportError:
-    def take_comments(root):  # type: ignore[misc]
-        return []
+from indexer.extract.htmlcomments import take_comments
 from indexer.extract.htmldecode import decode_html
 from indexer.extract.htmlheadline import (
     choose_headline,
     heading_before,
     headings_of,
     page_title,
-    site_of_title,
 )
 from indexer.extract.htmlmeta import PageMeta, clean_values, read_meta
 from indexer.extract.quotes import find_quotes
@@ -42,6 +36,8 @@ from indexer.extract.text import (
     truncate,
 )
 
+_BY = re.compile(r"(?i)^\s*by\s+\w")
+_DATEISH = re.compile(r"\d|\b(?:updated|posted|published)\b", re.I)
 MAX_DEPTH = 400  # deeper trees are flattened by libxml2's own limit; we refuse earlier
 MAX_TAGS = 10  # authors and tags kept per article
 _URL_DATE = re.compile(
@@ -62,7 +58,7 @@ def parse(data: bytes | str, path: str, *, url: str | None = None, fetched: str 
     blocks = htmlbody.main_blocks(every)
     title = page_title(root)
     headline = choose_headline(headings, meta, title, heading_before(every, blocks))
-    paragraphs, captions = htmlbody.body_paragraphs(blocks, headline)
+    paragraphs, captions, bylines = htmlbody.body_paragraphs(blocks, headline)
     body = clean_text(join_paragraphs(paragraphs))
     if len(body) < 40 and meta.body:
         body = clean_text(meta.body)
@@ -71,7 +67,7 @@ def parse(data: bytes | str, path: str, *, url: str | None = None, fetched: str 
     warnings: list[str] = []
     body = truncate(body, MAX_FIELD_CHARS, "body", warnings)
     page_url = _page_url(meta, url)
-    site = _source(meta, title, page_url or url)
+    site = _source(meta, title, headline, page_url or url)
     return Article(
         id=make_id(headline, page_url, path, body),
         path=path,
@@ -79,7 +75,7 @@ def parse(data: bytes | str, path: str, *, url: str | None = None, fetched: str 
         body=body,
         url=page_url,
         source=site,
-        authors=_authors(meta, root),
+        authors=_authors(meta, root, bylines),
         published=_published(meta, root, page_url or url, fetched),
         lang=meta.lang,
         tags=tuple(clean_values(meta.tags, 80)[:MAX_TAGS]),
@@ -179,11 +175,13 @@ def _page_url(meta: PageMeta, given: str | None) -> str | None:
     return None
 
 
-def _source(meta: PageMeta, title: str, url: str | None) -> str | None:
+def _source(meta: PageMeta, title: str, headline: str, url: str | None) -> str | None:
+    """The site's name: what its metadata says, else the part of <title> that is not the
+    headline, else the domain."""
     for site in clean_values(meta.sites, 100):
         if not site.startswith("http") and len(site) <= 60:
             return site
-    site = site_of_title(title, meta)
+    site = _site_of_title(title, headline)
     if site:
         return site
     if url:
@@ -192,8 +190,33 @@ def _source(meta: PageMeta, title: str, url: str | None) -> str | None:
     return None
 
 
-def _authors(meta: PageMeta, root: lxml_html.HtmlElement) -> tuple[str, ...]:
+_TITLE_PARTS = re.compile(r"\s+(?:[|\u2013\u2014\u00bb\u00b7\u2022:~]|-{1,2}|::)\s+")
+
+
+def _site_of_title(title: str, headline: str) -> str | None:
+    parts = [p.strip() for p in _TITLE_PARTS.split(title) if p.strip()]
+    words = set(re.findall(r"\w+", headline.lower()))
+
+    def is_headline(part: str) -> bool:
+        tokens = re.findall(r"\w+", part.lower())
+        return bool(tokens) and sum(t in words for t in tokens) / len(tokens) > 0.5
+
+    flags = [is_headline(p) for p in parts]
+    rest = [p for p, h in zip(parts, flags, strict=True) if not h]
+    if not rest or (len(parts) == 1 and len(rest[0].split()) > 5):
+        return None
+    # Sites sit at the far end from the headline: "Headline | Section | Site",
+    # "Site: Headline"; a title without the headline starts with the site's name.
+    site = rest[-1] if any(flags) and flags[0] else rest[0]
+    return site if len(site) <= 60 else None
+
+
+def _authors(meta: PageMeta, root: lxml_html.HtmlElement, bylines: list[str]) -> tuple[str, ...]:
     names: list[str] = []
+    for line in bylines:  # "By A and B" lines printed above the text
+        if not meta.authors and _BY.match(line):
+            names += [n for n in byline_names(line.split("\n")[0], commas=True)
+                      if len(n.split()) <= 4 and n not in names and not _DATEISH.search(n)]
     for value in clean_values(meta.authors, 200):
         for name in byline_names(value, commas=True):
             if name not in names and len(name) <= 80 and not name.startswith("http"):

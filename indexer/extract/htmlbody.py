@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from lxml import etree
 
 from indexer.extract import htmlrules as rules
+from indexer.extract.dates import parse_date
 
 _CLIMB = 1.5  # a parent with this many times the prose is the article's real container
-_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u200b\u2009\u202f\u3000]+")
-_NEWLINES = re.compile(r" *\n[ \n]*")
+# Source line breaks are spaces in HTML; only <br> breaks a line (it is "\x00" until the end).
+_SPACE = re.compile(r"[ \t\n\r\f\v\u00a0\u200b\u2009\u202f\u3000]+")
+_SEPARATED = re.compile(r"\s+[|\u00b7\u2022]\s+")
+_BREAKS = re.compile(r" *\x00[ \x00]*")
 
 
 @dataclass(slots=True)
@@ -43,7 +46,7 @@ def blocks_of(root: etree._Element) -> list[Block]:
     def flush(owner: etree._Element | None) -> None:
         nonlocal parts, link_chars
         if parts and owner is not None:
-            text = _NEWLINES.sub("\n", _SPACE.sub(" ", "".join(parts))).strip()
+            text = _BREAKS.sub(_breaks, _SPACE.sub(" ", "".join(parts))).strip()
             if text:
                 tag = owner.tag if isinstance(owner.tag, str) else ""
                 blocks.append(Block(text, link_chars, owner, in_caption > 0,
@@ -60,7 +63,7 @@ def blocks_of(root: etree._Element) -> list[Block]:
                 if tag == "figcaption" or (tag != "body" and _is_caption(el)):
                     in_caption += 1
             elif tag == "br":
-                parts.append("\n")
+                parts.append("\x00")
             elif tag == "a":
                 in_link += 1
             if el.text:
@@ -81,6 +84,11 @@ def blocks_of(root: etree._Element) -> list[Block]:
                     link_chars += len(el.tail.strip())
     flush(stack[-1] if stack else root)
     return blocks
+
+
+def _breaks(m: re.Match[str]) -> str:
+    """One <br> breaks a line; two or more end a paragraph (old pages have no <p>)."""
+    return "\n\n" if m.group().count("\x00") > 1 else "\n"
 
 
 def _is_caption(el: etree._Element) -> bool:
@@ -191,10 +199,11 @@ def _like_paragraph(el: etree._Element, chars: dict, links: dict) -> bool:
     return links.get(el, 0) / n < 0.25
 
 
-def body_paragraphs(blocks: list[Block], headline: str) -> tuple[list[str], list[str]]:
-    """(paragraphs, captions) of the article's blocks, furniture lines left out."""
+def body_paragraphs(blocks: list[Block], headline: str) -> tuple[list[str], list[str], list[str]]:
+    """(paragraphs, captions, bylines) of the article's blocks, furniture lines left out."""
     paragraphs: list[str] = []
     captions: list[str] = []
+    bylines: list[str] = []
     head = _key(headline)
     for b in blocks:
         text = b.text
@@ -202,20 +211,35 @@ def body_paragraphs(blocks: list[Block], headline: str) -> tuple[list[str], list
             if len(text) > 15 and text not in captions:
                 captions.append(text)
             continue
-        if head and _key(text) == head:
-            continue
         n = len(text)
         if b.links > n * 0.6 and n < 400:
             continue  # a link list or a "read also" line
-        if n < 120 and rules.BOILERPLATE_BLOCK.match(text):
-            continue
-        flat = text.replace("\n", " ")
-        if n < 150 and rules.BYLINE_LINE.match(flat) and not paragraphs[3:]:
-            continue  # bylines and date stamps sit above the text
         if _in_byline(b.owner) and n < 200:
+            bylines.append(text)
             continue
-        paragraphs.append(text)
-    return paragraphs, captions
+        for chunk in text.split("\n\n"):
+            lines = [line for line in chunk.split("\n")
+                     if not _furniture(line, head, bylines, top=not paragraphs[3:])]
+            if lines:
+                paragraphs.append("\n".join(lines))
+    return paragraphs, captions, bylines
+
+
+def _furniture(line: str, head: str, bylines: list[str], top: bool) -> bool:
+    """A line that is the headline again, a byline or date stamp near the top, or site text."""
+    n = len(line)
+    if head and _key(line) == head:
+        return True
+    if n < 120 and rules.BOILERPLATE_BLOCK.match(line):
+        return True
+    if top and n < 150 and rules.BYLINE_LINE.match(line):
+        bylines.append(line)
+        return True
+    if top and n < 40 and parse_date(line):
+        return True  # a date stamp by itself
+    parts = _SEPARATED.split(line)
+    # "Home | News | E-mail this story | Print": a row of short links kept in a text block.
+    return len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts)
 
 
 def _in_byline(el: etree._Element) -> bool:

@@ -64,7 +64,7 @@ def read_meta(root: lxml_html.HtmlElement) -> PageMeta:
     meta.dates += pick(DATE_META)
     meta.authors += [a for a in pick(AUTHOR_META) if not a.startswith(("http", "@"))]
     meta.sites += [s.lstrip("@") for s in pick(SITE_META)]
-    for value in pick(TAG_META) + pick(SECTION_META):
+    for value in pick(SECTION_META) + pick(TAG_META):
         meta.tags += [t.strip() for t in re.split(r"[,;|]", value) if t.strip()]
     for el in root.iter("time"):
         if el.get("datetime") and (el.get("itemprop") == "datePublished" or el.get("pubdate")
