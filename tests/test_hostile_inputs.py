@@ -93,7 +93,8 @@ def test_hostile_inputs_beside_good_ones(tmp_path):
     env = {**os.environ, "SCRAPESEARCH_INDEX_DIR": str(tmp_path / "idx"),
            ITEM_SECONDS_ENV: "20", WORKER_MEMORY_ENV: "1024"}
     env.pop("SCRAPESEARCH_INSTANCE", None)
-    # A wrapper process measures the peak memory of the run (the CLI and its workers).
+    # A wrapper process measures the peak memory of the indexing process (the workers,
+    # grandchildren under the forkserver, are not counted: their RLIMIT_AS bounds them).
     wrapper = ("import resource, subprocess, sys; "
                "rc = subprocess.run([sys.executable, '-m', 'indexer', 'reindex', '--jobs', '2', "
                "'--quiet', 'src']).returncode; "
@@ -105,7 +106,7 @@ def test_hostile_inputs_beside_good_ones(tmp_path):
     peak_kb, rc = map(int, done.stdout.split())
     assert rc == 1, done.stderr
     assert "Traceback" not in done.stderr
-    assert peak_kb < 1536 * 1024, f"peak RSS {peak_kb // 1024} MB"
+    assert peak_kb < 1024 * 1024, f"peak RSS {peak_kb // 1024} MB"
     assert seconds < 200  # a hang would hit the timeout; this is only a generous guard
 
     stats = subprocess.run([sys.executable, "-m", "indexer", "stats", "--json"], cwd=tmp_path,
