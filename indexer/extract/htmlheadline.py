@@ -27,7 +27,8 @@ _WORD = re.compile(r"\w+")
 # Separators between a headline and the site or section names in titles.
 _TITLE_SPLIT = re.compile(r"\s+(?:[|\u2013\u2014\u00bb\u00b7\u2022:~/>]|-{1,2}|::|>>)\s+")
 # Where markup or script starts inside a title that broken HTML left open.
-_CODE = re.compile(r"""[<>{}]|\w\(["']|=\s*["']|['"]\s*\+|;\s*[\w.]+\s*=|\bfunction\s*\(|-->""")
+_CODE = re.compile(r"""[<>{}]|"\s*/|\w\(["']|=\s*["']|['"]\s*\+|;\s*[\w.]+\s*=|"""
+                   r"""\bfunction\s*\(|-->""")
 _DOMAIN = re.compile(r"\w\.(?:com|net|org|co|tv|info|biz|ca|uk|au|in|za)\b", re.I)
 # Class/id words of the element printing the headline ("headline", "storyhead", "artTitle")
 # and of look-alikes that are not it: decks, site logos, section and widget titles.
@@ -43,6 +44,8 @@ _DATE_LIKE = re.compile(
     r"apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\W+(?:\d{1,2}\w*\W+)?(?:19|20)\d\d\W*$|"
     r"^\W*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\W*$", re.I)
 _BY = re.compile(r"^by\b", re.I)
+# Contact lines, copyright notices and links to elsewhere are never a headline.
+_NOT_HEADLINE = re.compile(r"\w@\w|https?:|www\.|\(c\)|\u00a9|\bcopyright\b|^back to\b", re.I)
 _HEADING_STRENGTH = {"h1": 3.0, "h2": 2.5, "h3": 2.0, "h4": 1.5, "h5": 1.0, "h6": 1.0}
 
 
@@ -76,35 +79,61 @@ def choose_headline(headings: list[str], meta: PageMeta, title: str,
     """
     titles = [_before_code(t) for t in clean_values(meta.titles, 400)]
     sites = {s.lower() for s in meta.sites}
-    # A title naming only the site or section says nothing about which heading is the
-    # headline, and a heading that matches it is the logo.
-    references = [t for t in [*titles, title] if t and not _names_site(t, sites)]
+    # A title naming only the site or section ("Sports Wire | Herald") says little about
+    # which heading is the headline, and a heading that matches it is the logo: it only
+    # speaks for a heading far from the text, when nothing near it looks like a headline.
+    every_title = [t for t in [*titles, title] if t]
+    references = [t for t in every_title if not _names_site(t, sites)]
+    weight = 4.0 if references else 2.0
+    references = references or every_title
     near = list(getattr(before_body, "near", ()) or ([before_body] if before_body else []))
+    # The same text found by `headings_of` keeps its element's markup (a <span class=
+    # "headline"> inside a plain paragraph block).
+    marked = {h.lower(): getattr(h, "strength", 0.0) for h in headings}
     seen = {h.lower() for h in near}
     pool = near + [h for h in headings if h.lower() not in seen]
     best, best_score = None, 0.0
+    fallback = None
     for rank, h in enumerate(pool):
         agree = max((_overlap(h, ref) for ref in references), default=0.0)
         distance = getattr(h, "distance", None)
-        score = 4 * agree
+        if weight == 2:
+            if distance is None and agree >= 0.8 and len(_tokens(h)) >= 3 and not fallback:
+                fallback = h
+            agree = 0.0
+        score = weight * agree
         if distance is not None:
-            score += getattr(h, "strength", 0.0) + 2 - min(distance, 12) * 0.15
-            if agree < 0.5 and references:
+            strength = max(getattr(h, "strength", 0.0), marked.get(h.lower(), 0.0) + _shape(h))
+            score += strength + 2 - min(distance, 12) * 0.15
+            if agree < 0.5 and weight > 2:
                 # The titles name the article, the candidate is not it: a label ("Top
                 # stories") unless its markup and place say headline clearly.
                 score -= 1.5 + (1.0 if len(_tokens(h)) < 4 else 0.0)
         elif agree < 0.5:
             continue  # far from the text and not in the titles: a widget or a logo
+        else:
+            score += getattr(h, "strength", 0.0) * 0.2
         score -= rank * 0.002  # earlier candidates win ties
         if score > best_score:
             best, best_score = h, score
-    if best is not None and best_score >= (3.5 if references else 2.5):
+    if best is not None and best_score >= (3.5 if weight > 2 else 2.5):
         return _with_deck(best)
-    if references:
+    if weight > 2:
         return _cut_site(references[0], meta)
     if best is not None and best_score >= 1.5:
         return _with_deck(best)
-    return headings[0] if headings else (title or "")
+    if fallback:
+        return _with_deck(fallback)
+    return next((h for h in headings if _plausible(h)), every_title[0] if every_title else "")
+
+
+def _shape(text: str) -> float:
+    """Headlines run four to twenty words and are not sentences ending in a full stop."""
+    words = len(text.split())
+    score = 0.5 if 4 <= words <= 20 else 0.0
+    if text.endswith(".") and not text.endswith(".."):
+        score -= 1.5  # a teaser or a notice
+    return score
 
 
 def page_title(root: lxml_html.HtmlElement) -> str:
@@ -171,8 +200,12 @@ def heading_before(every: list[Block], main: list[Block]) -> str | None:
     for distance, b in enumerate(inside + above):
         # Blocks inside the text count as close: the headline often opens the container.
         for h in _block_candidates(b, distance, in_body=distance < len(inside)):
-            if h.lower() not in {n.lower() for n in near}:
+            key = h.lower()
+            same = next((i for i, n in enumerate(near) if n.lower() == key), None)
+            if same is None:
                 near.append(h)
+            elif h.strength > near[same].strength and h.distance == near[same].distance:
+                near[same] = h  # the block's text, and the <b> or <span> that prints it
     best = max(near, key=lambda h: h.strength - h.distance * 0.15, default=None)
     if best is not None and best.strength - best.distance * 0.15 >= 1.5:
         found = best
@@ -208,10 +241,7 @@ def _block_candidates(b: Block, distance: int, in_body: bool) -> list[Heading]:
             continue  # a link list; a headline linking to itself sits above the text
         if not _plausible(text):
             continue
-        score = strength + (0.5 if 4 <= words <= 20 else 0.0)
-        if text.endswith(".") and not text.endswith(".."):
-            score -= 1.5  # a sentence: a teaser or a notice
-        out.append(_heading(text, el, score, float(distance)))
+        out.append(_heading(text, el, strength + _shape(text), float(distance)))
     return out
 
 
@@ -228,7 +258,7 @@ def _plausible(text: str) -> bool:
         return False
     if _DATE_LIKE.search(text) or text.endswith((":", "...", "\u2026")) or _CODE.search(text):
         return False
-    if _BY.match(text):
+    if _BY.match(text) or _NOT_HEADLINE.search(text):
         return False
     return len(_tokens(text)) >= 2
 
@@ -262,6 +292,8 @@ def _strength(el: etree._Element) -> float:
 def _names_site(title: str, sites: set[str]) -> bool:
     """A title naming only the site or section: every part short, a domain or the site."""
     parts = [p.strip() for p in _TITLE_SPLIT.split(title) if p.strip()]
+    if re.match(r"\W*welcome to\b", title, re.I):
+        return True
     if ":" in title and len(_tokens(title)) > 5:
         return False  # "Bush to Saudis: more oil please": a colon inside a headline
     return all(len(_tokens(p)) <= 3 or _DOMAIN.search(p) or p.lower() in sites
@@ -271,7 +303,7 @@ def _names_site(title: str, sites: set[str]) -> bool:
 def _keyword_list(part: str) -> bool:
     """"News, Sports, Weather and Traffic": a list of sections or search words, not a headline."""
     items = re.split(r",\s+", part)
-    return len(items) >= 3 and all(len(_tokens(i)) <= 5 for i in items)
+    return len(items) >= 3 and all(len(_tokens(i)) <= 6 for i in items)
 
 
 def _with_deck(h: str) -> str:
