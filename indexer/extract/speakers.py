@@ -53,16 +53,20 @@ _CUT_OBJECT = re.compile(
 # Names
 
 
+_PARTICLE_NAME = re.compile(r"(?:al|el|bin|ibn|de|da|di|van|von|le|la|d|l|o)[-'’][A-Z][\w'’-]*")
+_WORD = re.compile(r"[^\W\d_][\w'’.]*(?:-[^\W\d_][\w'’.]*)*")
+
+
 def is_name_token(t: str) -> bool:
     """A word that can be part of a name ("Jean-Michel", "al-Assad"); not a possessive."""
     if not t or (t[0].islower() and "-" not in t and "'" not in t and "’" not in t):
         return False  # the common case, decided without a regular expression
     if t.endswith(("'s", "’s", "'", "’")):
         return False  # a possessive ("the Unit's Mr Hensel") is not part of the name after it
-    if re.fullmatch(r"(?:al|el|bin|ibn|de|da|di|van|von|le|la|d|l|o)[-'’][A-Z][\w'’-]*", t):
+    if _PARTICLE_NAME.fullmatch(t):
         return True
     # Every hyphenated part capitalised: "Jean-Michel", "Vice-President", not "Fifteen-year-old".
-    return bool(re.fullmatch(r"[^\W\d_][\w'’.]*(?:-[^\W\d_][\w'’.]*)*", t)) and all(
+    return bool(_WORD.fullmatch(t)) and all(
         part[:1].isupper() for part in t.split("-"))
 
 
