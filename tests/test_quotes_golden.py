@@ -113,6 +113,12 @@ def test_she_said_teaches_that_a_later_he_is_someone_else():
     ]
 
 
+def test_they_points_back_to_the_person_named():
+    body = ('Union leader Moira Keane met the board on Monday. "We will not accept this '
+            'offer," they said.')
+    assert find_quotes(body) == [Quote("We will not accept this offer", "Moira Keane")]
+
+
 def test_a_description_points_back_to_the_person_named():
     body = ('Tom Hanks greeted fans. "It is a special time of the year," added the '
             'two-time Academy Award winner.')
