@@ -258,8 +258,8 @@ def _plausible(text: str) -> bool:
         return False
     if _DATE_LIKE.search(text) or text.endswith((":", "...", "\u2026")) or _CODE.search(text):
         return False
-    if _BY.match(text) or _NOT_HEADLINE.search(text):
-        return False
+    if _BY.match(text) or _NOT_HEADLINE.search(text) or len(re.findall(r"\s:\s", text)) > 1:
+        return False  # ... or "Views : 106 # Code : 1610": a line of labels and values
     return len(_tokens(text)) >= 2
 
 
@@ -316,35 +316,52 @@ def _with_deck(h: str) -> str:
 
 
 def _deck_of(el: etree._Element) -> str | None:
-    """The element right after the headline's, when named like a deck or set as a smaller
-    heading; also when the headline sits alone in a wrapper (div.headline > h1)."""
+    """The element right after the headline's, when it is marked as a deck: named like
+    one, set as a smaller heading, or alone with the headline in their wrapper
+    (div.intro > h1 + p); the wrapper's next element too when the headline is alone in it
+    (div.headline > h1, then div.dek)."""
     rank = _HEADING_STRENGTH.get(el.tag) if isinstance(el.tag, str) else None
     for anchor in (el, el.getparent()):
         if anchor is None or (anchor is not el and len(anchor) > 2):
             break
         if (anchor.tail or "").strip():
             return None  # text between the headline and what follows: no deck
-        sib = anchor.getnext()
+        sib, sib_rank = anchor.getnext(), None
         while sib is not None and (not isinstance(sib.tag, str) or sib.tag in ("br", "img")
                                    or not sib.text_content().strip()):
+            # libxml2 moves a <p> out of the <h6> holding it and leaves the <h6> empty.
+            sib_rank = _HEADING_STRENGTH.get(sib.tag) if isinstance(sib.tag, str) else None
             sib = sib.getnext()
         if sib is None:
             continue
         text = clean_line(sib.text_content())
-        if not 3 <= len(text.split()) <= 60 or len(text) > MAX_DECK_CHARS:
+        words = len(_tokens(text))
+        if not 3 <= words <= 60 or len(text) > MAX_DECK_CHARS or not _plausible(text):
             return None
         if sum(len(a.text_content()) for a in sib.iter("a")) > len(text) / 3:
             return None
         value = " ".join(f"{e.get('class') or ''} {e.get('id') or ''}"
                          for e in [sib, *sib[:1]])
-        sib_rank = _HEADING_STRENGTH.get(sib.tag) if isinstance(sib.tag, str) else None
+        sib_rank = _HEADING_STRENGTH.get(sib.tag, sib_rank) if isinstance(sib.tag, str) else None
+        if _DECK_WORD.search(value):
+            return text
         # A smaller heading right below is a deck when it reads like one (four words or
         # more: "The Associated Press" under a headline is a credit).
-        if _DECK_WORD.search(value) or (rank and sib_rank and sib_rank < rank
-                                        and len(_tokens(text)) >= 4):
-            return text if _plausible(text) else None
+        if rank and sib_rank and sib_rank < rank and words >= 4:
+            return text
+        if anchor is el and words <= 25 and _alone_with(el, sib):
+            return text
         return None
     return None
+
+
+def _alone_with(el: etree._Element, sib: etree._Element) -> bool:
+    """The headline's wrapper holds the headline, the next element and nothing else."""
+    parent = el.getparent()
+    if parent is None or parent.tag in ("body", "td") or len(parent) > 4:
+        return False
+    rest = len(parent.text_content()) - len(el.text_content()) - len(sib.text_content())
+    return rest < 20 and len(clean_line(parent.text_content())) < MAX_DECK_CHARS
 
 
 def _tokens(text: str) -> list[str]:
