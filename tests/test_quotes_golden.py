@@ -141,6 +141,15 @@ def test_a_quote_over_three_paragraphs_is_one_quote():
               "Paula Radcliffe")]
 
 
+def test_a_quote_left_unclosed_is_not_continued_by_someone_else():
+    body = ('Ann Lee said: "Hunting with dogs is not defined in the act.\n\n'
+            '"How is the village bobby supposed to tell?" asked Tory MP Peter Luff.')
+    assert find_quotes(body) == [
+        Quote("Hunting with dogs is not defined in the act.", "Ann Lee"),
+        Quote("How is the village bobby supposed to tell?", "Tory MP Peter Luff"),
+    ]
+
+
 def test_an_embed_between_paragraphs_ends_the_quote_but_not_the_speaker():
     body = ('Jose Mourinho has signed for Tottenham.\n\n'
             'Tottenham said in a statement: "Jose is one of the best managers in the world.\n\n'

@@ -150,6 +150,7 @@ def find_quotes(body: str) -> list[Quote]:
                 where = (p, ctx.lead)
             if not attributed:
                 who = _continued_speaker(ctx, k, last)
+            named = attributed and who is not None and who not in PRONOUNS
             if who in PRONOUNS:
                 who = people.resolve(who, where)
             elif who and not people.plausible(who, body_caps):
@@ -157,6 +158,8 @@ def find_quotes(body: str) -> list[Quote]:
             if who:
                 who = people.canonical(who, where)
                 people.add(Mention(where, who, people.gender(who)))
+            if open_at is not None and named and quotes[open_at].speaker not in (None, who):
+                open_at = None  # someone else named: a new quote after one left unclosed
             if open_at is not None:
                 # "Part one. "Part two," X said.": part one is X's too
                 prev = quotes[open_at]
