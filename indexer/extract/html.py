@@ -48,6 +48,15 @@ def parse(data: bytes | str, path: str, *, url: str | None = None, fetched: str 
           content_type: str | None = None) -> Article:
     """The article of one HTML page; ExtractError when the page has no article text."""
     text = data if isinstance(data, str) else decode_html(data, content_type)
+    try:
+        return _parse(text, path, url, fetched)
+    except (etree.LxmlError, ValueError) as e:
+        # libxml2 gives up on some pathological trees (millions of flat elements).
+        raise ExtractError(f"the page's markup could not be read ({e.__class__.__name__})") \
+            from None
+
+
+def _parse(text: str, path: str, url: str | None, fetched: str | None) -> Article:
     root = _tree(text)
     meta = read_meta(root)
     _strip(root)
