@@ -337,8 +337,9 @@ def _comment(item, skip, author_el, siblings: list) -> Comment | None:
         meta = [p for p in {*paras[:2], *paras[2:][-1:]} if _words(p) <= 15 and (
             _DATE_IN_TEXT.search(p) or _BY.search(p) or cs.AUTHOR_NOISE.search(p))]
         paras = [p for p in paras if p not in meta]
-    if date_el is not None:
-        meta.insert(0, " ".join(date_el.text_content().split()))
+    for el in (date_el, author_el):  # "Posted by Ann on 12 March 2011": a date in the byline
+        if el is not None:
+            meta.insert(0, " ".join(el.text_content().split()))
     for line in meta:
         if author is None:
             author = _author_in(line)
@@ -393,7 +394,10 @@ def _author_text(el) -> str | None:
     if el is None:
         return None
     text = " ".join(el.text_content().split())
-    name = _clean_author(text) or _author_in(text)
+    if _BY.search(text) or _DATE_IN_TEXT.search(text):  # "Posted by Ann on 12 March 2011"
+        name = _author_in(text)
+    else:
+        name = _clean_author(text)
     if name is None:
         links = [a for a in el.iter("a") if a.text_content().strip()]
         name = _clean_author(" ".join(links[0].text_content().split())) if links else None
@@ -418,12 +422,12 @@ def _date(item, skip) -> tuple:
                 d = _parse(value)
                 if d:
                     return el, d
-        if meta is None and _has(el, cs.DATE_TOKEN) and len(el.text_content()) <= _DATE_CHARS:
+        if _has(el, cs.DATE_TOKEN) and len(el.text_content()) <= _DATE_CHARS:
             # Disqus and wpDiscuz show "5 years ago" and keep the date in the title.
             d = _parse(el.get("title")) or _parse(el.text_content())
             if d:
                 return el, d
-            meta = el
+            meta = el if meta is None else meta
     return meta, None
 
 
