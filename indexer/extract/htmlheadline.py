@@ -33,8 +33,9 @@ _DOMAIN = re.compile(r"\w\.(?:com|net|org|co|tv|info|biz|ca|uk|au|in|za)\b", re.
 # Class/id words of the element printing the headline ("headline", "storyhead", "artTitle")
 # and of look-alikes that are not it: decks, site logos, section and widget titles.
 _TITLE_WORD = re.compile(r"head|title", re.I)
-_NOT_TITLE = re.compile(r"sub|deck|mast|logo|site|section|page.?title|nav|menu|side|foot|"
-                        r"thead|block|box|widget|module|promo|related|more|list|rail", re.I)
+_NOT_TITLE = re.compile(r"sub|deck|over|super|kicker|mast|logo|site|section|page.?title|"
+                        r"nav|menu|side|foot|thead|block|box|widget|module|promo|related|"
+                        r"more|list|rail", re.I)
 # Class/id words of a sub-headline printed with the headline (the deck, dek, standfirst).
 _DECK_WORD = re.compile(r"deck|\bdek|sub.?head|sub.?title|standfirst|strap|intro|abstract|"
                         r"summary|blurb|\bsell|minortitle|kicker|teaser|lede", re.I)
@@ -44,6 +45,12 @@ _DATE_LIKE = re.compile(
     r"apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\W+(?:\d{1,2}\w*\W+)?(?:19|20)\d\d\W*$|"
     r"^\W*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\W*$", re.I)
 _BY = re.compile(r"^by\b", re.I)
+# "Views : 106 # Code : 1610": a line of labels and values.
+_LABEL_VALUE = re.compile(r"\s:\s")
+# Titles of link lists: "Related links", "More world news", "Top stories".
+_LABEL = re.compile(r"^(?:related|more|other|top|latest|most|recent|popular|breaking)\b"
+                    r"(?:\W+\w+){0,4}?\W+(?:links?|stories|news|articles|headlines|entries|"
+                    r"posts|videos?)\W*$", re.I)
 # Contact lines, copyright notices and links to elsewhere are never a headline.
 _NOT_HEADLINE = re.compile(r"\w@\w|https?:|www\.|\(c\)|\u00a9|\bcopyright\b|^back to\b", re.I)
 _HEADING_STRENGTH = {"h1": 3.0, "h2": 2.5, "h3": 2.0, "h4": 1.5, "h5": 1.0, "h6": 1.0}
@@ -237,8 +244,8 @@ def _block_candidates(b: Block, distance: int, in_body: bool) -> list[Heading]:
             strength = _first_line_strength(b.owner, text)
         if words < 3 and strength < 3:
             continue
-        if b.links > len(b.text) / 2 and (in_body or strength < 2):
-            continue  # a link list; a headline linking to itself sits above the text
+        if b.links > len(b.text) / 2 and (in_body and distance or strength < 1.5):
+            continue  # a link list; a headline linking to itself opens or tops the text
         if not _plausible(text):
             continue
         out.append(_heading(text, el, strength + _shape(text), float(distance)))
@@ -258,9 +265,9 @@ def _plausible(text: str) -> bool:
         return False
     if _DATE_LIKE.search(text) or text.endswith((":", "...", "\u2026")) or _CODE.search(text):
         return False
-    if _BY.match(text) or _NOT_HEADLINE.search(text) or len(re.findall(r"\s:\s", text)) > 1:
-        return False  # ... or "Views : 106 # Code : 1610": a line of labels and values
-    return len(_tokens(text)) >= 2
+    if _BY.match(text) or _NOT_HEADLINE.search(text) or _LABEL.match(text):
+        return False
+    return len(_tokens(text)) >= 2 and len(_LABEL_VALUE.findall(text)) < 2
 
 
 def _strength(el: etree._Element) -> float:
@@ -399,7 +406,7 @@ def _cut_site(title: str, meta: PageMeta) -> str:
     if not kept:
         return title
     # Headlines are the long part; site names and sections are short.
-    longest = max(kept, key=len)
+    longest = max(kept, key=lambda p: len(_tokens(p)))
     if len(_tokens(longest)) < 3 and len(kept) > 1:
         return title
     # A headline with a colon in it ("Brexit: what next") was split too: keep the run.
