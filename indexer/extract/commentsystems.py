@@ -50,7 +50,9 @@ AUTHOR_TOKEN = re.compile(
     r".*|(?:comment|post|user|member|reader)[-_]?(?:name|by|user|info)|name|user|byline|who"
 )
 # Tokens that look like an author's but hold a picture or a link list.
-NOT_AUTHOR_TOKEN = re.compile(r".*(?:avatar|photo|image|img|pic|icon|thumb|link|url).*")
+# "AboutAuthor" and "author-bio" boxes are the article writer's, never a commenter's.
+NOT_AUTHOR_TOKEN = re.compile(
+    r".*(?:avatar|photo|image|img|pic|icon|thumb|link|url|about|bio(?:graphy)?\b|bio[-_]).*")
 # The date: <time>, itemprop dateCreated/datePublished, or a class token like these.
 DATE_TOKEN = re.compile(
     r".*(?:date|time|posted|published|when|ago).*|meta|comment[-_]?meta|commentmetadata"
@@ -71,7 +73,8 @@ CHROME_TAGS = frozenset("form button img input textarea select label svg iframe"
 
 # An element whose class/id says "the comment section" (the thread, its heading, its form).
 SECTION_TOKEN = re.compile(
-    r".*(?:comment|respond|discussion|disqus|dsq|reactions|talkback|replies|wpdcom|wpd-"
+    r"(?:.*[-_])?respond(?:[-_].*)?"  # "respond", "comment-respond"; not "correspondents"
+    r"|.*(?:comment|discussion|disqus|dsq|reactions|talkback|replies|wpdcom|wpd-"
     r"|fyre|livefyre|viafoura|vf-).*"
 )
 # ...but not one of these, which are sidebar lists or links to the comments elsewhere.
@@ -102,7 +105,8 @@ AUTHOR_NOISE = re.compile(
 # Names a widget shows when none was given.
 PLACEHOLDER_AUTHORS = frozenset(
     {"anonymous", "guest", "unknown", "anon", "reply", "profile", "permalink", "link", "website",
-     "avatar", "report", "more", "full"})
+     "avatar", "report", "more", "full", "published", "posted", "updated", "submitted",
+     "written", "added", "comment", "comments", "said", "says"})
 # An empty thread's box is short: its heading, the "no comments" line, a link to a form.
 EMPTY_BOX_CHARS = 300
 # Whole texts that are an empty thread, not a comment.

@@ -206,6 +206,8 @@ def _from_lists(boxes: list, root, siblings: list) -> list:
                     by_shape.setdefault((child.tag, child.get("class")), []).append(child)
             groups.extend(g for g in by_shape.values() if len(g) >= 2)
     for group in sorted(groups, key=len, reverse=True)[:_MAX_GROUPS]:
+        if sum(_all_links(el) for el in group) * 2 > len(group):
+            continue  # a list of links to stories ("More from our writers"), not comments
         used: list = []
         found = [(el, c) for el in group
                  if (c := _comment(el, set(), _author_el(el, set()), used)) is not None]
@@ -215,6 +217,13 @@ def _from_lists(boxes: list, root, siblings: list) -> list:
             siblings.extend(used)
             return found
     return []
+
+
+def _all_links(el) -> bool:
+    """Whether nearly all of the element's text is link text."""
+    total = len(el.text_content().strip())
+    linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
+    return total > 0 and linked * 10 >= total * 9
 
 
 def _collapse(items: list) -> tuple[list, dict]:
