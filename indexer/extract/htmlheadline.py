@@ -39,11 +39,13 @@ _NOT_TITLE = re.compile(r"sub|deck|over|super|kicker|mast|logo|site|section|page
 # Class/id words of a sub-headline printed with the headline (the deck, dek, standfirst).
 _DECK_WORD = re.compile(r"deck|\bdek|sub.?head|sub.?title|standfirst|strap|intro|abstract|"
                         r"summary|blurb|\bsell|minortitle|kicker|teaser|lede", re.I)
-_DATE_LIKE = re.compile(
-    r"\b(?:19|20)\d\d\b.*\b(?:am|pm|gmt|est|pst|utc)\b|\b\d{1,2}:\d\d(?:\s*[ap]\.?m\b|\b)|"
-    r"^\W*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\W+)?(?:\d{1,2}\w*\W+)?(?:jan|feb|mar|"
-    r"apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\W+(?:\d{1,2}\w*\W+)?(?:19|20)\d\d\W*$|"
-    r"^\W*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\W*$", re.I)
+# A date line: a year or a clock time, and little else than date and time words.
+_DATE_SIGNAL = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+_DATE_WORD = re.compile(
+    r"\d+(?:st|nd|rd|th|am|pm)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
+    r"july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|am|pm|gmt|utc|[ecmp][sd]?t|"
+    r"ist|hrs|at|on|updated|posted|published|last|date")
 _BY = re.compile(r"^by\b", re.I)
 # "Views : 106 # Code : 1610": a line of labels and values.
 _LABEL_VALUE = re.compile(r"\s:\s")
@@ -123,7 +125,7 @@ def choose_headline(headings: list[str], meta: PageMeta, title: str,
         score -= rank * 0.002  # earlier candidates win ties
         if score > best_score:
             best, best_score = h, score
-    if best is not None and best_score >= (3.5 if weight > 2 else 2.5):
+    if best is not None and best_score >= (3.2 if weight > 2 else 2.5):
         return _with_deck(best)
     if weight > 2:
         return _cut_site(references[0], meta)
@@ -263,11 +265,17 @@ def _plausible(text: str) -> bool:
     """Not a date stamp, byline, furniture line or a label ("Also by this author...")."""
     if htmlrules.BOILERPLATE_BLOCK.match(text) or htmlrules.BYLINE_LINE.match(text):
         return False
-    if _DATE_LIKE.search(text) or text.endswith((":", "...", "\u2026")) or _CODE.search(text):
+    if _date_line(text) or text.endswith((":", "...", "\u2026")) or _CODE.search(text):
         return False
     if _BY.match(text) or _NOT_HEADLINE.search(text) or _LABEL.match(text):
         return False
     return len(_tokens(text)) >= 2 and len(_LABEL_VALUE.findall(text)) < 2
+
+
+def _date_line(text: str) -> bool:
+    if not _DATE_SIGNAL.search(text):
+        return False
+    return sum(1 for t in _tokens(text) if not _DATE_WORD.fullmatch(t)) <= 3
 
 
 def _strength(el: etree._Element) -> float:
@@ -318,16 +326,32 @@ def _with_deck(h: str) -> str:
     el = getattr(h, "el", None)
     if el is None:
         return str(h)
-    deck = _deck_of(el)
+    deck = _deck_of(el, str(h))
     return f"{h} {deck}" if deck and deck.lower() not in h.lower() else str(h)
 
 
-def _deck_of(el: etree._Element) -> str | None:
+def _deck_of(el: etree._Element, own: str) -> str | None:
     """The element right after the headline's, when it is marked as a deck: named like
     one, set as a smaller heading, or alone with the headline in their wrapper
     (div.intro > h1 + p); the wrapper's next element too when the headline is alone in it
     (div.headline > h1, then div.dek)."""
     rank = _HEADING_STRENGTH.get(el.tag) if isinstance(el.tag, str) else None
+    # <p class="title"><b>Headline</b><br><font>Deck</font></p>: the rest of the
+    # title-classed element that prints the headline's run (or its first line).
+    container = el if len(own) < len(clean_line(el.text_content())) else el.getparent()
+    for _ in range(2):
+        if container is None or container.tag in ("body", "td", "tr", "table") or (
+                container.tag in _HEADING_STRENGTH or rank):
+            break
+        value = f"{container.get('class') or ''} {container.get('id') or ''}"
+        if _TITLE_WORD.search(value) and not _NOT_TITLE.search(value):
+            whole = clean_line(container.text_content())
+            rest = whole[len(own):].strip() if whole.startswith(own) else ""
+            words = len(_tokens(rest))
+            if 3 <= words <= 60 and len(rest) <= MAX_DECK_CHARS and _plausible(rest):
+                return rest
+            break
+        container = container.getparent()
     for anchor in (el, el.getparent()):
         if anchor is None or (anchor is not el and len(anchor) > 2):
             break
