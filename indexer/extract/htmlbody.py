@@ -155,26 +155,27 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
 
     ranked = {el: final(el) for el in scores}
     top = max(ranked, key=ranked.__getitem__)
-    # Articles split into many small wrappers (one per paragraph or "card") leave the best
-    # container holding a fraction of the prose: climb while the parent holds much more.
-    while True:
-        up, found = top.getparent(), None
-        for _ in range(3):  # one wrapper per paragraph adds a level or two
-            if up is None or up.tag in ("body", "html", "table", "tbody", "tr"):
-                break  # a table row's cells are page columns, not paragraphs
-            density = links.get(up, 0) / max(1, chars.get(up, 1))
-            if good.get(up, 0) >= _CLIMB * good.get(top, 0) and density <= 0.35:
-                found = up
-                break
-            up = up.getparent()
-        if found is None:
-            break
-        top = found
-        ranked.setdefault(top, 0.0)
+    # Articles split into many small wrappers (one per paragraph, "block" or "card") leave
+    # the best container holding a fraction of the prose: take in the wrappers that repeat
+    # the one it sits in (same tag, same first class), a level or two up.
     chosen = {top}
+    path = top
+    for _ in range(3):
+        up = path.getparent()
+        if up is None or up.tag in ("body", "html", "table", "tbody", "tr"):
+            break  # a table row's cells are page columns, not paragraphs
+        twins = [s for s in up if s is not path and _same_kind(s, path) and good.get(s, 0)]
+        gained = sum(good.get(s, 0) for s in twins)
+        linked = sum(links.get(s, 0) for s in twins) / max(1, sum(chars.get(s, 0) for s in twins))
+        if twins and gained >= (_CLIMB - 1) * good.get(top, 0) and linked <= 0.35:
+            chosen.update(twins)
+            chosen.add(path)
+            top = path
+            break
+        path = up
     parent = top.getparent()
     if parent is not None:
-        threshold = max(10.0, ranked[top] * 0.2)
+        threshold = max(10.0, ranked.get(top, 0.0) * 0.2)
         for sib in parent:
             if sib is top or not isinstance(sib.tag, str):
                 continue
@@ -190,6 +191,13 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     return out
 
 
+
+
+def _same_kind(a: etree._Element, b: etree._Element) -> bool:
+    if a.tag != b.tag:
+        return False
+    ca, cb = (a.get("class") or "").split(), (b.get("class") or "").split()
+    return (ca[:1] == cb[:1]) if ca or cb else a.get("id") is None and b.get("id") is None
 
 
 def _like_paragraph(el: etree._Element, chars: dict, links: dict) -> bool:
