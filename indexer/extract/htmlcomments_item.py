@@ -1,0 +1,270 @@
+"""One reader comment's element: its author, its date and its words.
+
+The markup usually names each part (see `commentsystems`); where it does not, the
+author and date come from a meta line ("Posted by Ann | June 4, 2012 at 5:32 pm",
+"Ann said...") inside the comment or just before or after it, or from a short bold
+name or heading before the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from indexer.article import Comment
+from indexer.extract import commentsystems as cs
+from indexer.extract.boilerplate import WIDGET_LINE
+from indexer.extract.dates import parse_date
+from indexer.extract.text import join_paragraphs
+
+_BLOCK_TAGS = frozenset(
+    "p div li ul ol blockquote h1 h2 h3 h4 h5 h6 dd dt dl tr table pre section article "
+    "header footer aside br hr".split())
+# A date inside a longer meta line ("Posted by Ann | June 4, 2012 at 5:32 pm").
+_DATE_IN_TEXT = re.compile(
+    r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?)?"
+    r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}"
+    r"(?:,?\s+(?:at\s+|@\s*|-\s*)?\d{1,2}:\d\d(?:\s*[ap]\.?m\.?)?)?"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?:,?\s+(?:at\s+|@\s*)?\d{1,2}:\d\d(?:\s*[ap]\.?m\.?)?)?",
+    re.I,
+)
+_BY = re.compile(r"\bby:?\s+([^|•·\n]{2,60}?)(?=\s*(?:[|•·\n]|\s(?:on|at)\s|$))", re.I)
+# A link or label that is a button ("Reply", "Report abuse"), never comment text.
+_BUTTON = re.compile(
+    r"(?:reply(?: to this(?: comment)?)?|report(?: abuse| comment)?|flag|like|dislike|quote"
+    r"|permalink|edit|delete|share|recommend|link to this(?: comment)?|\d+\s*(?:likes?|points?"
+    r"|votes?)?|[-+↑↓▲▼]+)[\s.:!]*",
+    re.I,
+)
+_WORD = re.compile(r"\w+")
+_DATE_CHARS = 80  # a date or meta line is short; a longer "comment-meta" holds the text too
+_NAME_TAGS = frozenset("h2 h3 h4 h5 h6 strong b".split())
+
+
+def read_comment(item, skip, author_el, siblings: list) -> Comment | None:
+    """The comment in `item`; header and footer siblings it reads are added to `siblings`."""
+    author = author_text(author_el)
+    date_el, published = _date(item, skip)
+    header = _header(item, skip)
+    if header is not None:
+        # Blogger, Thesis and older blogs: "<dt>Ann said...</dt><dd>text</dd>", the
+        # author and date beside the text rather than in it.
+        author = author or author_text(author_element(header, skip)) or _author_in(
+            " ".join(header.text_content().split()))
+        published = published or _parse(header.text_content())
+        siblings.append(header)
+    after = item.getnext()
+    if after is not None and after not in skip and isinstance(after.tag, str) and has(
+            after, cs.DATE_TOKEN) and len(after.text_content()) <= _DATE_CHARS * 2:
+        # A footer line after the text: "Posted by: Ann | January 14, 2008 08:21 PM".
+        line = " ".join(after.text_content().split())
+        published = published or _parse(line)
+        author = (author or author_text(author_element(after, skip))
+                  or author_text(_title_author(after, skip, None)) or _author_in(line))
+        siblings.append(after)
+    parts = skip | {e for e in (author_el, date_el) if e is not None}
+    text_el = _text_el(item, parts, author_el)
+    if author is None:
+        author_el = _title_author(item, parts, text_el)
+        author = author_text(author_el)
+        parts |= {author_el} if author else set()
+    if text_el is not None:
+        paras = paragraphs(text_el, parts)
+        meta = paragraphs(item, parts | {text_el})
+    else:
+        paras = paragraphs(item, parts)
+        meta = [p for p in {*paras[:2], *paras[2:][-1:]} if words(p) <= 15 and (
+            _DATE_IN_TEXT.search(p) or _BY.search(p) or cs.AUTHOR_NOISE.search(p))]
+        paras = [p for p in paras if p not in meta]
+    for el in (date_el, author_el):  # "Posted by Ann on 12 March 2011": a date in the byline
+        if el is not None:
+            meta.insert(0, " ".join(el.text_content().split()))
+    for line in meta:
+        if author is None:
+            author = _author_in(line)
+        if published is None:
+            published = _parse(line) if len(line) < 200 else None
+    paras = [p for p in paras if not _BUTTON.fullmatch(p) and p != author]
+    text = join_paragraphs(paras)
+    if words(text) < 1 or (cs.NO_COMMENTS.match(text) and words(text) < 15):
+        return None
+    return Comment(text, author, published, None)
+
+
+def _header(item, skip):
+    """The element just before a comment that holds its author and date, if there is one."""
+    before = item.getprevious()
+    if before is None or before in skip or not isinstance(before.tag, str):
+        return None
+    if before.tag == "dt" or (before.tag not in ("dd", "li") and (
+            has(before, cs.AUTHOR_TOKEN) or has(before, cs.DATE_TOKEN))):
+        return before if len(before.text_content()) <= _DATE_CHARS * 2 else None
+    return None
+
+
+def _title_author(item, skip, text_el):
+    """A short heading or bold name before the comment's text ("<h4>Fabio</h4>")."""
+    for el in _walk(item, skip):
+        if el is text_el:
+            return None
+        if el.tag in _NAME_TAGS:
+            text = " ".join(el.text_content().split())
+            if 0 < len(text) <= 40 and len(text.split()) <= 4 and not WIDGET_LINE.fullmatch(
+                    text.strip(" .:…•·|")) and not _DATE_IN_TEXT.search(text):
+                return el
+            return None
+    return None
+
+
+def author_element(item, skip):
+    """The first author element of `item` with a usable name, outside `skip` subtrees."""
+    for el in _walk(item, skip):
+        prop = el.get("itemprop") or ""
+        if prop in ("author", "creator") or el.tag == "cite" or (
+                el.tag == "a" and "profile" in (el.get("title") or "").lower()) or (
+                el.tag != "img" and has(el, cs.AUTHOR_TOKEN) and not has(
+                    el, cs.NOT_AUTHOR_TOKEN)):
+            name = el.xpath(".//*[@itemprop='name']")
+            if author_text(name[0] if name else el):
+                return name[0] if name else el
+    return None
+
+
+def _author_in(line: str) -> str | None:
+    """The name in a meta line: "Posted by Ann | June 4", "Ann on June 4, 2012", "Ann says:"."""
+    m = _BY.search(line)
+    if m:
+        return _clean_author(m[1])
+    rest = _DATE_IN_TEXT.sub(" ", line)
+    rest = re.split(r"\s(?:on|at|@)\s|\s*[|•·]\s*|\s(?:says|said|wrote)\b", f" {rest} ")[0]
+    if rest.strip() and (rest != f" {line} " or cs.AUTHOR_NOISE.search(line)):
+        name = _clean_author(rest)
+        return name if name and not re.search(r"[.!?]$|\d{3}", name) else None
+    return None
+
+
+def author_text(el) -> str | None:
+    if el is None:
+        return None
+    text = " ".join(el.text_content().split())
+    if _BY.search(text) or _DATE_IN_TEXT.search(text):  # "Posted by Ann on 12 March 2011"
+        name = _author_in(text)
+    else:
+        name = _clean_author(text)
+    if name is None:
+        links = [a for a in el.iter("a") if a.text_content().strip()]
+        name = _clean_author(" ".join(links[0].text_content().split())) if links else None
+    return name
+
+
+def _clean_author(s: str) -> str | None:
+    s = cs.AUTHOR_NOISE.sub("", s).strip(" :|-–—•·,")
+    if not s or len(s) > 60 or len(s.split()) > 6 or s.casefold() in cs.PLACEHOLDER_AUTHORS:
+        return None
+    return s
+
+
+def _date(item, skip) -> tuple:
+    """(date element, ISO date) for the comment, from <time>, itemprop or a meta element."""
+    meta = None
+    for el in _walk(item, skip):
+        prop = el.get("itemprop") or ""
+        if el.tag in ("time", "abbr") or prop in ("dateCreated", "datePublished", "commentTime"):
+            for value in (el.get("datetime"), el.get("content"), el.get("title"),
+                          el.text_content()):
+                d = _parse(value)
+                if d:
+                    return el, d
+        if has(el, cs.DATE_TOKEN) and len(el.text_content()) <= _DATE_CHARS:
+            # Disqus and wpDiscuz show "5 years ago" and keep the date in the title.
+            d = _parse(el.get("title")) or _parse(el.text_content())
+            if d:
+                return el, d
+            meta = el if meta is None else meta
+    return meta, None
+
+
+def _parse(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = " ".join(value.split())
+    d = parse_date(value) if len(value) <= 40 else None
+    if d:
+        return d
+    m = _DATE_IN_TEXT.search(value)
+    return parse_date(m[0]) if m else None
+
+
+def _text_el(item, skip, author_el):
+    """The element holding the comment's words, when the markup names one."""
+    for el in _walk(item, skip):
+        if (el.get("itemprop") in ("text", "commentText") or has(el, cs.TEXT_TOKEN)) and not (
+                author_el is not None and inside(author_el, el)) and words(
+                el.text_content()) >= 1:
+            return el
+    return None
+
+
+def _walk(top, skip):
+    """Descendants of `top` in document order, not entering `skip` elements or chrome."""
+    stack = list(reversed([c for c in top if isinstance(c.tag, str)]))
+    while stack:
+        el = stack.pop()
+        if el in skip:
+            continue
+        yield el
+        stack.extend(reversed([c for c in el if isinstance(c.tag, str)]))
+
+
+def words(s: str) -> int:
+    return len(_WORD.findall(s))
+
+
+def inside(el, anc) -> bool:
+    return any(a is anc for a in el.iterancestors())
+
+
+def _chrome(el) -> bool:
+    return el.tag in cs.CHROME_TAGS or has(el, cs.CHROME_TOKEN)
+
+
+def paragraphs(top, skip) -> list[str]:
+    """Text of `top` as paragraphs (blocks and <br> break them), without skipped subtrees."""
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        s = " ".join("".join(buf).split())
+        if s:
+            out.append(s)
+        buf.clear()
+
+    def walk(el) -> None:
+        block = el.tag in _BLOCK_TAGS
+        if block:
+            flush()
+        if el.text:
+            buf.append(el.text)
+        for child in el:
+            if isinstance(child.tag, str) and child not in skip and not _chrome(child):
+                walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            flush()
+
+    walk(top)
+    flush()
+    return out
+
+
+def _tokens(el) -> list[str]:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".lower().split()
+
+
+def has(el, pattern: re.Pattern[str], unless: re.Pattern[str] | None = None) -> bool:
+    return any(pattern.fullmatch(t) and not (unless and unless.fullmatch(t)) for t in _tokens(el))
+
+
+def classes(el) -> list[str]:
+    return (el.get("class") or "").lower().split()
