@@ -65,6 +65,7 @@ class _Scan:
         self.boxes: list = []
         self.forms: list = []
         self.sidebars: set = set()
+        self._under: dict = {}
         by_id: dict = {}  # old table layouts repeat id="commentBody" once per comment
         for el in root.iter():
             if not isinstance(el.tag, str):
@@ -100,7 +101,20 @@ class _Scan:
             self.boxes = [el for el in self.boxes if not self.in_sidebar(el)]
 
     def in_sidebar(self, el) -> bool:
-        return el in self.sidebars or any(a in self.sidebars for a in el.iterancestors())
+        """Whether `el` is in a sidebar; answers are remembered for every element passed."""
+        chain = []
+        result = False
+        for a in (el, *el.iterancestors()):
+            if a in self._under:
+                result = self._under[a]
+                break
+            chain.append(a)
+            if a in self.sidebars:
+                result = True
+                break
+        for a in chain:
+            self._under[a] = result
+        return result
 
 
 def _read(root) -> tuple[list[Comment], list]:
@@ -286,23 +300,33 @@ def _plausible(comments: list[Comment], els: list, root) -> bool:
 
 
 def _sections(tops: list) -> list:
-    """The thread elements to detach: each top comment's highest comment-section ancestor."""
-    sections: list = []
+    """The thread elements to detach: each top comment's highest comment-section ancestor.
+
+    An ancestor qualifies while its text beyond the comments it holds stays small (a
+    heading, a form, paging), more so when its class or id names a comment section.
+    """
+    held: dict = {}  # ancestor -> characters of the top comments inside it
     for top in tops:
-        if any(inside(top, s) for s in sections):
+        size = len(top.text_content())
+        for anc in top.iterancestors():
+            held[anc] = held.get(anc, 0) + size
+    fits: dict = {}  # ancestor -> whether it may be detached with its comments
+    chosen: set = set()
+    for top in tops:
+        if any(a in chosen for a in top.iterancestors()):
             continue
         best = top
         for anc in top.iterancestors():
-            if anc.tag in ("body", "html") or anc.find(".//h1") is not None:
-                break
-            held = sum(len(t.text_content()) for t in tops if inside(t, anc))
-            size = len(anc.text_content())
-            allowed = _EXTRA_IN_SECTION if has(anc, cs.SECTION_TOKEN, cs.NOT_SECTION_TOKEN) \
-                else _EXTRA_PLAIN
-            if size > held + allowed:
+            if anc not in fits:
+                allowed = _EXTRA_IN_SECTION if has(anc, cs.SECTION_TOKEN, cs.NOT_SECTION_TOKEN) \
+                    else _EXTRA_PLAIN
+                fits[anc] = anc.tag not in ("body", "html") and anc.find(".//h1") is None and (
+                    len(anc.text_content()) <= held[anc] + allowed)
+            if not fits[anc]:
                 break
             best = anc
-        sections = [s for s in sections if not inside(s, best)] + [best]
+        chosen.add(best)
+    sections = [el for el in chosen if not any(a in chosen for a in el.iterancestors())]
     return sections + _headings(sections)
 
 
