@@ -361,16 +361,20 @@ def _before_code(text: str) -> str:
 
 def _cut_site(title: str, sites: set[str]) -> str:
     """A title without its site part: the part with the most words that is not the site."""
-    parts = [p.strip() for p in _TITLE_SPLIT.split(title) if p.strip()]
-    kept = [p for p in parts if p.lower() not in sites]
-    if len(parts) < 2 or not kept:
-        return title
+    parts = [p.strip() for p in _TITLE_SPLIT.split(title) if p.strip()] or [title]
+    kept = [p for p in parts if p.lower() not in sites] or parts
     longest = max(kept, key=lambda p: len(_tokens(p)))
     if len(_tokens(longest)) < 3 and len(kept) > 1:
         return title
     # A headline with a colon in it ("Brexit: what next") was split too: keep the run.
-    start = end = parts.index(longest)
+    start = end = parts.index(longest) if longest in parts else 0
     while end + 1 < len(parts) and len(_tokens(parts[end + 1])) >= 4 and (
             parts[end + 1].lower() not in sites):
         end += 1
-    return title[title.find(parts[start]): title.find(parts[end]) + len(parts[end])]
+    head = title[title.find(parts[start]): title.find(parts[end]) + len(parts[end])]
+    # "ABC News: Storm hits the coast": a site or section name of a word or two before an
+    # unspaced colon (a headline's own "Brexit: what next" keeps it, too short to cut).
+    while (m := re.match(r"([^:]{2,40}):\s+(.+)$", head)) and len(_tokens(m[2])) >= 4 and (
+            len(_tokens(m[1])) <= 2 or _DOMAIN.search(m[1]) or m[1].lower() in sites):
+        head = m[2]
+    return head
