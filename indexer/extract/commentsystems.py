@@ -102,6 +102,10 @@ AUTHOR_NOISE = re.compile(
     r"|\s*(?:says|said|wrote|writes|commented)\s*(?:\.{3}|…|:)?\s*$",
     re.I,
 )
+# A web address before the name ("http://twitter.com/ann Ann Lee"), and what some widgets
+# put after it ("Ann Posted: 11/6/2012", "ann added 1 day ago Reply").
+AUTHOR_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s+(?=\S)", re.I)
+AUTHOR_TAIL = re.compile(r"\s+(?:posted|added|commented|replied)\b.*$", re.I)
 # Names a widget shows when none was given.
 PLACEHOLDER_AUTHORS = frozenset(
     {"anonymous", "guest", "unknown", "anon", "reply", "profile", "permalink", "link", "website",

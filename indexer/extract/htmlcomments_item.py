@@ -158,6 +158,10 @@ def author_text(el) -> str | None:
 
 
 def _clean_author(s: str) -> str | None:
+    # Old Disqus prints the commenter's site before the name; other widgets append
+    # "| Posted at 1:13pm" or "added 1 day ago Reply" to it.
+    s = cs.AUTHOR_URL.sub("", s)
+    s = cs.AUTHOR_TAIL.sub("", s.split("|")[0])
     s = cs.AUTHOR_NOISE.sub("", s).strip(" :|-–—•·,")
     if not s or len(s) > 60 or len(s.split()) > 6 or s.casefold() in cs.PLACEHOLDER_AUTHORS:
         return None
