@@ -105,7 +105,13 @@ AUTHOR_NOISE = re.compile(
 # A web address before the name ("http://twitter.com/ann Ann Lee"), and what some widgets
 # put after it ("Ann Posted: 11/6/2012", "ann added 1 day ago Reply").
 AUTHOR_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s+(?=\S)", re.I)
-AUTHOR_TAIL = re.compile(r"\s+(?:posted|added|commented|replied)\b.*$", re.I)
+AUTHOR_TAIL = re.compile(
+    r"\s+(?:posted|added|commented|replied)\b.*$|\s*[•·]\s.*$"
+    r"|\s+(?:from\s+)?(?:\d+|an?)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\b.*$"
+    r"|\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
+    r"(?:st|nd|rd|th)?\b.*$",
+    re.I,
+)
 # Names a widget shows when none was given.
 PLACEHOLDER_AUTHORS = frozenset(
     {"anonymous", "guest", "unknown", "anon", "reply", "profile", "permalink", "link", "website",
