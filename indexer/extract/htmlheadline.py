@@ -35,7 +35,7 @@ _NOT_TITLE = re.compile(r"sub|deck|over|super|kicker|mast|logo|site|section|page
                         r"nav|menu|side|foot|thead|block|box|widget|module|promo|related|"
                         r"more|list|rail", re.I)
 _DECK_WORD = re.compile(r"deck|\bdek|sub.?head|sub.?title|standfirst|strap|intro|abstract|"
-                        r"summary|blurb|\bsell|minortitle|kicker|teaser|lede", re.I)
+                        r"summary|blurb|\bsell|minortitle|teaser", re.I)
 # A date line: a year or a clock time, and little else than date and time words.
 _DATE_SIGNAL = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 _DATE_WORD = re.compile(
@@ -54,45 +54,33 @@ _EMPHASIS = ("b", "strong", "big", "font")
 
 
 class Heading(str):
-    """A candidate's text, with the element printing it, how strongly its markup says
-    "headline" and, for candidates near the article's text, how many blocks above it.
+    """A candidate's text with the element printing it, how strongly its markup says
+    "headline" and, near the article's text, how many blocks from it. `heading_before`
+    returns one carrying all candidates near the text in `near`."""
 
-    `heading_before` returns one of these (empty when nothing is good enough) carrying
-    every candidate near the text in `near`, for `choose_headline` to weigh with the titles.
-    """
-
-    el: etree._Element | None = None
-    strength = 0.0
-    distance: float | None = None
     near: tuple[Heading, ...] = ()
 
-
-def _heading(text: str, el: etree._Element | None, strength: float,
-             distance: float | None = None) -> Heading:
-    h = Heading(text)
-    h.el, h.strength, h.distance = el, strength, distance
-    return h
+    def __new__(cls, text: str, el: etree._Element | None = None, strength: float = 0.0,
+                distance: float | None = None) -> Heading:
+        h = super().__new__(cls, text)
+        h.el, h.strength, h.distance = el, strength, distance
+        return h
 
 
 def choose_headline(headings: list[str], meta: PageMeta, title: str,
                     before_body: str | None = None) -> str:
-    """The headline as the page prints it, without the site's name.
-
-    `headings` come from `headings_of`, `title` is the <title> and `before_body` what
-    `heading_before` found near the article's text (plain strings work too).
-    """
+    """The headline as the page prints it, without the site's name, from `headings_of`,
+    the <title> and what `heading_before` found near the text (plain strings work too)."""
     titles = [t for t in [*(_before_code(t) for t in clean_values(meta.titles, 400)), title]
               if t]
     sites = {s.lower() for s in meta.sites}
-    # A title naming only the site or section says little about which heading is the
-    # headline, and a heading matching it is the logo: it only speaks for a heading far
-    # from the text, and only when nothing near the text looks like a headline.
+    # A title naming only the site or section ("Sports Wire") is matched by the logo: it
+    # only speaks for a heading far from the text, when nothing near it looks like one.
     references = [t for t in titles if not _names_site(t, sites)]
     weight = 4.0 if references else 2.0
     segments = [set(_tokens(s)) for t in references or titles for s in _segments(t)]
     near = list(getattr(before_body, "near", ()) or ([before_body] if before_body else []))
-    # Text that `headings_of` found keeps its element's markup (a <span class="headline">
-    # inside a plain paragraph block).
+    # Text that `headings_of` found keeps its markup (a span.headline in a plain block).
     marked = {h.lower(): getattr(h, "strength", 0.0) for h in headings}
     seen = {h.lower() for h in near}
     best, best_score, fallback = None, 0.0, None
@@ -130,9 +118,7 @@ def choose_headline(headings: list[str], meta: PageMeta, title: str,
 
 def page_title(root: lxml_html.HtmlElement) -> str:
     """The <title> text; a title left open by broken markup stops where code starts."""
-    el = root.find("head/title")
-    if el is None:
-        el = root.find(".//title")
+    el = next(root.iter("title"), None)  # in <head>, or wherever broken markup left it
     return _before_code((el.text or "") if el is not None else "")[:MAX_HEADLINE_CHARS]
 
 
@@ -148,7 +134,7 @@ def headings_of(root: lxml_html.HtmlElement) -> list[str]:
         if strength > 0:
             text = clean_line(el.text_content())
             if 3 <= len(text) <= MAX_HEADLINE_CHARS and text not in out:
-                out.append(_heading(text, el, strength))
+                out.append(Heading(text, el, strength))
                 if len(out) >= 60:
                     break
     return out
@@ -157,7 +143,7 @@ def headings_of(root: lxml_html.HtmlElement) -> list[str]:
 def heading_before(every: list[Block], main: list[Block]) -> str | None:
     """The best candidate just above the article's text or opening it, as a `Heading`
     (empty when none is good enough) whose `near` holds every candidate found there."""
-    found, near = Heading(""), []
+    near: list[Heading] = []
     first = next((i for i, b in enumerate(every) if main and b is main[0]), None)
     if first is not None:
         inside = every[first: first + 3]  # the headline often opens the text's container
@@ -168,10 +154,10 @@ def heading_before(every: list[Block], main: list[Block]) -> str | None:
                     near.append(h)
                 elif h.strength > near[same].strength and h.distance == near[same].distance:
                     near[same] = h  # the block's text, and the <b> or <span> printing it
-    best = max(near, key=lambda h: h.strength - h.distance * 0.15, default=None)
-    if best is not None and best.strength - best.distance * 0.15 >= 1.5:
-        found = best
-    out = _heading(str(found), found.el, found.strength, found.distance)
+    best = max(near, key=lambda h: h.strength - h.distance * 0.15, default=Heading(""))
+    if not best or best.strength - best.distance * 0.15 < 1.5:
+        best = Heading("")
+    out = Heading(best, best.el, best.strength, best.distance)
     out.near = tuple(near)
     return out
 
@@ -201,7 +187,7 @@ def _block_candidates(b: Block, distance: int, in_body: bool) -> list[Heading]:
         if b.links > len(b.text) / 2 and (in_body and distance or strength < 1.5):
             continue  # a link list; a headline linking to itself opens or tops the text
         if _plausible(text):
-            out.append(_heading(text, el, strength + _shape(text), float(distance)))
+            out.append(Heading(text, el, strength + _shape(text), float(distance)))
     return out
 
 
@@ -336,15 +322,13 @@ def _tokens(text: str) -> list[str]:
 
 
 def _segments(title: str) -> list[str]:
-    """The title, its headline part, and every part of four words or more (the headline
-    may be any part: "Site - Section | Headline")."""
+    """The title, its headline part, and any part of four words or more ("Site | Headline")."""
     parts = [p for p in _TITLE_SPLIT.split(title) if len(_tokens(p)) >= 4]
     return [title, _cut_site(title, set()), *parts]
 
 
 def _agreement(heading: str, segments: list[set[str]]) -> float:
-    """Best token F1 of the heading against a title segment: a heading that matches only
-    a site part of "Headline | Site" (the logo) scores low."""
+    """Best token F1 against a title segment: a logo matching only the site part scores low."""
     h = set(_tokens(heading))
     best = 0.0
     for r in segments:
