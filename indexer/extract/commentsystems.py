@@ -102,9 +102,10 @@ AUTHOR_NOISE = re.compile(
     r"|\s*(?:says|said|wrote|writes|commented)\s*(?:\.{3}|…|:)?\s*$",
     re.I,
 )
-# A web address before the name ("http://twitter.com/ann Ann Lee"), and what some widgets
+# A web address or a number before the name ("http://twitter.com/ann Ann Lee", "2. Ann"),
+# and what some widgets
 # put after it ("Ann Posted: 11/6/2012", "ann added 1 day ago Reply").
-AUTHOR_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s+(?=\S)", re.I)
+AUTHOR_URL = re.compile(r"^\s*(?:(?:https?://|www\.)\S+|#?\d+[.):]?)\s+(?=\S)", re.I)
 AUTHOR_TAIL = re.compile(
     r"\s+(?:posted|added|commented|replied)\b.*$|\s*[•·]\s.*$"
     r"|\s+(?:from\s+)?(?:\d+|an?)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\b.*$"

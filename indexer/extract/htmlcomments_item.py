@@ -23,7 +23,7 @@ _BLOCK_TAGS = frozenset(
 _DATE_IN_TEXT = re.compile(
     r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?)?"
     r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    r"[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}"
+    r"[a-z]*[.,]?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}"
     r"(?:,?\s+(?:at\s+|@\s*|-\s*)?\d{1,2}:\d\d(?:\s*[ap]\.?m\.?)?)?"
     r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?:,?\s+(?:at\s+|@\s*)?\d{1,2}:\d\d(?:\s*[ap]\.?m\.?)?)?",
     re.I,
@@ -39,20 +39,13 @@ _BUTTON = re.compile(
 _WORD = re.compile(r"\w+")
 _DATE_CHARS = 80  # a date or meta line is short; a longer "comment-meta" holds the text too
 _NAME_TAGS = frozenset("h2 h3 h4 h5 h6 strong b".split())
+_HEADER_REACH = 4  # siblings looked at before a comment for its header
 
 
 def read_comment(item, skip, author_el, siblings: list) -> Comment | None:
     """The comment in `item`; header and footer siblings it reads are added to `siblings`."""
     author = author_text(author_el)
     date_el, published = _date(item, skip)
-    header = _header(item, skip)
-    if header is not None:
-        # Blogger, Thesis and older blogs: "<dt>Ann said...</dt><dd>text</dd>", the
-        # author and date beside the text rather than in it.
-        author = author or author_text(author_element(header, skip)) or _author_in(
-            " ".join(header.text_content().split()))
-        published = published or _parse(header.text_content())
-        siblings.append(header)
     after = item.getnext()
     if after is not None and after not in skip and isinstance(after.tag, str) and has(
             after, cs.DATE_TOKEN) and len(after.text_content()) <= _DATE_CHARS * 2:
@@ -62,6 +55,14 @@ def read_comment(item, skip, author_el, siblings: list) -> Comment | None:
         author = (author or author_text(author_element(after, skip))
                   or author_text(_title_author(after, skip, None)) or _author_in(line))
         siblings.append(after)
+    header = _header(item, skip, siblings) if author is None or published is None else None
+    if header is not None:
+        # Blogger, Thesis and older blogs: "<dt>Ann said...</dt><dd>text</dd>", the
+        # author and date beside the text rather than in it.
+        author = author or author_text(author_element(header, skip)) or _author_in(
+            " ".join(header.text_content().split()))
+        published = published or _parse(header.text_content())
+        siblings.append(header)
     parts = skip | {e for e in (author_el, date_el) if e is not None}
     text_el = _text_el(item, parts, author_el)
     if author is None:
@@ -91,14 +92,27 @@ def read_comment(item, skip, author_el, siblings: list) -> Comment | None:
     return Comment(text, author, published, None)
 
 
-def _header(item, skip):
-    """The element just before a comment that holds its author and date, if there is one."""
+def _header(item, skip, used: list):
+    """The element just before a comment that holds its author and date, if there is one:
+    a <dt>, an author or date element, or a short "written by Ann, June 4, 2012" line.
+    Line breaks and empty anchors between are passed over; another comment's footer
+    (already in `used`) never counts."""
     before = item.getprevious()
-    if before is None or before in skip or not isinstance(before.tag, str):
-        return None
-    if before.tag == "dt" or (before.tag not in ("dd", "li") and (
-            has(before, cs.AUTHOR_TOKEN) or has(before, cs.DATE_TOKEN))):
-        return before if len(before.text_content()) <= _DATE_CHARS * 2 else None
+    for _ in range(_HEADER_REACH):
+        if before is None or before in skip or not isinstance(before.tag, str) or (
+                before in used) or (before.tag, before.get("class")) == (
+                item.tag, item.get("class")):  # the comment before this one
+            return None
+        text = " ".join(before.text_content().split())
+        if text and len(text) > _DATE_CHARS * 2:
+            return None
+        if text and (before.tag == "dt" or (before.tag not in ("dd", "li") and (
+                has(before, cs.AUTHOR_TOKEN) or has(before, cs.DATE_TOKEN)
+                or _BY.search(text)))):
+            return before
+        if text and before.tag not in ("a", "span", "br"):
+            return None
+        before = before.getprevious()
     return None
 
 
@@ -132,10 +146,10 @@ def author_element(item, skip):
 
 def _author_in(line: str) -> str | None:
     """The name in a meta line: "Posted by Ann | June 4", "Ann on June 4, 2012", "Ann says:"."""
-    m = _BY.search(line)
+    rest = _DATE_IN_TEXT.sub(" ", line)
+    m = _BY.search(rest)
     if m:
         return _clean_author(m[1])
-    rest = _DATE_IN_TEXT.sub(" ", line)
     rest = re.split(r"\s(?:on|at|@)\s|\s*[|•·]\s*|\s(?:says|said|wrote)\b", f" {rest} ")[0]
     if rest.strip() and (rest != f" {line} " or cs.AUTHOR_NOISE.search(line)):
         name = _clean_author(rest)
