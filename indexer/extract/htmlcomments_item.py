@@ -37,8 +37,16 @@ _BUTTON = re.compile(
     re.I,
 )
 _WORD = re.compile(r"\w+")
+# A first line that is a name and a dash, a "says:", or "on" and a date.
+_LEAD_NAME = re.compile(
+    r"(?P<name>[^.!?,;\n]{1,40}?)\s*(?:[—–:]|\s(?:says|said|wrote)\b\W*"
+    r"|\s+on\s+(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d.{0,40})",
+    re.I,
+)
 _DATE_CHARS = 80  # a date or meta line is short; a longer "comment-meta" holds the text too
 _NAME_TAGS = frozenset("h2 h3 h4 h5 h6 strong b".split())
+_LEAD_WORDS = 4  # a name over the text is short; "Update:" over a longer line is not one
 _HEADER_REACH = 4  # siblings looked at before a comment for its header
 
 
@@ -85,6 +93,11 @@ def read_comment(item, skip, author_el, siblings: list) -> Comment | None:
             author = _author_in(line)
         if published is None:
             published = _parse(line) if len(line) < 200 else None
+    if author is None and len(paras) > 1 and (lead := _LEAD_NAME.fullmatch(paras[0])) and len(
+            lead["name"].split()) <= _LEAD_WORDS:
+        # "Chris Huang —" or "Ann on Friday, November 2 at 12:14 pm" over the text.
+        author = _clean_author(lead["name"])
+        paras = paras[1:] if author else paras
     paras = [p for p in paras if not _BUTTON.fullmatch(p) and p != author]
     text = join_paragraphs(paras)
     if words(text) < 1 or (cs.NO_COMMENTS.match(text) and words(text) < 15):
