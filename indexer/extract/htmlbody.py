@@ -109,7 +109,25 @@ def _class_weight(el: etree._Element) -> float:
                 weight += 25
     if el.tag in ("article", "main") or el.get("itemprop") == "articleBody":
         weight += 25
+    if _is_marked(el):
+        weight += 50  # the CMS says so: a short post still beats a long sidebar
     return weight
+
+
+def _is_marked(el: etree._Element) -> bool:
+    """A post container by its CMS class, alone on the page (a feed repeats its items)."""
+    cls = el.get("class")
+    if not cls or rules.ARTICLE_MARKER.search(cls.lower().replace("_", "-")) is None:
+        return False
+    node = el
+    for _ in range(3):
+        parent = node.getparent()
+        if parent is None:
+            break
+        if any(s is not node and _same_kind(s, node) for s in parent):
+            return False
+        node = parent
+    return True
 
 
 def _commas(text: str) -> int:
@@ -133,6 +151,16 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
                 good[el] = good.get(el, 0) + n
             el = el.getparent()
         if not prose:
+            if n >= 10 and not b.links:
+                # A short post's lines still vote for the CMS's own post container.
+                up = b.owner
+                for _ in range(3):
+                    if up is None:
+                        break
+                    if _is_marked(up):
+                        scores.setdefault(up, 0.0)
+                        break
+                    up = up.getparent()
             continue
         score = 1 + _commas(b.text) + min(n / 100, 3)
         owner = b.owner

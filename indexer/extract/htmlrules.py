@@ -67,6 +67,7 @@ ARTICLE_MARKERS = (
     "storytext", "entry-body", "post-entry", "hentry", "h-entry", "field-name-body",
     "td-post-content", "single-content", "body-text", "article__content", "main-content",
 )
+ARTICLE_MARKER = re.compile("|".join(re.escape(m) for m in ARTICLE_MARKERS))
 ARTICLE_MARKER_XPATH = ".//*[@itemprop='articleBody' or " + " or ".join(
     f"contains(translate(@class,'ABCDEFGHIJKLMNOPQRSTUVWXYZ_','abcdefghijklmnopqrstuvwxyz-'),"
     f"'{m}')" for m in ARTICLE_MARKERS) + "]"
