@@ -38,6 +38,11 @@ from indexer.extract.text import (
 
 _BY = re.compile(r"(?i)^\s*by\s+\w")
 _DATEISH = re.compile(r"\d|\b(?:updated|posted|published)\b", re.I)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATELINE = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}(?:,?\s+(?:at\s+)?\d{{1,2}}:\d\d"
+    rf"(?:\s*[ap]\.?m\.?)?)?|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|"
+    r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{4}\b", re.I)
 MAX_DEPTH = 400  # deeper trees are flattened by libxml2's own limit; we refuse earlier
 MAX_TAGS = 10  # authors and tags kept per article
 _URL_DATE = re.compile(
@@ -85,7 +90,7 @@ def _parse(text: str, path: str, url: str | None, fetched: str | None) -> Articl
         url=page_url,
         source=site,
         authors=_authors(meta, root, bylines),
-        published=_published(meta, root, page_url or url, fetched),
+        published=_published(meta, root, page_url or url, fetched, bylines),
         lang=meta.lang,
         tags=tuple(clean_values(meta.tags, 80)[:MAX_TAGS]),
         captions=tuple(captions[:50]),
@@ -242,11 +247,20 @@ def _authors(meta: PageMeta, root: lxml_html.HtmlElement, bylines: list[str]) ->
 
 
 def _published(meta: PageMeta, root: lxml_html.HtmlElement, url: str | None,
-               fetched: str | None) -> str | None:
+               fetched: str | None, bylines: list[str]) -> str | None:
+    """The first date the page states, in order of trust; None rather than a guess."""
     found = [d for d in (parse_date(v) for v in meta.dates if v) if d]
     if not found:
         for el in root.iter("time"):
             d = parse_date(el.get("datetime") or el.text_content())
+            if d:
+                found.append(d)
+                break
+    if not found:
+        # A visible dateline: "Posted on November 3, 2012 by …", "Wed 2012/11/07 19:05 JST".
+        for line in bylines:
+            m = _DATELINE.search(line)
+            d = parse_date(m.group()) if m else None
             if d:
                 found.append(d)
                 break

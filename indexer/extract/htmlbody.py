@@ -272,6 +272,7 @@ def _furniture(line: str, head: str, bylines: list[str], top: bool) -> bool:
         bylines.append(line)
         return True
     if top and n < 40 and parse_date(line):
+        bylines.append(line)
         return True  # a date stamp by itself
     parts = _SEPARATED.split(line)
     # "Home | News | E-mail this story | Print": a row of short links kept in a text block.
