@@ -57,6 +57,7 @@ NOT_AUTHOR_TOKEN = re.compile(
 DATE_TOKEN = re.compile(
     r".*(?:date|time|posted|published|when|ago).*|meta|comment[-_]?meta|commentmetadata"
     r"|comment[-_]?(?:info|details|header|footer)|post[-_]?meta|byline|submitted|stamp"
+    r"|signature"  # Squarespace: "October 22, 2012 | Ben Stopford" under the text
 )
 # The text: a class token like these (WordPress "comment-content", Disqus "post-message",
 # wpDiscuz "wpd-comment-text", Viafoura "vf-comment-html"), or itemprop text.
@@ -67,7 +68,7 @@ TEXT_TOKEN = re.compile(
 CHROME_TOKEN = re.compile(
     r".*(?:reply|report|flag|vote|voting|like|rating|avatar|action|toolbar|tools|share"
     r"|permalink|button|btn|abuse|moderat|controls|links|karma|points|score|badge"
-    r"|gravatar|photo|signature|hidden|count|number|num).*|(?:.*[-_])?edit(?:[-_].*)?"
+    r"|gravatar|photo|hidden|count|number|num).*|(?:.*[-_])?edit(?:[-_].*)?"
 )
 CHROME_TAGS = frozenset("form button img input textarea select label svg iframe".split())
 

@@ -97,6 +97,7 @@ def read_comment(item, skip, author_el, siblings: list) -> Comment | None:
             lead["name"].split()) <= _LEAD_WORDS:
         # "Chris Huang —" or "Ann on Friday, November 2 at 12:14 pm" over the text.
         author = _clean_author(lead["name"])
+        published = published or (_parse(paras[0]) if author else None)
         paras = paras[1:] if author else paras
     paras = [p for p in paras if not _BUTTON.fullmatch(p) and p != author]
     text = join_paragraphs(paras)
@@ -163,7 +164,8 @@ def _author_in(line: str) -> str | None:
     m = _BY.search(rest)
     if m:
         return _clean_author(m[1])
-    rest = re.split(r"\s(?:on|at|@)\s|\s*[|•·]\s*|\s(?:says|said|wrote)\b", f" {rest} ")[0]
+    parts = re.split(r"\s(?:on|at|@)\s|\s*[|•·]\s*|\s(?:says|said|wrote)\b", f" {rest} ")
+    rest = next((p for p in parts if p.strip()), "")  # "June 4, 2012 | Ann": after the date
     if rest.strip() and (rest != f" {line} " or cs.AUTHOR_NOISE.search(line)):
         name = _clean_author(rest)
         return name if name and not re.search(r"[.!?]$|\d{3}", name) else None
@@ -189,7 +191,7 @@ def _clean_author(s: str) -> str | None:
     # "| Posted at 1:13pm" or "added 1 day ago Reply" to it.
     s = cs.AUTHOR_URL.sub("", s)
     s = cs.AUTHOR_TAIL.sub("", s.split("|")[0])
-    s = cs.AUTHOR_NOISE.sub("", s).strip(" :|-–—•·,")
+    s = cs.AUTHOR_NOISE.sub("", s).strip(" :|-–—•·,+*~")
     if not s or len(s) > 60 or len(s.split()) > 6 or s.casefold() in cs.PLACEHOLDER_AUTHORS:
         return None
     return s
