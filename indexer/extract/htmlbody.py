@@ -209,10 +209,15 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
                 continue
             if ranked.get(sib, 0.0) >= threshold or _like_paragraph(sib, chars, links):
                 chosen.add(sib)
+    # Figures often sit beside the text container, not in it: captions come from the
+    # container's parent too.
+    region = top.getparent()
+    if region is None or region.tag in ("body", "html"):
+        region = top
     out = []
     for b in blocks:
         el = b.owner
-        while el is not None and el not in chosen:
+        while el is not None and el not in chosen and not (b.caption and el is region):
             el = el.getparent()
         if el is not None:
             out.append(b)
