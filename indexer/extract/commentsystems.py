@@ -14,7 +14,7 @@ import re
 # A first, cheap cut on "class id itemtype" lower-cased: could this element matter?
 SCAN_WORDS = re.compile(
     r"comment|talkback|respond|discuss|reaction|repl|disqus|dsq|fyre|vf-|wpd|post-list"
-    r"|sidebar|widget|recent|latest|popular|most|leaderboard"
+    r"|sidebar|widget|recent|latest|popular|most|leaderboard|(?:^|\s)c\d{5}"
 )
 
 # A class token that marks ONE comment: "comment", "wpd-comment", "dsq-comment",
@@ -24,7 +24,7 @@ SCAN_WORDS = re.compile(
 ITEM_TOKEN = re.compile(
     r"(?:[a-z]+[-_]?)?(?:comment|talkback)"
     r"(?:[-_]?(?:item|entry|box|wrap|wrapper|container|block|row|single|node|unit|li|div"
-    r"|holder|cell|inner|body|main|thread-item|text|content))?"
+    r"|holder|cell|inner|body|main|thread-item|text|content|post))?"
     r"|(?:[a-z]+[-_]?)?(?:comments|talkbacks)[-_]?(?:item|entry|row|single|unit|li)"
     r"|fyre-comment-wrapper|vf-comment"
 )
@@ -36,7 +36,10 @@ NOT_ITEM_TOKEN = re.compile(
     r"|login|fb|facebook|sidebar|widget|related|get|do|js)[-_]?(?:comment|talkback).*"
 )
 # An id like WordPress's "comment-123", "li-comment-123", TypePad's "comment-6a00e5...".
-ITEM_ID = re.compile(r"(?:(?:li|div|dsq|comment)[-_])?comment[-_]?(?:\d+|[0-9a-f]{10,})")
+ITEM_ID = re.compile(
+    r"(?:(?:li|div|dsq|comment)[-_])?comment[-_]?(?:\d+|[0-9a-f]{10,})"
+    r"|c\d{5,}"  # Movable Type and TypePad: <div id="c115850">
+)
 SCHEMA_COMMENT = re.compile(r"schema\.org/(?:Comment|UserComments)\b", re.I)
 # Tags a comment can be; a link or a span with class "comment" is a count or a button.
 ITEM_TAGS = frozenset(
@@ -94,7 +97,7 @@ NOT_THREAD_ANCESTOR = re.compile(
     r"(?:(?:left|right|primary|secondary)[-_]?)?sidebar(?:[-_]?\d+)?"
     r"|widget[-_]?(?:recent|latest|popular|top|most).*|.*(?:recent|latest)[-_]?comments?.*"
     r"|.*most[-_]?(?:commented|read|popular).*|.*popular[-_]?(?:comments?|posts?).*"
-    r"|.*disquswidget.*|.*leaderboard.*"
+    r"|.*leaderboard.*"
 )
 
 # "Name says:", "Posted by Name", "Name wrote:": the words are the widget's, not the name.

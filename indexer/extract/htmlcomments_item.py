@@ -29,11 +29,12 @@ _DATE_IN_TEXT = re.compile(
     re.I,
 )
 _BY = re.compile(r"\bby:?\s+([^|•·\n]{2,60}?)(?=\s*(?:[|•·\n]|\s(?:on|at)\s|$))", re.I)
-# A link or label that is a button ("Reply", "Report abuse"), never comment text.
+# A link or label that is a button ("Reply", "Report abuse"), never comment text; also what
+# is left of a meta line once its name and date are read ("http://ann.example |").
 _BUTTON = re.compile(
     r"(?:reply(?: to this(?: comment)?)?|report(?: abuse| comment)?|flag|like|dislike|quote"
     r"|permalink|edit|delete|share|recommend|link to this(?: comment)?|\d+\s*(?:likes?|points?"
-    r"|votes?)?|[-+↑↓▲▼]+)[\s.:!]*",
+    r"|votes?)?|[-+↑↓▲▼]+|(?:(?:https?://|www\.)\S*\s*)?[|•·])[\s.:!]*",
     re.I,
 )
 _WORD = re.compile(r"\w+")
