@@ -32,14 +32,14 @@ _DOMAIN = re.compile(r"\w\.(?:com|net|org|co|tv|info|biz|ca|uk|au|in|za)\b", re.
 # look-alikes that are not it: decks, kickers, logos, section and widget titles.
 _TITLE_WORD = re.compile(r"head|title", re.I)
 _NOT_TITLE = re.compile(r"sub|deck|over|super|kicker|mast|logo|site|section|page.?title|"
-                        r"nav|menu|side|foot|thead|block|box|widget|module|promo|related|"
+                        r"nav|menu|(?<!in)side|foot|block|box|widget|module|promo|related|"
                         r"more|list|rail", re.I)
 _DECK_WORD = re.compile(r"deck|\bdek|sub.?head|sub.?title|standfirst|strap|intro|abstract|"
                         r"summary|blurb|\bsell|minortitle|teaser", re.I)
 # A date line: a year or a clock time, and little else than date and time words.
 _DATE_SIGNAL = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 _DATE_WORD = re.compile(
-    r"\d+(?:st|nd|rd|th|am|pm)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
+    r"\d+[a-z]*|[apm]|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
     r"july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|am|pm|"
     r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|gmt|utc|[ecmp][sd]?t|"
     r"ist|hrs|at|on|updated|posted|published|last|date")
@@ -148,6 +148,8 @@ def heading_before(every: list[Block], main: list[Block]) -> str | None:
     if first is not None:
         inside = every[first: first + 3]  # the headline often opens the text's container
         for distance, b in enumerate(inside + every[max(0, first - 15): first][::-1]):
+            if b.caption:
+                continue
             for h in _block_candidates(b, distance, distance < len(inside)):
                 same = next((i for i, n in enumerate(near) if n.lower() == h.lower()), None)
                 if same is None:
