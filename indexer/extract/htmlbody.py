@@ -142,7 +142,8 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     good: dict[etree._Element, int] = {}  # characters of prose-like blocks under an element
     for b in blocks:
         n = len(b.text)
-        prose = not (n < 25 or b.heading or b.caption or b.links > n * 0.5)
+        prose = not (n < 25 or b.heading or b.caption or b.links > n * 0.5) and not (
+            n < 200 and _in_byline(b.owner))
         el: etree._Element | None = b.owner
         while el is not None:
             chars[el] = chars.get(el, 0) + n
