@@ -109,10 +109,10 @@ def choose_headline(headings: list[str], meta: PageMeta, title: str,
         return _with_deck(best)
     if references:
         return _cut_site(references[0], sites)
-    if best is not None and best_score >= 1.5:
-        return _with_deck(best)
     if fallback:
         return _with_deck(fallback)
+    if best is not None and best_score >= 1.5:
+        return _with_deck(best)
     return next((h for h in headings if _plausible(h)), titles[0] if titles else "")
 
 
