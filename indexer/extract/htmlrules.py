@@ -80,7 +80,8 @@ NEGATIVE = re.compile(
     r"hidden|banner|combx|comment|contact|foot|footer|footnote|gdpr|masthead|media|meta|"
     r"outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|"
     r"tags|tool|widget|ad-|advert|social|nav|menu|breadcrumb|subscribe|newsletter|popular|"
-    r"recommend|teaser|byline|author|caption|credit|disclaimer|legal|copyright", re.I)
+    r"recommend|teaser|byline|author|caption|credit|disclaimer|legal|copyright|title|header",
+    re.I)
 
 CAPTION_CLASS = re.compile(r"caption|wp-caption-text|image-credit|photo-credit|credit", re.I)
 BYLINE_CLASS = re.compile(r"byline|author|dateline|\bmeta\b|post-meta|entry-meta|timestamp|"
