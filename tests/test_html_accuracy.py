@@ -50,3 +50,24 @@ def test_accuracy_floors(dataset):
     assert below == {}
     if dataset in FALSE_COMMENTS:
         assert scores["false_comment_share"] <= FALSE_COMMENTS[dataset]
+
+
+def test_every_shared_page_goes_through():
+    """Every HTML page of every set, cleaneval's old messy pages included: an Article or a
+    one-sentence reason, never a crash."""
+    import gzip
+
+    from indexer.errors import ExtractError
+    from indexer.extract.html import parse
+
+    need((SHARED / "corpora" / "cleaneval").is_dir(), "the shared corpora are missing")
+    folders = ["aeb/html", "l3s-gn1/original", "dragnet/html", "cleaneval/input"]
+    pages = [p for f in folders for p in sorted((SHARED / "corpora" / f).glob("*.html.gz"))]
+    assert len(pages) > 2000
+    refused = []
+    for path in pages:
+        try:
+            parse(gzip.decompress(path.read_bytes()), str(path))
+        except ExtractError as e:
+            refused.append((path.name, e.reason))
+    assert len(refused) <= 5, refused

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.errors import ExtractError
 from indexer.extract.html import parse
 
 PAGES = Path(__file__).parent / "fixtures" / "html" / "pages"
@@ -34,3 +35,23 @@ def test_page(page):
     text = _indexed_text(got)
     leaked = [s for s in expected.get("must_not_appear", []) if s in text]
     assert leaked == []
+
+
+def test_script_never_becomes_text_and_escaped_markup_stays_text():
+    page = (b"<html><head><title>Safe | Site</title><script>var leak = 'SCRIPTBODY';</script>"
+            b"</head><body><article><h1>Safe</h1><p>Readers wrote &lt;script&gt;alert(1)"
+            b"&lt;/script&gt; into the form, and the council said it would fix the form soon."
+            b"</p><script>document.write('INJECTED')</script><p onclick=\"x()\">The second "
+            b"paragraph of the article is long enough to count as prose for the scorer.</p>"
+            b"</article></body></html>")
+    got = parse(page, "safe.html")
+    assert "<script>alert(1)</script>" in got.body  # text, escaped again by every view
+    assert "SCRIPTBODY" not in got.body and "INJECTED" not in got.body
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40,
+                                  b"<html><body></body></html>"])
+def test_pages_without_an_article_are_refused_with_a_reason(data):
+    with pytest.raises(ExtractError) as e:
+        parse(data, "x.html")
+    assert e.value.reason.startswith(("it ", "the page"))
