@@ -27,6 +27,7 @@ from indexer.extract.htmlheadline import (
     page_title,
 )
 from indexer.extract.htmlmeta import PageMeta, clean_values, read_meta
+from indexer.extract.language import guess_language
 from indexer.extract.quotes import find_quotes
 from indexer.extract.text import (
     MAX_FIELD_CHARS,
@@ -91,7 +92,8 @@ def _parse(text: str, path: str, url: str | None, fetched: str | None) -> Articl
         source=site,
         authors=_authors(meta, root, bylines),
         published=_published(meta, root, page_url or url, fetched, bylines),
-        lang=meta.lang,
+        # Templates declare the site's default language; the words say what this text is in.
+        lang=guess_language(body) or meta.lang,
         tags=tuple(clean_values(meta.tags, 80)[:MAX_TAGS]),
         captions=tuple(captions[:50]),
         quotes=tuple(find_quotes(body)),
