@@ -91,6 +91,16 @@ def test_smaller_heading_right_below_is_the_deck():
                               "Work starts in the summer and takes two years")
 
 
+def test_line_alone_with_the_headline_in_its_intro_wrapper_is_the_deck():
+    top = ("<div class='{}'><h1>Do businesses want the new tablets at last?</h1>"
+           "<p>Good news for the makers</p></div>")
+    title = "Do businesses want the new tablets at last? | Tech Daily"
+    assert headline(page(title, top.format("topIntroText"))) == (
+        "Do businesses want the new tablets at last? Good news for the makers")
+    assert headline(page(title, top.format("wrap"))) == (
+        "Do businesses want the new tablets at last?")
+
+
 def test_unmarked_paragraph_after_the_headline_is_not_a_deck():
     html = page("Council votes to rebuild harbour wall | The Daily Planet",
                 "<h1>Council votes to rebuild harbour wall</h1>")

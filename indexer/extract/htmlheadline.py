@@ -311,9 +311,13 @@ def _deck_like(text: str) -> bool:
 
 
 def _alone_with(el: etree._Element, sib: etree._Element) -> bool:
-    """The headline's wrapper holds the headline, the next element and nothing else."""
+    """The headline's wrapper, named as the headline's or intro's (div.storyhead, div.intro),
+    holds the headline, the next element and nothing else."""
     parent = el.getparent()
     if parent is None or parent.tag in ("body", "td") or len(parent) > 4:
+        return False
+    value = f"{parent.get('class') or ''} {parent.get('id') or ''}"
+    if not (_TITLE_WORD.search(value) or _DECK_WORD.search(value)) or _NOT_TITLE.search(value):
         return False
     rest = len(parent.text_content()) - len(el.text_content()) - len(sib.text_content())
     return rest < 20 and len(clean_line(parent.text_content())) < MAX_DECK_CHARS
