@@ -75,6 +75,8 @@ CHROME_TOKEN = re.compile(
 )
 CHROME_TAGS = frozenset("form button img input textarea select label svg iframe".split())
 
+# A wrapper of replies placed after the comment they answer (Drupal's "indented").
+REPLIES_TOKEN = re.compile(r"indented|indent|children|replies|comment-replies|sub-?comments?")
 # An element whose class/id says "the comment section" (the thread, its heading, its form).
 SECTION_TOKEN = re.compile(
     r"(?:.*[-_])?respond(?:[-_].*)?"  # "respond", "comment-respond"; not "correspondents"

@@ -11,6 +11,8 @@ alone: a false comment on a page that has none costs more than a missed one.
 
 from __future__ import annotations
 
+import itertools
+
 from lxml import html
 
 from indexer.article import Comment
@@ -18,6 +20,7 @@ from indexer.extract import commentsystems as cs
 from indexer.extract.htmlcomments_item import (
     author_element,
     classes,
+    has,
     inside,
     paragraphs,
     read_comment,
@@ -32,6 +35,7 @@ from indexer.extract.htmlcomments_sections import (
 )
 from indexer.extract.text import MAX_COMMENTS
 
+_REPLY_WRAPPER_DEPTH = 2  # a reply sits in its wrapper, or in a list inside it
 _MAX_GROUPS = 8  # sibling groups tried in unlabelled sections, largest first
 _LIST_WORDS = 12  # a comment list's own words ("23 Comments", "Sort by"), fewer than a comment's
 
@@ -239,8 +243,22 @@ def _collapse(items: list) -> tuple[list, dict]:
         p = up[el]
         while p is not None and p not in kept:
             p = up[p]
-        parents[el] = p if el not in top_set else None
+        parents[el] = p if el not in top_set else _replied_beside(el, kept)
     return comments, parents
+
+
+def _replied_beside(el, kept: set):
+    """The comment a reply answers when replies follow it in a wrapper of their own
+    (Drupal: <div class="comment">…</div><div class="indented"><div class="comment">)."""
+    for anc in itertools.islice(el.iterancestors(), _REPLY_WRAPPER_DEPTH):
+        if not has(anc, cs.REPLIES_TOKEN):
+            continue
+        before = anc.getprevious()
+        while before is not None and (not isinstance(before.tag, str) or has(
+                before, cs.REPLIES_TOKEN) or before.tag == "a"):
+            before = before.getprevious()  # over anchors and the wrappers of earlier replies
+        return before if before in kept else None
+    return None
 
 
 def _is_list(el, inner: list, repeats: int) -> bool:

@@ -25,7 +25,7 @@ _DATE_IN_TEXT = re.compile(
     r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"[a-z]*[.,]?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}"
     r"(?:,?\s+(?:at\s+|@\s*|-\s*)?\d{1,2}:\d\d(?:\s*[ap]\.?m\.?)?)?"
-    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?:,?\s+(?:at\s+|@\s*)?\d{1,2}:\d\d(?:\s*[ap]\.?m\.?)?)?",
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?:,?\s+(?:at\s+|@\s*|-\s*)?\d{1,2}:\d\d(?:\s*[ap]\.?m\.?)?)?",
     re.I,
 )
 _BY = re.compile(r"\bby:?\s+([^|•·\n]{2,60}?)(?=\s*(?:[|•·\n]|\s(?:on|at)\s|$))", re.I)
@@ -48,6 +48,7 @@ _LEAD_NAME = re.compile(
 _DATE_CHARS = 80  # a date or meta line is short; a longer "comment-meta" holds the text too
 _NAME_TAGS = frozenset("h2 h3 h4 h5 h6 strong b".split())
 _LEAD_WORDS = 4  # a name over the text is short; "Update:" over a longer line is not one
+_DATE_PROPS = frozenset({"dateCreated", "datePublished", "commentTime"})
 _HEADER_REACH = 4  # siblings looked at before a comment for its header
 
 
@@ -199,23 +200,26 @@ def _clean_author(s: str) -> str | None:
 
 
 def _date(item, skip) -> tuple:
-    """(date element, ISO date) for the comment, from <time>, itemprop or a meta element."""
-    meta = None
+    """(date element, ISO date) for the comment: a machine-readable date (<time datetime>,
+    itemprop, RDFa content) wins over a date read from a meta element's words."""
+    meta = found = None
     for el in _walk(item, skip):
         prop = el.get("itemprop") or ""
-        if el.tag in ("time", "abbr") or prop in ("dateCreated", "datePublished", "commentTime"):
+        rdfa = el.get("property") or ""  # Drupal: property="dc:date dc:created" content="…"
+        if el.tag in ("time", "abbr") or prop in _DATE_PROPS or "date" in rdfa or (
+                "created" in rdfa):
             for value in (el.get("datetime"), el.get("content"), el.get("title"),
                           el.text_content()):
                 d = _parse(value)
                 if d:
                     return el, d
-        if has(el, cs.DATE_TOKEN) and len(el.text_content()) <= _DATE_CHARS:
+        if found is None and has(el, cs.DATE_TOKEN) and len(el.text_content()) <= _DATE_CHARS:
             # Disqus and wpDiscuz show "5 years ago" and keep the date in the title.
             d = _parse(el.get("title")) or _parse(el.text_content())
             if d:
-                return el, d
+                found = (el, d)
             meta = el if meta is None else meta
-    return meta, None
+    return found or (meta, None)
 
 
 def _parse(value: str | None) -> str | None:

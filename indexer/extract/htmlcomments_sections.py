@@ -13,6 +13,7 @@ from indexer.extract.htmlcomments_item import classes, has, inside
 
 _EXTRA_IN_SECTION = 1500  # characters of heading, form and pagination around a thread
 _EXTRA_PLAIN = 300  # ...around a thread in an unlabelled wrapper
+_SIBLING_CHARS = 200  # a note or heading beside a thread is shorter; an article's text longer
 
 
 def sections_of(tops: list) -> list:
@@ -26,6 +27,7 @@ def sections_of(tops: list) -> list:
         size = len(top.text_content())
         for anc in top.iterancestors():
             held[anc] = held.get(anc, 0) + size
+    top_set = set(tops)
     fits: dict = {}  # ancestor -> whether it may be detached with its comments
     chosen: set = set()
     for top in tops:
@@ -37,13 +39,31 @@ def sections_of(tops: list) -> list:
                 allowed = _EXTRA_IN_SECTION if has(anc, cs.SECTION_TOKEN, cs.NOT_SECTION_TOKEN) \
                     else _EXTRA_PLAIN
                 fits[anc] = anc.tag not in ("body", "html") and anc.find(".//h1") is None and (
-                    len(anc.text_content()) <= held[anc] + allowed)
+                    len(anc.text_content()) <= held[anc] + allowed) and not _holds_other_text(
+                    anc, held, top_set)
             if not fits[anc]:
                 break
             best = anc
         chosen.add(best)
     sections = [el for el in chosen if not any(a in chosen for a in el.iterancestors())]
     return sections + _headings(sections)
+
+
+def _holds_other_text(anc, held: dict, tops: set) -> bool:
+    """Whether `anc`, not named a comment section, has a child beside the thread with text
+    of its own: a short article's paragraphs or its headline."""
+    if has(anc, cs.SECTION_TOKEN, cs.NOT_SECTION_TOKEN):
+        return False
+    for child in anc:
+        if not isinstance(child.tag, str) or child in held or child in tops:
+            continue
+        if child.tag == "article" or len(child.text_content().strip()) > _SIBLING_CHARS:
+            return True
+        for h in child.iter("h1", "h2", "h3", "h4"):
+            text = " ".join(h.text_content().split()).strip(" .:…•·|")
+            if text and not (THREAD_OPENER.fullmatch(text) or WIDGET_LINE.fullmatch(text)):
+                return True
+    return False
 
 
 def _headings(sections: list) -> list:
