@@ -143,7 +143,7 @@ def headings_of(root: lxml_html.HtmlElement) -> list[str]:
 def heading_before(every: list[Block], main: list[Block]) -> str | None:
     """The best candidate just above the article's text or opening it, as a `Heading`
     (empty when none is good enough) whose `near` holds every candidate found there."""
-    near: list[Heading] = []
+    near: dict[str, Heading] = {}
     first = next((i for i, b in enumerate(every) if main and b is main[0]), None)
     if first is not None:
         inside = every[first: first + 3]  # the headline often opens the text's container
@@ -151,16 +151,14 @@ def heading_before(every: list[Block], main: list[Block]) -> str | None:
             if b.caption:
                 continue
             for h in _block_candidates(b, distance, distance < len(inside)):
-                same = next((i for i, n in enumerate(near) if n.lower() == h.lower()), None)
-                if same is None:
-                    near.append(h)
-                elif h.strength > near[same].strength and h.distance == near[same].distance:
-                    near[same] = h  # the block's text, and the <b> or <span> printing it
-    best = max(near, key=lambda h: h.strength - h.distance * 0.15, default=Heading(""))
+                seen = near.get(h.lower())  # the block's text, and the <b> printing it
+                if seen is None or h.strength > seen.strength and h.distance == seen.distance:
+                    near[h.lower()] = h
+    best = max(near.values(), key=lambda h: h.strength - h.distance * 0.15, default=Heading(""))
     if not best or best.strength - best.distance * 0.15 < 1.5:
         best = Heading("")
     out = Heading(best, best.el, best.strength, best.distance)
-    out.near = tuple(near)
+    out.near = tuple(near.values())
     return out
 
 
@@ -203,14 +201,11 @@ def _shape(text: str) -> float:
 
 def _plausible(text: str) -> bool:
     """Not a date line, byline, furniture line or label ("Also by this author...")."""
-    if htmlrules.BOILERPLATE_BLOCK.match(text) or htmlrules.BYLINE_LINE.match(text):
-        return False
-    if text.endswith((":", "...", "\u2026")) or _CODE.search(text) or _NOT_HEADLINE.search(text):
-        return False
     tokens = _tokens(text)
-    if _DATE_SIGNAL.search(text) and sum(not _DATE_WORD.fullmatch(t) for t in tokens) <= 3:
-        return False
-    return len(tokens) >= 2
+    return not (htmlrules.BOILERPLATE_BLOCK.match(text) or htmlrules.BYLINE_LINE.match(text)
+                or text.endswith((":", "...", "\u2026")) or _CODE.search(text)
+                or _NOT_HEADLINE.search(text) or len(tokens) < 2 or _DATE_SIGNAL.search(text)
+                and sum(not _DATE_WORD.fullmatch(t) for t in tokens) <= 3)
 
 
 def _strength(el: etree._Element) -> float:
@@ -220,7 +215,7 @@ def _strength(el: etree._Element) -> float:
     strength = _HEADING_STRENGTH.get(tag, 0.0)
     if "headline" in tag or "title" in tag and tag != "title":  # <arttitle>, NewsML
         strength = 3.0
-    value = f"{el.get('class') or ''} {el.get('id') or ''}"
+    value = _names(el)
     if _TITLE_WORD.search(value):
         strength = 0.0 if _NOT_TITLE.search(value) else max(strength, 3.0)
     elif el.get("itemprop") == "headline":
@@ -260,16 +255,15 @@ def _with_deck(h: str) -> str:
 
 
 def _deck_of(el: etree._Element, own: str) -> str | None:
-    """What follows the headline when the page marks it as the deck: the rest of the
-    title-classed element printing it; or the next element, named like a deck, set as a
-    smaller heading, or alone with the headline in their wrapper (div > h1 + p); or the
-    next one after the wrapper the headline sits alone in (div.headline > h1, div.dek)."""
+    """What the page marks as the headline's deck: the rest of the title-classed element
+    printing it, or the next element (after the wrapper the headline sits alone in) when
+    named like a deck, set as a smaller heading or alone with it in an intro wrapper."""
     rank = _HEADING_STRENGTH.get(el.tag)
     container = el if len(own) < len(clean_line(el.text_content())) else el.getparent()
     for _ in range(0 if rank else 2):  # <p class="title"><b>Headline</b><br>Deck</p>
         if container is None or container.tag in ("body", "td", "tr", "table", *_HEADING_STRENGTH):
             break
-        value = f"{container.get('class') or ''} {container.get('id') or ''}"
+        value = _names(container)
         if _TITLE_WORD.search(value) and not _NOT_TITLE.search(value):
             whole = clean_line(container.text_content())
             rest = whole[len(own):].strip() if whole.startswith(own) else ""
@@ -291,10 +285,10 @@ def _deck_of(el: etree._Element, own: str) -> str | None:
         if sib is None:
             continue
         text = clean_line(sib.text_content())
-        if not _deck_like(text) or sum(len(a.text_content()) for a in sib.iter("a")) > len(
-                text) / 3:
-            return None
-        value = " ".join(f"{e.get('class') or ''} {e.get('id') or ''}" for e in [sib, *sib[:1]])
+        if not _deck_like(text) or 3 * sum(len(a.text_content()) for a in sib.iter("a")) > len(
+                text):
+            return None  # a link line (related story) is no deck
+        value = " ".join(_names(e) for e in [sib, *sib[:1]])
         sib_rank = _HEADING_STRENGTH.get(sib.tag, sib_rank)
         words = len(_tokens(text))
         # A smaller heading right below reads as a deck from four words on ("The
@@ -316,11 +310,15 @@ def _alone_with(el: etree._Element, sib: etree._Element) -> bool:
     parent = el.getparent()
     if parent is None or parent.tag in ("body", "td") or len(parent) > 4:
         return False
-    value = f"{parent.get('class') or ''} {parent.get('id') or ''}"
+    value = _names(parent)
     if not (_TITLE_WORD.search(value) or _DECK_WORD.search(value)) or _NOT_TITLE.search(value):
         return False
     rest = len(parent.text_content()) - len(el.text_content()) - len(sib.text_content())
     return rest < 20 and len(clean_line(parent.text_content())) < MAX_DECK_CHARS
+
+
+def _names(el: etree._Element) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
 
 
 def _tokens(text: str) -> list[str]:
