@@ -39,6 +39,7 @@ _REPLY_WRAPPER_DEPTH = 2  # a reply sits in its wrapper, or in a list inside it
 _MAX_GROUPS = 8  # sibling groups tried in unlabelled sections, largest first
 _LIST_WORDS = 12  # a comment list's own words ("23 Comments", "Sort by"), fewer than a comment's
 
+
 def take_comments(root: html.HtmlElement) -> list[Comment]:
     """The page's reader comments in page order; their section is detached from `root`."""
     try:
@@ -154,9 +155,8 @@ def _from_items(items: list, siblings: list) -> list:
     kept, parents = _collapse(items)
     kept_set = set(kept)
     found = []
-    for el in kept:
-        skip = kept_set - {el}
-        c = read_comment(el, skip, author_element(el, skip), siblings)
+    for el in kept:  # the other comments are skipped inside this one (its replies)
+        c = read_comment(el, kept_set, author_element(el, kept_set), siblings)
         if c is not None:
             found.append((el, c))
     index = {el: i for i, (el, _) in enumerate(found)}

@@ -84,7 +84,8 @@ def read_comment(item, skip, author_el, siblings: list) -> Comment | None:
         meta = paragraphs(item, parts | {text_el})
     else:
         paras = paragraphs(item, parts)
-        meta = [p for p in {*paras[:2], *paras[2:][-1:]} if words(p) <= 15 and (
+        # Meta lines open or close a comment: "Ann on June 4, 2012", "Posted by Ann".
+        meta = [p for p in [*paras[:2], *paras[2:][-1:]] if words(p) <= 15 and (
             _DATE_IN_TEXT.search(p) or _BY.search(p) or cs.AUTHOR_NOISE.search(p))]
         paras = [p for p in paras if p not in meta]
     for el in (date_el, author_el):  # "Posted by Ann on 12 March 2011": a date in the byline
@@ -175,6 +176,7 @@ def _author_in(line: str) -> str | None:
 
 
 def author_text(el) -> str | None:
+    """The commenter's name in an author element, without "says:", dates or links around it."""
     if el is None:
         return None
     text = " ".join(el.text_content().split())
@@ -189,6 +191,7 @@ def author_text(el) -> str | None:
 
 
 def _clean_author(s: str) -> str | None:
+    """A plausible name from `s`, or None (too long, a placeholder, a label)."""
     # Old Disqus prints the commenter's site before the name; other widgets append
     # "| Posted at 1:13pm" or "added 1 day ago Reply" to it.
     s = cs.AUTHOR_URL.sub("", s)
@@ -244,7 +247,7 @@ def _text_el(item, skip, author_el):
 
 
 def _walk(top, skip):
-    """Descendants of `top` in document order, not entering `skip` elements or chrome."""
+    """Descendants of `top` in document order, not entering `skip` elements."""
     stack = list(reversed([c for c in top if isinstance(c.tag, str)]))
     while stack:
         el = stack.pop()
@@ -255,10 +258,12 @@ def _walk(top, skip):
 
 
 def words(s: str) -> int:
+    """Words (runs of letters and digits) in `s`."""
     return len(_WORD.findall(s))
 
 
 def inside(el, anc) -> bool:
+    """Whether `anc` is a proper ancestor of `el`."""
     return any(a is anc for a in el.iterancestors())
 
 
@@ -301,8 +306,10 @@ def _tokens(el) -> list[str]:
 
 
 def has(el, pattern: re.Pattern[str], unless: re.Pattern[str] | None = None) -> bool:
+    """Whether a class or id token of `el` matches `pattern` (and not `unless`)."""
     return any(pattern.fullmatch(t) and not (unless and unless.fullmatch(t)) for t in _tokens(el))
 
 
 def classes(el) -> list[str]:
+    """The class tokens of `el`, lower-cased."""
     return (el.get("class") or "").lower().split()
