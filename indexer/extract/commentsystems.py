@@ -88,6 +88,7 @@ NOT_SECTION_TOKEN = re.compile(
     r".*(?:recent|latest|popular|most|widget|sidebar|count|link|num|icon).*"
 )
 # Comment forms and "comments are closed" notes: removed even when no comment is found.
+# (ids are compared as written: "commentForm" is as common as "commentform")
 FORM_IDS = frozenset({"respond", "commentform", "comment-form", "commentsform", "commentForm",
                       "commentsForm"})
 FORM_CLASSES = frozenset({"comment-respond", "comment-form", "nocomments", "comments-closed"})
@@ -109,8 +110,7 @@ AUTHOR_NOISE = re.compile(
     re.I,
 )
 # A web address or a number before the name ("http://twitter.com/ann Ann Lee", "2. Ann"),
-# and what some widgets
-# put after it ("Ann Posted: 11/6/2012", "ann added 1 day ago Reply").
+# and what some widgets put after it ("Ann Posted: 11/6/2012", "ann • 15 minutes ago").
 AUTHOR_URL = re.compile(r"^\s*(?:(?:https?://|www\.)\S+|#?\d+[.):]?)\s+(?=\S)", re.I)
 AUTHOR_TAIL = re.compile(
     r"\s+(?:posted|added|commented|replied)\b.*$|\s*[•·]\s.*$"
