@@ -1,16 +1,15 @@
 """The article's own headline, without the site's name, and its deck when the page marks one.
 
-`<title>` and og:title usually carry the site name ("Storm hits coast | Daily Planet") or
-name only the site or section ("Sports Wire"); the first <h1> is often the logo, and older
-pages set the headline in <b>, <font size> or a <span class="headline">. So candidates
-(headings, title-classed elements, emphasised lines near the article's first paragraph)
-are scored on markup, distance from the text and agreement with the titles that are not
-just a site name; failing all, the best title with its site part cut off.
+Titles carry the site's name ("Storm hits | Daily Planet") or only name the site; the first
+<h1> is often the logo; old pages print the headline in <b>, <font size> or span.headline.
+So candidates are scored on markup, distance above the article's text and agreement with
+the titles that are more than a site name; failing all, the title without its site part.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -166,12 +165,9 @@ def _block_candidates(b: Block, distance: int, in_body: bool) -> list[Heading]:
     """A block's first line, and the marked-up runs inside it (<span class="headline">,
     <b>, <font size>) that old pages print the headline in."""
     line = b.text.split("\n", 1)[0]
-    texts = [(line, b.owner)]
-    for i, el in enumerate(b.owner.iterdescendants()):
-        if i > 60:
-            break
-        if isinstance(el.tag, str) and el.tag not in htmlrules.BLOCK_TAGS and _strength(el) > 0:
-            texts.append((clean_line(el.text_content()), el))
+    texts = [(line, b.owner)] + [
+        (clean_line(el.text_content()), el) for el in islice(b.owner.iterdescendants(), 60)
+        if isinstance(el.tag, str) and el.tag not in htmlrules.BLOCK_TAGS and _strength(el) > 0]
     out = []
     for text, el in texts:
         words = len(text.split())
@@ -226,17 +222,14 @@ def _strength(el: etree._Element) -> float:
         size = (el.get("size") or "").strip()
         if size.startswith("+") or size.isdigit() and int(size) >= 4:
             strength = max(strength, 2.0)
-    if strength and tag in (*_EMPHASIS, "span"):
-        # A marked-up run counts only when it starts its line, not a bold word inside one.
-        parent = el.getparent()
-        if parent is not None and (parent.text or "").strip():
-            return 0.0
-    return strength
+    # A marked-up run counts only when it starts its line, not a bold word inside one.
+    parent = el.getparent() if strength and tag in (*_EMPHASIS, "span") else None
+    return 0.0 if parent is not None and (parent.text or "").strip() else strength
 
 
 def _names_site(title: str, sites: set[str]) -> bool:
-    """A title naming only the site or section: every part short, a domain, the site, a
-    list of sections ("News, Sports, Weather and Traffic"), or a "Welcome to ..."."""
+    """A title naming only the site or section: a "Welcome to ...", or every part short, a
+    domain, the site or a list of sections ("News, Sports, Weather and Traffic")."""
     if re.match(r"\W*welcome to\b", title, re.I):
         return True
     if ":" in title and len(_tokens(title)) > 5:
