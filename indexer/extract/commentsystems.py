@@ -114,7 +114,7 @@ AUTHOR_NOISE = re.compile(
 AUTHOR_URL = re.compile(r"^\s*(?:(?:https?://|www\.)\S+|#?\d+[.):]?)\s+(?=\S)", re.I)
 AUTHOR_TAIL = re.compile(
     r"\s+(?:posted|added|commented|replied)\b.*$|\s*[•·]\s.*$"
-    r"|\s+(?:from\s+)?(?:\d+|an?)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\b.*$"
+    r"|\s+\(?(?:from\s+)?(?:\d+|an?)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\b.*$"
     r"|\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
     r"(?:st|nd|rd|th)?\b.*$",
     re.I,
