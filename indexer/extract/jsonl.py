@@ -21,6 +21,7 @@ from indexer.extract.bylines import byline_names
 from indexer.extract.dates import parse_date
 from indexer.extract.decode import iter_input_lines
 from indexer.extract.fieldnames import field_key
+from indexer.extract.language import guess_language
 from indexer.extract.quotes import find_quotes
 from indexer.extract.text import (
     MAX_COMMENT_CHARS,
@@ -90,7 +91,7 @@ def parse_record(obj: Any, path: str) -> Article:
             _authors(_values(rec, fieldnames.AUTHOR_KEYS, first_only=True)), "authors", warnings
         ),
         published=_published(rec, warnings),
-        lang=_lang(_first_text(rec, fieldnames.LANG_KEYS)),
+        lang=_lang(_first_text(rec, fieldnames.LANG_KEYS)) or guess_language(body),
         tags=_capped(_tags(_values(rec, fieldnames.TAG_KEYS)), "tags", warnings),
         captions=_capped(
             _captions(_values(rec, fieldnames.CAPTION_KEYS), warnings), "captions", warnings

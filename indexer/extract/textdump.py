@@ -25,6 +25,7 @@ import re
 
 from indexer.article import Article, Comment, make_id
 from indexer.extract.boilerplate import BODY_CHROME, BOILERPLATE, LEGAL
+from indexer.extract.language import guess_language
 from indexer.extract.quotes import find_quotes
 from indexer.extract.text import (
     MAX_COMMENT_CHARS,
@@ -203,6 +204,7 @@ def parse(text: str, path: str) -> Article:
         source=source_of(footer) or source_of(end_footer),
         authors=tuple(authors),
         published=published,
+        lang=guess_language(body),
         captions=tuple(captions),
         quotes=tuple(find_quotes(body)),
         comments=tuple(comments),
