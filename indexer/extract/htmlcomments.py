@@ -36,6 +36,7 @@ from indexer.extract.htmlcomments_sections import (
 from indexer.extract.text import MAX_COMMENTS
 
 _REPLY_WRAPPER_DEPTH = 2  # a reply sits in its wrapper, or in a list inside it
+_LINKED_TENTHS = 8  # a teaser is nearly all link text (headline, writer); a comment is not
 _MAX_GROUPS = 8  # sibling groups tried in unlabelled sections, largest first
 _LIST_WORDS = 12  # a comment list's own words ("23 Comments", "Sort by"), fewer than a comment's
 
@@ -186,8 +187,6 @@ def _from_lists(boxes: list, root, siblings: list) -> list:
                     by_shape.setdefault((child.tag, child.get("class")), []).append(child)
             groups.extend(g for g in by_shape.values() if len(g) >= 2)
     for group in sorted(groups, key=len, reverse=True)[:_MAX_GROUPS]:
-        if sum(_all_links(el) for el in group) * 2 > len(group):
-            continue  # a list of links to stories ("More from our writers"), not comments
         used: list = []
         found = [(el, c) for el in group
                  if (c := read_comment(el, set(), author_element(el, set()), used)) is not None]
@@ -199,11 +198,15 @@ def _from_lists(boxes: list, root, siblings: list) -> list:
     return []
 
 
-def _all_links(el) -> bool:
-    """Whether nearly all of the element's text is link text."""
-    total = len(el.text_content().strip())
-    linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
-    return total > 0 and linked * 10 >= total * 9
+def _all_links(el, text: str) -> bool:
+    """Whether nearly all of a comment's text is the text of links in its element."""
+    total = len("".join(text.split()))
+    linked = 0
+    for a in el.iter("a"):
+        words_of_link = " ".join(a.text_content().split())
+        if words_of_link and words_of_link in text:
+            linked += len("".join(words_of_link.split()))
+    return total > 0 and linked * 10 >= total * _LINKED_TENTHS
 
 
 def _collapse(items: list) -> tuple[list, dict]:
@@ -294,6 +297,8 @@ def _plausible(comments: list[Comment], els: list, root) -> bool:
         return False
     if any(el.find(".//h1") is not None for el in els):
         return False  # the headline lives in the article, never in a comment
+    if sum(_all_links(el, c.text) for el, c in zip(els, comments, strict=True)) * 2 > len(els):
+        return False  # links to stories ("Comment: …" opinion pieces), not comments
     if len(comments) < 3:
         page = words(root.text_content())
         return total * 2 < page
