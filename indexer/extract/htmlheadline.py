@@ -131,7 +131,7 @@ def headings_of(root: lxml_html.HtmlElement) -> list[str]:
             continue
         strength = _strength(el)
         if strength > 0:
-            text = clean_line(el.text_content())
+            text = _text(el, MAX_HEADLINE_CHARS)
             if 3 <= len(text) <= MAX_HEADLINE_CHARS and text not in out:
                 out.append(Heading(text, el, strength))
                 if len(out) >= 60:
@@ -166,7 +166,7 @@ def _block_candidates(b: Block, distance: int, in_body: bool) -> list[Heading]:
     <b>, <font size>) that old pages print the headline in."""
     line = b.text.split("\n", 1)[0]
     texts = [(line, b.owner)] + [
-        (clean_line(el.text_content()), el) for el in islice(b.owner.iterdescendants(), 60)
+        (_text(el, MAX_HEADLINE_CHARS), el) for el in islice(b.owner.iterdescendants(), 60)
         if isinstance(el.tag, str) and el.tag not in htmlrules.BLOCK_TAGS and _strength(el) > 0]
     out = []
     for text, el in texts:
@@ -175,9 +175,8 @@ def _block_candidates(b: Block, distance: int, in_body: bool) -> list[Heading]:
             continue
         strength = _strength(el)
         if el is b.owner and line != b.text:  # the first line: the markup printing it
-            strength = next((_strength(d) for d in el.iterdescendants()
-                             if isinstance(d.tag, str) and clean_line(d.text_content()) == line),
-                            0.0)
+            strength = next((_strength(d) for d in islice(el.iterdescendants(), 60)
+                             if isinstance(d.tag, str) and _text(d, len(line)) == line), 0.0)
         if words < 3 and strength < 3:
             continue
         if b.links > len(b.text) / 2 and (in_body and distance or strength < 1.5):
@@ -252,13 +251,13 @@ def _deck_of(el: etree._Element, own: str) -> str | None:
     printing it, or the next element (after the wrapper the headline sits alone in) when
     named like a deck, set as a smaller heading or alone with it in an intro wrapper."""
     rank = _HEADING_STRENGTH.get(el.tag)
-    container = el if len(own) < len(clean_line(el.text_content())) else el.getparent()
+    container = el if len(own) < len(_text(el)) else el.getparent()
     for _ in range(0 if rank else 2):  # <p class="title"><b>Headline</b><br>Deck</p>
         if container is None or container.tag in ("body", "td", "tr", "table", *_HEADING_STRENGTH):
             break
         value = _names(container)
         if _TITLE_WORD.search(value) and not _NOT_TITLE.search(value):
-            whole = clean_line(container.text_content())
+            whole = _text(container)
             rest = whole[len(own):].strip() if whole.startswith(own) else ""
             if _deck_like(rest):
                 return rest
@@ -271,13 +270,13 @@ def _deck_of(el: etree._Element, own: str) -> str | None:
             return None  # text between the headline and what follows: no deck
         sib, sib_rank = anchor.getnext(), None
         while sib is not None and (not isinstance(sib.tag, str) or sib.tag in ("br", "img")
-                                   or not sib.text_content().strip()):
+                                   or not any(t.strip() for t in sib.itertext())):
             # libxml2 moves a <p> out of the <h6> holding it and leaves the <h6> empty.
             sib_rank = _HEADING_STRENGTH.get(sib.tag) if isinstance(sib.tag, str) else None
             sib = sib.getnext()
         if sib is None:
             continue
-        text = clean_line(sib.text_content())
+        text = _text(sib)
         if not _deck_like(text) or 3 * sum(len(a.text_content()) for a in sib.iter("a")) > len(
                 text):
             return None  # a link line (related story) is no deck
@@ -306,8 +305,20 @@ def _alone_with(el: etree._Element, sib: etree._Element) -> bool:
     value = _names(parent)
     if not (_TITLE_WORD.search(value) or _DECK_WORD.search(value)) or _NOT_TITLE.search(value):
         return False
-    rest = len(parent.text_content()) - len(el.text_content()) - len(sib.text_content())
-    return rest < 20 and len(clean_line(parent.text_content())) < MAX_DECK_CHARS
+    whole = _text(parent)
+    return bool(whole) and len(whole) - len(_text(el)) - len(_text(sib)) < 20
+
+
+def _text(el: etree._Element, limit: int = MAX_DECK_CHARS) -> str:
+    """The element's text, cleaned; "" when longer than `limit` (read no further: an
+    unclosed <b> or a title-classed wrapper may hold a whole page)."""
+    parts, n = [], 0
+    for t in el.itertext():
+        n += len(t.strip())
+        if n > limit:
+            return ""
+        parts.append(t)
+    return clean_line("".join(parts))
 
 
 def _names(el: etree._Element) -> str:
