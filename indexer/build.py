@@ -57,6 +57,8 @@ class RunReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # the first MAX_LISTED_SKIPS
     skipped_total: int = 0
     ignored: int = 0  # files of other types found in source directories
+    # archive records that are not articles (images, redirects, repeats), by reason
+    passed_over: Counter = field(default_factory=Counter)
 
     def skip(self, path: str, reason: str) -> None:
         self.skipped_total += 1
@@ -95,6 +97,7 @@ class BuildReport(RunReport):
             "skipped_total": self.skipped_total,
             "skipped": self.skipped_list(),
             "ignored_files": self.ignored,
+            "passed_over": dict(self.passed_over.most_common()),
             "segments": self.segments,
             "articles_per_second": round(self.rate, 1),
             "schema_version": SCHEMA_VERSION,
@@ -122,7 +125,10 @@ def _batches(entries: Iterator[Item | Skip | Ignored], report: BuildReport
             report.ignored += 1
             continue
         if isinstance(entry, Skip):
-            report.skip(entry.path, entry.reason)
+            if entry.not_article:
+                report.passed_over[entry.reason] += 1
+            else:
+                report.skip(entry.path, entry.reason)
             continue
         batch.append(entry)
         size += entry.size

@@ -146,6 +146,7 @@ def update(sources, index_dir, jobs, wait, quiet):
     echo(f"Updated {index_dir} ({report.generation}) in {report.seconds:.1f} s: "
          f"{report.added:,} added, {report.changed:,} changed, {report.removed:,} removed, "
          f"{report.unchanged:,} unchanged.")
+    _print_passed_over(report)
     _print_skips(report)
     sys.exit(EXIT_SKIPPED if report.skipped_total else EXIT_OK)
 
@@ -160,7 +161,20 @@ def _print_summary(report, index_dir: str) -> None:
     if report.ignored:
         files = "file that is" if report.ignored == 1 else "files that are"
         echo(f"Ignored {report.ignored:,} {files} not in a format scrapesearch reads.")
+    _print_passed_over(report)
     _print_skips(report)
+
+
+def _print_passed_over(report) -> None:
+    """Archive records that were never pages: a crawl is full of them, so no failure."""
+    total = sum(report.passed_over.values())
+    if not total:
+        return
+    echo = functools.partial(click.echo, err=True)
+    records = "record that is" if total == 1 else "records that are"
+    echo(f"Passed over {total:,} archive {records} not articles:")
+    for reason, n in report.passed_over.most_common(8):
+        echo(f"  {n:>6,} × {reason}")
 
 
 def _print_skips(report) -> None:

@@ -35,6 +35,7 @@ class Skip:
 
     path: str
     reason: str
+    not_article: bool = False  # an archive record that was never a page (counted, not failed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ def _archive_items(path: str) -> Iterator[Item | Skip]:
     try:
         for entry in iter_records(path):
             if isinstance(entry, Skipped):
-                yield Skip(entry.path, entry.reason)
+                yield Skip(entry.path, entry.reason, entry.not_article)
             else:
                 yield Item(entry.path, "warc", entry.size, entry.data, entry.url,
                            entry.fetched, entry.content_type)

@@ -208,7 +208,7 @@ def test_nothing_indexed_leaves_no_generation(tmp_path):
 # (swapped_at_epoch) and people checking a build (generation, documents, whoosh_version).
 REPORT_KEYS = {
     "generation", "sources", "started", "seconds", "documents", "indexed",
-    "duplicates_replaced", "skipped_total", "skipped", "ignored_files", "segments",
+    "duplicates_replaced", "skipped_total", "skipped", "ignored_files", "passed_over", "segments",
     "articles_per_second", "schema_version", "whoosh_version", "swapped_at_epoch",
 }
 
@@ -231,6 +231,7 @@ def test_build_report(tmp_path):
     assert saved["skipped"] == [{"path": str(src / "site-0" / "empty.txt"),
                                  "reason": "it is empty"}]
     assert saved["ignored_files"] == 1
+    assert saved["passed_over"] == {}
     assert saved["segments"] == report.segments >= 1
     assert saved["schema_version"] == SCHEMA_VERSION
     assert saved["whoosh_version"] == "2.7.4"

@@ -63,10 +63,15 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
-    """A record that is not an article, with the reason (one sentence)."""
+    """A record that gives no article, with the reason (one sentence).
+
+    `not_article` marks records that were never pages to read (images, redirects, errors,
+    repeats, revisits): a crawl is full of them, so they are counted, not failures.
+    """
 
     path: str
     reason: str
+    not_article: bool = False
 
 
 class _Damaged(Exception):
@@ -163,7 +168,7 @@ class _Reader:
         if kind == "revisit":
             self._drain(record)
             return Skipped(item, "it is a revisit record (it points to an earlier capture "
-                                 "instead of holding the page)")
+                                 "instead of holding the page)", True)
         if kind not in CONTENT_RECORDS:
             self._drain(record)
             return None
@@ -171,10 +176,10 @@ class _Reader:
         mime = ctype.split(";", 1)[0].strip().lower()
         if status != "200":
             self._drain(record)
-            return Skipped(item, f"the server answered {status or 'with no status'}")
+            return Skipped(item, f"the server answered {status or 'with no status'}", True)
         if mime not in HTML_TYPES and mime not in GENERIC_TYPES:
             self._drain(record)
-            return Skipped(item, f"it is not an HTML page ({mime})")
+            return Skipped(item, f"it is not an HTML page ({mime})", True)
         data = record.content_stream().read(self.limit + 1)
         self._drain(record)
         if len(data) > self.limit:
@@ -183,14 +188,15 @@ class _Reader:
             return Skipped(item, "it is empty")
         if mime in GENERIC_TYPES:
             if not _HTML_START.match(data[:1024]):
-                return Skipped(item, f"it is not an HTML page ({mime or 'no content type'})")
+                return Skipped(item, f"it is not an HTML page ({mime or 'no content type'})",
+                               True)
             ctype = "text/html" + (";" + ctype.split(";", 1)[1] if ";" in ctype else "")
         url = record.rec_headers.get_header("WARC-Target-URI")
         key = hashlib.blake2b((url or "").encode("utf-8", "surrogatepass") + b"\0"
                               + hashlib.sha1(data).digest(), digest_size=16).digest()
         first = self.seen.setdefault(key, self.n)
         if first != self.n:
-            return Skipped(item, f"it repeats record #{first}")
+            return Skipped(item, f"it repeats record #{first}", True)
         pos = self._pos()
         size, self.reported = max(0, pos - self.reported), pos
         return Page(item, data, url, record.rec_headers.get_header("WARC-Date"), ctype or None,
