@@ -44,7 +44,6 @@ _DATELINE = re.compile(
     rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}(?:,?\s+(?:at\s+)?\d{{1,2}}:\d\d"
     rf"(?:\s*[ap]\.?m\.?)?)?|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|"
     r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{4}\b", re.I)
-MAX_DEPTH = 400  # deeper trees are flattened by libxml2's own limit; we refuse earlier
 MAX_TAGS = 10  # authors and tags kept per article
 _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
