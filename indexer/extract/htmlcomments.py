@@ -26,6 +26,7 @@ from indexer.extract.htmlcomments_item import (
     read_comment,
     words,
 )
+from indexer.extract.htmlcomments_lists import from_lists, from_pairs, plausible
 from indexer.extract.htmlcomments_sections import (
     detach,
     empty_boxes,
@@ -36,10 +37,7 @@ from indexer.extract.htmlcomments_sections import (
 from indexer.extract.text import MAX_COMMENTS
 
 _REPLY_WRAPPER_DEPTH = 2  # a reply sits in its wrapper, or in a list inside it
-_LINKED_TENTHS = 8  # a teaser is nearly all link text (headline, writer); a comment is not
-_MAX_GROUPS = 8  # sibling groups tried in unlabelled sections, largest first
 _LIST_WORDS = 12  # a comment list's own words ("23 Comments", "Sort by"), fewer than a comment's
-
 
 def take_comments(root: html.HtmlElement) -> list[Comment]:
     """The page's reader comments in page order; their section is detached from `root`."""
@@ -129,9 +127,9 @@ def _read(root) -> tuple[list[Comment], list]:
     scan = _Scan(root)
     siblings: list = []
     found = _from_items(_unique(scan.items), siblings) if scan.items else []
-    if not (found and _plausible([c for _, c in found], [el for el, _ in found], root)):
+    if not (found and plausible([c for _, c in found], [el for el, _ in found], root)):
         siblings = []
-        found = _from_lists(scan.boxes, root, siblings)
+        found = from_lists(scan.boxes, root, siblings) or from_pairs(scan.boxes, root, siblings)
     if not found:
         return [], forms_outside(scan.forms) + empty_boxes(scan.boxes)
     sections = sections_of([el for el, c in found if c.parent is None])
@@ -168,45 +166,6 @@ def _from_items(items: list, siblings: list) -> list:
             p = parents.get(p)
         comments.append(Comment(c.text, c.author, c.published, index.get(p)))
     return [(el, c) for (el, _), c in zip(found, comments, strict=True)]
-
-
-def _from_lists(boxes: list, root, siblings: list) -> list:
-    """Comments in a comment section without comment classes: repeated sibling blocks
-    ("div.item" after "div.item") in an element whose class or id names the section,
-    most of them signed by an author or dated. The largest plausible group wins."""
-    groups: list = []
-    seen: set = set()
-    for box in boxes:
-        for parent in [box, *box.iterchildren()]:
-            if not isinstance(parent.tag, str) or parent in seen:
-                continue
-            seen.add(parent)
-            by_shape: dict = {}
-            for child in parent:
-                if isinstance(child.tag, str) and child.tag in cs.ITEM_TAGS:
-                    by_shape.setdefault((child.tag, child.get("class")), []).append(child)
-            groups.extend(g for g in by_shape.values() if len(g) >= 2)
-    for group in sorted(groups, key=len, reverse=True)[:_MAX_GROUPS]:
-        used: list = []
-        found = [(el, c) for el in group
-                 if (c := read_comment(el, set(), author_element(el, set()), used)) is not None]
-        signed = sum(c.author is not None or c.published is not None for _, c in found)
-        if len(found) >= 2 and signed * 4 >= len(group) * 3 and _plausible(
-                [c for _, c in found], [el for el, _ in found], root):
-            siblings.extend(used)
-            return found
-    return []
-
-
-def _all_links(el, text: str) -> bool:
-    """Whether nearly all of a comment's text is the text of links in its element."""
-    total = len("".join(text.split()))
-    linked = 0
-    for a in el.iter("a"):
-        words_of_link = " ".join(a.text_content().split())
-        if words_of_link and words_of_link in text:
-            linked += len("".join(words_of_link.split()))
-    return total > 0 and linked * 10 >= total * _LINKED_TENTHS
 
 
 def _collapse(items: list) -> tuple[list, dict]:
@@ -277,29 +236,3 @@ def _shape(el) -> tuple:
     """What comments of one thread share: the tag and the comment-marking class tokens."""
     marks = sorted(t for t in classes(el) if cs.ITEM_TOKEN.fullmatch(t) or t == cs.DISQUS_ITEM)
     return el.tag, tuple(marks), bool(cs.ITEM_ID.fullmatch((el.get("id") or "").lower()))
-
-
-def _plausible(comments: list[Comment], els: list, root) -> bool:
-    """Enough evidence that these are reader comments, not a stray "comment" class.
-
-    A thread of one or two comments must be signed: a lone comment by an author on a
-    date, two by authors. Unsigned blocks that few are boxes and forms ("Your question
-    to the community", "Be the first to comment").
-    """
-    if not comments:
-        return False
-    total = sum(words(c.text) for c in comments)
-    if total < 4 and not all(c.author for c in comments):
-        return False
-    if len(comments) == 1 and (comments[0].author is None or comments[0].published is None):
-        return False
-    if len(comments) == 2 and all(c.author is None for c in comments):
-        return False
-    if any(el.find(".//h1") is not None for el in els):
-        return False  # the headline lives in the article, never in a comment
-    if sum(_all_links(el, c.text) for el, c in zip(els, comments, strict=True)) * 2 > len(els):
-        return False  # links to stories ("Comment: …" opinion pieces), not comments
-    if len(comments) < 3:
-        page = words(root.text_content())
-        return total * 2 < page
-    return True

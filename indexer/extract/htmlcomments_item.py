@@ -175,6 +175,19 @@ def _author_in(line: str) -> str | None:
     return None
 
 
+def author_line(line: str) -> str | None:
+    """The name in a signature line ("Ann Lee, Leeds, England", "Posted by Ann | June 4")."""
+    line = _DATE_IN_TEXT.sub(" ", line)
+    if line.count(",") >= 2:  # "Name, town, country" as British news sites sign letters
+        line = line.split(",")[0]
+    return _author_in(line) or _clean_author(line)
+
+
+def date_in(line: str) -> str | None:
+    """The date in a line of text, as ISO 8601, or None."""
+    return _parse(line)
+
+
 def author_text(el) -> str | None:
     """The commenter's name in an author element, without "says:", dates or links around it."""
     if el is None:
