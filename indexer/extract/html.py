@@ -140,29 +140,41 @@ def _drop_noise(root: lxml_html.HtmlElement) -> None:
         words = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
         if len(words) > 1 and htmlrules.is_noise(words):
             doomed.append(el)
+    holders = _article_holders(body)
     for el in doomed:
-        if _attached(el, root) and not _holds_article(el, total):
+        if _attached(el, root) and not _holds_article(el, total, holders):
             el.drop_tree()
     for el in list(body.iter("header", "footer", "aside")):
-        if _attached(el, root) and not _holds_article(el, total):
+        if _attached(el, root) and not _holds_article(el, total, holders):
             if el.tag != "header" or not el.xpath(".//h1"):
                 el.drop_tree()
 
 
-def _holds_article(el: etree._Element, total: int) -> bool:
+def _article_holders(body: etree._Element) -> set[etree._Element]:
+    """Elements around an article's signs: a CMS post container, an <h1>, or five long
+    paragraphs. One pass over the page, so that each furniture check is a set lookup."""
+    holders: set[etree._Element] = set()
+    long_under: dict[etree._Element, int] = {}
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        cls = el.get("class")
+        if el.tag == "h1" or el.get("itemprop") == "articleBody" or (
+                cls and htmlrules.ARTICLE_MARKER.search(cls.lower().replace("_", "-"))):
+            holders.update(el.iterancestors())
+        elif (el.tag == "p" and len(el.text_content()) > 120) or (
+                el.tag == "div" and len(el.text or "") > 120):
+            for up in el.iterancestors():
+                long_under[up] = long_under.get(up, 0) + 1
+    holders.update(el for el, n in long_under.items() if n >= 5)
+    return holders
+
+
+def _holds_article(el: etree._Element, total: int, holders: set[etree._Element]) -> bool:
     """A wrapper named after furniture ("l-sidebar-fixed", an ASP.NET page-wide <form>)."""
-    if el.tag in htmlrules.VOID_DROP_TAGS:
+    if el.tag in htmlrules.VOID_DROP_TAGS or len(el) == 0:
         return False
-    if len(el) == 0:
-        return False
-    n = len(el.text_content())
-    if n > 0.4 * total:
-        return True
-    if el.xpath(htmlrules.ARTICLE_MARKER_XPATH):
-        return True
-    long_paragraphs = sum(1 for p in el.iter("p") if len(p.text_content()) > 120) + sum(
-        1 for d in el.iter("div") if len(d.text or "") > 120)
-    return long_paragraphs >= 5 or el.find(".//h1") is not None
+    return el in holders or len(el.text_content()) > 0.4 * total
 
 
 def _attached(el: etree._Element, root: etree._Element) -> bool:

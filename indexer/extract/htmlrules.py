@@ -68,9 +68,6 @@ ARTICLE_MARKERS = (
     "td-post-content", "single-content", "body-text", "article__content", "main-content",
 )
 ARTICLE_MARKER = re.compile("|".join(re.escape(m) for m in ARTICLE_MARKERS))
-ARTICLE_MARKER_XPATH = ".//*[@itemprop='articleBody' or " + " or ".join(
-    f"contains(translate(@class,'ABCDEFGHIJKLMNOPQRSTUVWXYZ_','abcdefghijklmnopqrstuvwxyz-'),"
-    f"'{m}')" for m in ARTICLE_MARKERS) + "]"
 
 # Class/id words of content containers (readability's positive list, plus CMS names).
 CONTENT = re.compile(
