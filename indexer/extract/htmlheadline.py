@@ -108,10 +108,9 @@ def choose_headline(headings: list[str], meta: PageMeta, title: str,
         return _with_deck(best)
     if references:
         return _cut_site(references[0], sites)
-    if fallback:
-        return _with_deck(fallback)
-    if best is not None and best_score >= 1.5:
-        return _with_deck(best)
+    pick = fallback or (best if best_score >= 1.5 else None)
+    if pick is not None:
+        return _with_deck(pick)
     return next((h for h in headings if _plausible(h)), titles[0] if titles else "")
 
 
@@ -154,9 +153,10 @@ def heading_before(every: list[Block], main: list[Block]) -> str | None:
                 if seen is None or h.strength > seen.strength and h.distance == seen.distance:
                     near[h.lower()] = h
     best = max(near.values(), key=lambda h: h.strength - h.distance * 0.15, default=Heading(""))
-    if not best or best.strength - best.distance * 0.15 < 1.5:
-        best = Heading("")
-    out = Heading(best, best.el, best.strength, best.distance)
+    if best and best.strength - best.distance * 0.15 >= 1.5:
+        out = Heading(best, best.el, best.strength, best.distance)
+    else:
+        out = Heading("")
     out.near = tuple(near.values())
     return out
 
@@ -300,9 +300,7 @@ def _alone_with(el: etree._Element, sib: etree._Element) -> bool:
     """The headline's wrapper, named as the headline's or intro's (div.storyhead, div.intro),
     holds the headline, the next element and nothing else."""
     parent = el.getparent()
-    if parent is None or parent.tag in ("body", "td") or len(parent) > 4:
-        return False
-    value = _names(parent)
+    value = _names(parent) if parent is not None and len(parent) <= 4 else ""
     if not (_TITLE_WORD.search(value) or _DECK_WORD.search(value)) or _NOT_TITLE.search(value):
         return False
     whole = _text(parent)
@@ -338,13 +336,7 @@ def _segments(title: str) -> list[str]:
 def _agreement(heading: str, segments: list[set[str]]) -> float:
     """Best token F1 against a title segment: a logo matching only the site part scores low."""
     h = set(_tokens(heading))
-    best = 0.0
-    for r in segments:
-        common = len(h & r)
-        if common:
-            p, rc = common / len(h), common / len(r)
-            best = max(best, 2 * p * rc / (p + rc))
-    return best
+    return max((2 * len(h & r) / (len(h) + len(r)) for r in segments if h & r), default=0.0)
 
 
 def _before_code(text: str) -> str:
@@ -359,7 +351,7 @@ def _cut_site(title: str, sites: set[str]) -> str:
     if len(_tokens(longest)) < 3 and len(kept) > 1:
         return title
     # A headline with a colon in it ("Brexit: what next") was split too: keep the run.
-    start = end = parts.index(longest) if longest in parts else 0
+    start = end = parts.index(longest)
     while end + 1 < len(parts) and len(_tokens(parts[end + 1])) >= 4 and (
             parts[end + 1].lower() not in sites):
         end += 1
