@@ -112,6 +112,17 @@ def _tree(text: str) -> lxml_html.HtmlElement:
         raise ExtractError(f"the page could not be parsed as HTML ({e})") from None
     if root is None:
         raise ExtractError("the page could not be parsed as HTML")
+    if len(text) > 1000 and len(root.text_content()) < 50:
+        # libxml2 can lose a whole page to one broken start tag ('<html xmogo.jpg" ...');
+        # Python's own parser (through bs4) recovers from that, slowly, so only then.
+        from lxml.html import soupparser
+
+        try:
+            rescued = soupparser.fromstring(text)
+        except Exception:  # noqa: BLE001 - the first parse stands if the rescue fails too
+            return root
+        if rescued is not None and len(rescued.text_content()) > len(root.text_content()):
+            return rescued
     return root
 
 
