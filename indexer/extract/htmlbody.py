@@ -270,8 +270,10 @@ def body_paragraphs(blocks: list[Block], headline: str) -> tuple[list[str], list
 def _furniture(line: str, head: str, bylines: list[str], top: bool) -> bool:
     """A line that is the headline again, a byline or date stamp near the top, or site text."""
     n = len(line)
-    if head and _key(line) == head:
-        return True
+    key = _key(line)
+    if head and key and (key == head or (
+            top and len(key.split()) >= 3 and f" {key} " in f" {head} ")):
+        return True  # the headline again, or its deck (the headline field carries both)
     if n < 120 and rules.BOILERPLATE_BLOCK.match(line):
         return True
     if top and n < 150 and rules.BYLINE_LINE.match(line):
