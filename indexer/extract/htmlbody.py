@@ -274,7 +274,7 @@ def _furniture(line: str, head: str, bylines: list[str], top: bool) -> bool:
     if head and key and (key == head or (
             top and len(key.split()) >= 3 and f" {key} " in f" {head} ")):
         return True  # the headline again, or its deck (the headline field carries both)
-    if n < 120 and rules.BOILERPLATE_BLOCK.match(line):
+    if n < 260 and rules.BOILERPLATE_BLOCK.match(line):
         return True
     if top and n < 150 and rules.BYLINE_LINE.match(line):
         bylines.append(line)

@@ -100,7 +100,14 @@ BOILERPLATE_BLOCK = re.compile(
     r"most (?:read|popular|viewed|shared)|trending(?: now)?|"
     r"(?:next|previous) (?:article|post|story).*|"
     r"tags?:.*|filed under:?.*|topics?:.*|see also:?.*|view comments|all rights reserved.*|"
-    r"©.*|copyright ©?.*|\(c\) \d{4}.*|story continues below.*|article continues below.*)$",
+    r"©.*|copyright ©?.*|\(c\) \d{4}.*|story continues below.*|article continues below.*|"
+    # WordPress and blog-theme lines around a post
+    r"this entry was posted .{0,200}|posted in .{0,80}|filed under .{0,80}|"
+    r"comments? \(\d+\)|no comments?(?: yet)?\.?|no recommendations|"
+    r"(?:no )?related (?:posts|content|articles|stories)\W{0,3}|like (?:our|this) (?:site|page)\W*|"
+    r"stay connected.{0,40}|follow (?:us|me|@?\w+)(?: on \w+)?\W*|"
+    r"if you (?:enjoyed|liked) this (?:post|article).{0,200}|"
+    r"(?:bonus|featured|more) (?:galleries|gallery|videos?|photos)\W{0,3})$",
     re.I)
 
 # Short lines that are a byline or a date stamp, not body text.
