@@ -107,7 +107,8 @@ BOILERPLATE_BLOCK = re.compile(
     r"(?:no )?related (?:posts|content|articles|stories)\W{0,3}|like (?:our|this) (?:site|page)\W*|"
     r"stay connected.{0,40}|follow (?:us|me|@?\w+)(?: on \w+)?\W*|"
     r"if you (?:enjoyed|liked) this (?:post|article).{0,200}|"
-    r"(?:bonus|featured|more) (?:galleries|gallery|videos?|photos)\W{0,3})$",
+    r"(?:bonus|featured|more) (?:galleries|gallery|videos?|photos)\W{0,3}|"
+    r"text size\W.{0,40}|[\d,.]+ ?(?:views?|comments?|shares?|likes?|reads?)\b.{0,30})$",
     re.I)
 
 # Short lines that are a byline or a date stamp, not body text.
