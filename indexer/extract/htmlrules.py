@@ -45,7 +45,7 @@ NOISE_WORDS = (
     "rss", "pagination", "hiddenbox", "d-none", "is-hidden", "display-none", "captcha",
     "invisible", "pager", "hidden", "visually-hidden", "sr-only", "screen-reader-text",
     "byline-share", "tags", "tag-list", "taglist", "author-bio", "about-author", "bio",
-    "profile", "aboutme", "about-me",
+    "profile", "aboutme", "about-me", "search", "searchform", "search-box", "searchbox",
     "disclaimer", "copyright", "jump", "more-stories", "morestories", "read-more", "readmore",
     "also", "see-also", "seealso", "next-article", "prev", "next", "teaser", "teasers",
     "right-rail", "left-rail", "pullquote", "sticky", "alert", "notification",
