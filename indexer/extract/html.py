@@ -37,6 +37,8 @@ from indexer.extract.text import (
     truncate,
 )
 
+# "js-social" tells a script where to attach a share bar, not what the element is.
+_JS_HOOKS = re.compile(r"(?:^|\s)js[-_]\S*")
 _BY = re.compile(r"(?i)^\s*by\s+\w")
 _DATEISH = re.compile(r"\d|\b(?:updated|posted|published)\b", re.I)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -149,7 +151,7 @@ def _drop_noise(root: lxml_html.HtmlElement) -> None:
             doomed.append(el)
             continue
         words = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-        if len(words) > 1 and htmlrules.is_noise(words):
+        if len(words) > 1 and htmlrules.is_noise(_JS_HOOKS.sub(" ", words)):
             doomed.append(el)
     holders = _article_holders(body)
     for el in doomed:
