@@ -25,7 +25,7 @@ ITEM_TOKEN = re.compile(
     r"(?:[a-z]+[-_]?)?(?:comment|talkback)"
     r"(?:[-_]?(?:item|entry|box|wrap|wrapper|container|block|row|single|node|unit|li|div"
     r"|holder|cell|inner|body|main|thread-item|text|content|post))?"
-    r"|(?:[a-z]+[-_]?)?(?:comments|talkbacks)[-_]?(?:item|entry|row|single|unit|li)"
+    r"|(?:[a-z]+[-_]?)?(?:comments|talkbacks)[-_]?(?:item|entry|row|single|unit|li|body)"
     r"|fyre-comment-wrapper|vf-comment"
 )
 # Disqus calls each comment "post" ("li.post" inside "ul.post-list").
