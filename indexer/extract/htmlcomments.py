@@ -17,6 +17,7 @@ from lxml import html
 
 from indexer.article import Comment
 from indexer.extract import commentsystems as cs
+from indexer.extract.htmlcomments_flat import from_anchors
 from indexer.extract.htmlcomments_item import (
     author_element,
     classes,
@@ -131,6 +132,9 @@ def _read(root) -> tuple[list[Comment], list]:
         siblings = []
         found = from_lists(scan.boxes, root, siblings) or from_pairs(scan.boxes, root, siblings)
     if not found:
+        flat, used = from_anchors(root)
+        if len(flat) >= 2:  # Movable Type / TypePad: a flat run opened by comment anchors
+            return flat[:MAX_COMMENTS], used + forms_outside(scan.forms)
         return [], forms_outside(scan.forms) + empty_boxes(scan.boxes)
     sections = sections_of([el for el, c in found if c.parent is None])
     sections += [el for el in siblings if not any(inside(el, s) for s in sections)]
