@@ -28,6 +28,7 @@ from indexer.extract.htmlcomments_item import (
     words,
 )
 from indexer.extract.htmlcomments_lists import from_lists, from_pairs, plausible
+from indexer.extract.htmlcomments_run import from_runs
 from indexer.extract.htmlcomments_sections import (
     detach,
     empty_boxes,
@@ -135,6 +136,9 @@ def _read(root) -> tuple[list[Comment], list]:
         flat, used = from_anchors(root)
         if len(flat) >= 2:  # Movable Type / TypePad: a flat run opened by comment anchors
             return flat[:MAX_COMMENTS], used + forms_outside(scan.forms)
+        flat, used = from_runs(root)
+        if flat:  # loose text after a "Comments" heading (2008-era news sites)
+            return flat[:MAX_COMMENTS], used + forms_outside(scan.forms, used)
         return [], forms_outside(scan.forms) + empty_boxes(scan.boxes)
     sections = sections_of([el for el, c in found if c.parent is None])
     sections += [el for el in siblings if not any(inside(el, s) for s in sections)]
