@@ -130,8 +130,15 @@ def _tree(text: str) -> lxml_html.HtmlElement:
 
 def _strip(root: lxml_html.HtmlElement) -> None:
     """Remove what never shows as text: scripts, styles, hidden elements."""
-    etree.strip_elements(root, "script", "style", "noscript", "template", etree.Comment,
-                         with_tail=False)
+    etree.strip_elements(root, "script", "style", "template", etree.Comment, with_tail=False)
+    # <noscript> holds tracking pixels and "enable JavaScript" notes, except on pages that
+    # never close it: there it holds the page itself, which a reader without script sees.
+    total = len(root.text_content()) or 1
+    for el in list(root.iter("noscript")):
+        if len(el.text_content()) > 0.3 * total:
+            el.drop_tag()
+        elif el.getparent() is not None:
+            el.drop_tree()
     for el in root.xpath('//*[@hidden or @aria-hidden="true" or contains(translate(@style,'
                          '" ",""),"display:none") or contains(translate(@style," ",""),'
                          '"visibility:hidden")]'):
@@ -200,8 +207,12 @@ def _attached(el: etree._Element, root: etree._Element) -> bool:
 
 
 def _body_of(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """<body>, or the whole page when text sits outside it (markup after an early </body>)."""
     body = root.find("body")
-    return body if body is not None else root
+    if body is None or any(el is not body and el.tag != "head" for el in root
+                           if isinstance(el.tag, str)):
+        return root
+    return body
 
 
 def _page_url(meta: PageMeta, given: str | None) -> str | None:
