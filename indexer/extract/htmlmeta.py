@@ -6,6 +6,7 @@ reliable than anything read off the layout; the layout is the fallback (html.py)
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -154,16 +155,12 @@ def clean_values(values: list[str], limit: int = 200) -> list[str]:
     """Unique, whitespace-collapsed, non-empty values of a metadata list, in order."""
     out: list[str] = []
     for v in values:
-        v = clean_line(lxml_unescape(v))[:limit]
+        v = clean_line(unescape_twice(v))[:limit]
         if v and v not in out:
             out.append(v)
     return out
 
 
-def lxml_unescape(s: str) -> str:
+def unescape_twice(s: str) -> str:
     """Undo entities left in metadata values (some CMSs escape twice)."""
-    if "&" not in s:
-        return s
-    import html
-
-    return html.unescape(s)
+    return html.unescape(s) if "&" in s else s
