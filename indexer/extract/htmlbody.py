@@ -18,7 +18,7 @@ from lxml import etree
 from indexer.extract import htmlrules as rules
 from indexer.extract.dates import parse_date
 
-_CLIMB = 1.5  # a parent with this many times the prose is the article's real container
+_TWINS_GAIN = 0.5  # repeated wrappers must add half the best container's prose again
 # Source line breaks are spaces in HTML; only <br> breaks a line (it is "\x00" until the end).
 _SPACE = re.compile(r"[ \t\n\r\f\v\u00a0\u200b\u2009\u202f\u3000]+")
 _SEPARATED = re.compile(r"\s+[|\u00b7\u2022]\s+")
@@ -196,7 +196,7 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
         twins = [s for s in up if s is not path and _same_kind(s, path) and good.get(s, 0)]
         gained = sum(good.get(s, 0) for s in twins)
         linked = sum(links.get(s, 0) for s in twins) / max(1, sum(chars.get(s, 0) for s in twins))
-        if twins and gained >= (_CLIMB - 1) * good.get(top, 0) and linked <= 0.35:
+        if twins and gained >= _TWINS_GAIN * good.get(top, 0) and linked <= 0.35:
             chosen.update(twins)
             chosen.add(path)
             top = path
