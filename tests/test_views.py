@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -679,3 +680,20 @@ def test_scraped_markup_is_text_on_article_page(client):
     assert text(find(comment, "div", "comment-text")) == ESCAPE["comments"][0]["text"]
     assert find(page, "a", "original").get("href") == ESCAPE["url"]
     assert 'href="https://example.org/escape?a=1&amp;b=2"' in resp.get_data(as_text=True)
+
+
+def test_article_page_nests_replies_under_the_comment_they_answer(make_index, make_app):
+    comments = [{"author": "Ann", "text": "First thought."},
+                {"author": "Ben", "text": "A reply to Ann.", "parent": 0},
+                {"author": "Cy", "text": "A reply to Ben.", "parent": 1},
+                {"author": "Dee", "text": "A new thread."}]
+    index_dir = make_index([article(headline="Nested thread", body="Body text.",
+                                    url="https://x.example/nested", comments=comments)])
+    client = make_app(index_dir).test_client()
+    hit = client.get("/api/search?q=nested").get_json()["results"][0]
+    assert [c["parent"] for c in client.get(f"/api/articles/{hit['id']}").get_json()
+            ["comments"]] == [None, 0, 1, None]
+    page = client.get(f"/articles/{hit['id']}").get_data(as_text=True)
+    items = re.findall(r'<li id="comment-(\d)" class="(depth-\d)', page)
+    assert items == [("1", "depth-0"), ("2", "depth-1"), ("3", "depth-2"), ("4", "depth-0")]
+    assert '<a class="reply-to" href="#comment-2">in reply to #2</a>' in page

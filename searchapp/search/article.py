@@ -21,6 +21,11 @@ class MarkedEntry:
     who: str | None
     matched: bool
     published: str | None = None
+    depth: int = 0  # a reply's nesting under the comment it answers (comments only)
+    reply_to: int | None = None  # 1-based position of that comment on the page
+
+
+MAX_REPLY_DEPTH = 4  # deeper replies are indented no further
 
 
 @dataclass
@@ -47,13 +52,18 @@ def _paragraphs(text: str, spans: list[tuple[int, int]]) -> list[Markup]:
 
 def _entries(text: str, entry_spans: list, spans: list[tuple[int, int]], who_at: int
              ) -> list[MarkedEntry]:
-    out = []
+    out: list[MarkedEntry] = []
     for entry in entry_spans:
         s, e = entry[0], entry[1]
         inside = [(a, b) for a, b in spans if a < e and b > s]
         who = entry[who_at] if len(entry) > who_at else None
         published = entry[3] if len(entry) > 3 else None
-        out.append(MarkedEntry(highlight.mark(text, inside, s, e), who, bool(inside), published))
+        parent = entry[4] if len(entry) > 4 else None
+        depth, reply_to = 0, None
+        if isinstance(parent, int) and 0 <= parent < len(out):
+            depth, reply_to = min(out[parent].depth + 1, MAX_REPLY_DEPTH), parent + 1
+        out.append(MarkedEntry(highlight.mark(text, inside, s, e), who, bool(inside), published,
+                               depth, reply_to))
     return out
 
 
