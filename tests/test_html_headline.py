@@ -79,7 +79,7 @@ def test_deck_marked_by_its_class_is_part_of_the_headline():
     html = page("Council votes to rebuild harbour wall | The Daily Planet",
                 "<h1>Council votes to rebuild harbour wall</h1>"
                 "<p class='standfirst'>Two years of work and four million pounds</p>")
-    assert headline(html) == ("Council votes to rebuild harbour wall "
+    assert headline(html) == ("Council votes to rebuild harbour wall — "
                               "Two years of work and four million pounds")
 
 
@@ -87,7 +87,7 @@ def test_smaller_heading_right_below_is_the_deck():
     html = page("Council votes to rebuild harbour wall",
                 "<div id='story-top'><h2>Council votes to rebuild harbour wall</h2>"
                 "<h3>Work starts in the summer and takes two years</h3></div>")
-    assert headline(html) == ("Council votes to rebuild harbour wall "
+    assert headline(html) == ("Council votes to rebuild harbour wall — "
                               "Work starts in the summer and takes two years")
 
 

@@ -55,3 +55,13 @@ def test_pages_without_an_article_are_refused_with_a_reason(data):
     with pytest.raises(ExtractError) as e:
         parse(data, "x.html")
     assert e.value.reason.startswith(("it ", "the page"))
+
+
+def test_authors_without_degrees_or_the_publisher_itself():
+    page = (b'<html><head><meta property="og:site_name" content="CBS Detroit">'
+            b'<meta name="author" content="Rachael Link, MS, RD"><meta name="author" '
+            b'content="CBS Detroit"><title>Flu season | CBS Detroit</title></head><body>'
+            b"<article><h1>Flu season</h1><p>Doctors say this year's flu season started early "
+            b"and hit children hardest, with clinics reporting long queues.</p></article>"
+            b"</body></html>")
+    assert parse(page, "flu.html").authors == ("Rachael Link",)

@@ -12,7 +12,10 @@ BYLINE_ROLE_WORDS = frozenset(
     "staff writer writers reporter reporters correspondent contributor contributing editor "
     "senior chief political columnist special to the news desk".split()
 )
-NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv phd ph.d. md m.d.".split())
+NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
+# Degrees printed after a name ("Rachael Link, MS, RD"): dropped, never a person.
+DEGREES = frozenset(
+    "phd ph.d. md m.d. ms m.s. ma rd rdn mph rn mba cfa cfp dds dvm lcsw np esq esq.".split())
 
 _BY = re.compile(r"(?i)^(?:written\s+)?by\b[:\s]*")
 _BYLINE_SPLIT = re.compile(r"\s*(?:[,;|]|\s&\s|\band\b)\s*", re.IGNORECASE)
@@ -36,6 +39,8 @@ def byline_names(byline: str, commas: bool) -> list[str]:
     names: list[str] = []
     for part in (p.strip() for p in parts):
         if not part or all(w in BYLINE_ROLE_WORDS for w in part.lower().split()):
+            continue
+        if part.lower() in DEGREES and names:
             continue
         if part.lower() in NAME_SUFFIXES and names:
             names[-1] += ", " + part  # "John Smith, Jr."

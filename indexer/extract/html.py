@@ -91,7 +91,7 @@ def _parse(text: str, path: str, url: str | None, fetched: str | None) -> Articl
         body=body,
         url=page_url,
         source=site,
-        authors=_authors(meta, root, bylines),
+        authors=_people(_authors(meta, root, bylines), site),
         published=_published(meta, root, page_url or url, fetched, bylines),
         # Templates declare the site's default language; the words say what this text is in.
         lang=guess_language(body) or meta.lang,
@@ -260,6 +260,12 @@ def _site_of_title(title: str, headline: str) -> str | None:
     # "Site: Headline"; a title without the headline starts with the site's name.
     site = rest[-1] if any(flags) and flags[0] else rest[0]
     return site if len(site) <= 60 else None
+
+
+def _people(names: tuple[str, ...], site: str | None) -> tuple[str, ...]:
+    """Authors without the publisher itself ("By CBS Detroit" on CBS Detroit's site)."""
+    own = (site or "").lower()
+    return tuple(n for n in names if not own or n.lower() not in own)
 
 
 def _authors(meta: PageMeta, root: lxml_html.HtmlElement, bylines: list[str]) -> tuple[str, ...]:

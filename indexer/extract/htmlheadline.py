@@ -243,7 +243,10 @@ def _with_deck(h: str) -> str:
     """The headline, and the deck the page prints with it when marked as one."""
     el = getattr(h, "el", None)
     deck = _deck_of(el, str(h)) if el is not None else None
-    return f"{h} {deck}" if deck and deck.lower() not in h.lower() else str(h)
+    if not deck or deck.lower() in h.lower():
+        return str(h)
+    # "Headline — deck" reads as two lines run together; a headline ending in "?" is not.
+    return f"{h} {deck}" if str(h).rstrip().endswith((".", "?", "!", ":")) else f"{h} — {deck}"
 
 
 def _deck_of(el: etree._Element, own: str) -> str | None:
