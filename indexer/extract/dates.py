@@ -125,6 +125,30 @@ class _Time(NamedTuple):
     offset: int | None  # minutes east of UTC, None when not given or not known
 
 
+# A date inside a longer line ("Posted by Ann | June 4, 2012 at 5:32 pm", "Wed 2012/11/07").
+DATE_IN_TEXT = re.compile(
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ]\d\d:\d\d(?::\d\d)?)?"
+    r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*[.,]?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}"
+    r"(?:,?\s+(?:at\s+|@\s*|-\s*)?\d{1,2}:\d\d(?::\d\d)?(?:\s*[ap]\.?m\.?)?)?"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
+    r"(?:,?\s+(?:at\s+|@\s*|-\s*)?\d{1,2}:\d\d(?::\d\d)?(?:\s*[ap]\.?m\.?)?)?",
+    re.I,
+)
+
+
+def find_date(text: str | None) -> str | None:
+    """The date a short line is, or the first date inside a longer one; ISO 8601 or None."""
+    if not text:
+        return None
+    text = " ".join(text.split())
+    d = parse_date(text) if len(text) <= 40 else None
+    if d:
+        return d
+    m = DATE_IN_TEXT.search(text)
+    return parse_date(m[0]) if m else None
+
+
 def parse_date(
     value: object, *, day_first: bool = False, now: datetime | None = None
 ) -> str | None:

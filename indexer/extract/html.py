@@ -17,7 +17,7 @@ from indexer.article import Article, make_id
 from indexer.errors import ExtractError
 from indexer.extract import htmlbody, htmlrules
 from indexer.extract.bylines import byline_names
-from indexer.extract.dates import parse_date
+from indexer.extract.dates import find_date, parse_date
 from indexer.extract.htmlcomments import take_comments
 from indexer.extract.htmldecode import decode_html
 from indexer.extract.htmlheadline import (
@@ -41,11 +41,6 @@ from indexer.extract.text import (
 _JS_HOOKS = re.compile(r"(?:^|\s)js[-_]\S*")
 _BY = re.compile(r"(?i)^\s*by\s+\w")
 _DATEISH = re.compile(r"\d|\b(?:updated|posted|published)\b", re.I)
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DATELINE = re.compile(
-    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}(?:,?\s+(?:at\s+)?\d{{1,2}}:\d\d"
-    rf"(?:\s*[ap]\.?m\.?)?)?|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|"
-    r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{4}\b", re.I)
 MAX_TAGS = 10  # authors and tags kept per article
 _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
@@ -302,8 +297,7 @@ def _published(meta: PageMeta, root: lxml_html.HtmlElement, url: str | None,
     if not found:
         # A visible dateline: "Posted on November 3, 2012 by …", "Wed 2012/11/07 19:05 JST".
         for line in bylines:
-            m = _DATELINE.search(line)
-            d = parse_date(m.group()) if m else None
+            d = find_date(line)
             if d:
                 found.append(d)
                 break

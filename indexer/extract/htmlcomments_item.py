@@ -13,22 +13,12 @@ import re
 from indexer.article import Comment
 from indexer.extract import commentsystems as cs
 from indexer.extract.boilerplate import WIDGET_LINE
-from indexer.extract.dates import parse_date
+from indexer.extract.dates import DATE_IN_TEXT, find_date
 from indexer.extract.text import join_paragraphs
 
 _BLOCK_TAGS = frozenset(
     "p div li ul ol blockquote h1 h2 h3 h4 h5 h6 dd dt dl tr table pre section article "
     "header footer aside br hr".split())
-# A date inside a longer meta line ("Posted by Ann | June 4, 2012 at 5:32 pm").
-_DATE_IN_TEXT = re.compile(
-    r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?)?"
-    r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    r"[a-z]*[.,]?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}"
-    r"(?:,?\s+(?:at\s+|@\s*|-\s*)?\d{1,2}:\d\d(?::\d\d)?(?:\s*[ap]\.?m\.?)?)?"
-    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
-    r"(?:,?\s+(?:at\s+|@\s*|-\s*)?\d{1,2}:\d\d(?::\d\d)?(?:\s*[ap]\.?m\.?)?)?",
-    re.I,
-)
 _BY = re.compile(r"\bby:?\s+([^|•·\n]{2,60}?)(?=\s*(?:[|•·\n]|\s(?:on|at)\s|$))", re.I)
 # A link or label that is a button ("Reply", "Report abuse"), never comment text; also what
 # is left of a meta line once its name and date are read ("http://ann.example |").
@@ -62,7 +52,7 @@ def read_comment(item, skip, author_el, siblings: list) -> Comment | None:
             after, cs.DATE_TOKEN) and len(after.text_content()) <= _DATE_CHARS * 2:
         # A footer line after the text: "Posted by: Ann | January 14, 2008 08:21 PM".
         line = " ".join(after.text_content().split())
-        published = published or _parse(line)
+        published = published or find_date(line)
         author = (author or author_text(author_element(after, skip))
                   or author_text(_title_author(after, skip, None)) or _author_in(line))
         siblings.append(after)
@@ -72,7 +62,7 @@ def read_comment(item, skip, author_el, siblings: list) -> Comment | None:
         # author and date beside the text rather than in it.
         author = author or author_text(author_element(header, skip)) or _author_in(
             " ".join(header.text_content().split()))
-        published = published or _parse(header.text_content())
+        published = published or find_date(header.text_content())
         siblings.append(header)
     parts = skip | {e for e in (author_el, date_el) if e is not None}
     text_el = _text_el(item, parts, author_el)
@@ -87,7 +77,7 @@ def read_comment(item, skip, author_el, siblings: list) -> Comment | None:
         paras = paragraphs(item, parts)
         # Meta lines open or close a comment: "Ann on June 4, 2012", "Posted by Ann".
         meta = [p for p in [*paras[:2], *paras[2:][-1:]] if words(p) <= 15 and (
-            _DATE_IN_TEXT.search(p) or _BY.search(p) or cs.AUTHOR_NOISE.search(p))]
+            DATE_IN_TEXT.search(p) or _BY.search(p) or cs.AUTHOR_NOISE.search(p))]
         paras = [p for p in paras if p not in meta]
     for el in (date_el, author_el):  # "Posted by Ann on 12 March 2011": a date in the byline
         if el is not None:
@@ -96,12 +86,12 @@ def read_comment(item, skip, author_el, siblings: list) -> Comment | None:
         if author is None:
             author = _author_in(line)
         if published is None:
-            published = _parse(line) if len(line) < 200 else None
+            published = find_date(line) if len(line) < 200 else None
     if author is None and len(paras) > 1 and (lead := _LEAD_NAME.fullmatch(paras[0])) and len(
             lead["name"].split()) <= _LEAD_WORDS:
         # "Chris Huang —" or "Ann on Friday, November 2 at 12:14 pm" over the text.
         author = _clean_author(lead["name"])
-        published = published or (_parse(paras[0]) if author else None)
+        published = published or (find_date(paras[0]) if author else None)
         paras = paras[1:] if author else paras
     paras = [p for p in paras if not _BUTTON.fullmatch(p) and p != author]
     text = join_paragraphs(paras)
@@ -142,7 +132,7 @@ def _title_author(item, skip, text_el):
         if el.tag in _NAME_TAGS:
             text = " ".join(el.text_content().split())
             if 0 < len(text) <= 40 and len(text.split()) <= 4 and not WIDGET_LINE.fullmatch(
-                    text.strip(" .:…•·|")) and not _DATE_IN_TEXT.search(text):
+                    text.strip(" .:…•·|")) and not DATE_IN_TEXT.search(text):
                 return el
             return None
     return None
@@ -164,7 +154,7 @@ def author_element(item, skip):
 
 def _author_in(line: str) -> str | None:
     """The name in a meta line: "Posted by Ann | June 4", "Ann on June 4, 2012", "Ann says:"."""
-    rest = _DATE_IN_TEXT.sub(" ", line)
+    rest = DATE_IN_TEXT.sub(" ", line)
     m = _BY.search(rest)
     if m:
         return _clean_author(m[1])
@@ -178,7 +168,7 @@ def _author_in(line: str) -> str | None:
 
 def author_line(line: str) -> str | None:
     """The name in a signature line ("Ann Lee, Leeds, England", "Posted by Ann | June 4")."""
-    line = _DATE_IN_TEXT.sub(" ", line)
+    line = DATE_IN_TEXT.sub(" ", line)
     if line.count(",") >= 2:  # "Name, town, country" as British news sites sign letters
         line = line.split(",")[0]
     return _author_in(line) or _clean_author(line)
@@ -186,7 +176,7 @@ def author_line(line: str) -> str | None:
 
 def date_in(line: str) -> str | None:
     """The date in a line of text, as ISO 8601, or None."""
-    return _parse(line)
+    return find_date(line)
 
 
 def author_text(el) -> str | None:
@@ -194,7 +184,7 @@ def author_text(el) -> str | None:
     if el is None:
         return None
     text = " ".join(el.text_content().split())
-    if _BY.search(text) or _DATE_IN_TEXT.search(text):  # "Posted by Ann on 12 March 2011"
+    if _BY.search(text) or DATE_IN_TEXT.search(text):  # "Posted by Ann on 12 March 2011"
         name = _author_in(text)
     else:
         name = _clean_author(text)
@@ -227,27 +217,16 @@ def _date(item, skip) -> tuple:
                 "created" in rdfa):
             for value in (el.get("datetime"), el.get("content"), el.get("title"),
                           el.text_content()):
-                d = _parse(value)
+                d = find_date(value)
                 if d:
                     return el, d
         if found is None and has(el, cs.DATE_TOKEN) and len(el.text_content()) <= _DATE_CHARS:
             # Disqus and wpDiscuz show "5 years ago" and keep the date in the title.
-            d = _parse(el.get("title")) or _parse(el.text_content())
+            d = find_date(el.get("title")) or find_date(el.text_content())
             if d:
                 found = (el, d)
             meta = el if meta is None else meta
     return found or (meta, None)
-
-
-def _parse(value: str | None) -> str | None:
-    if not value:
-        return None
-    value = " ".join(value.split())
-    d = parse_date(value) if len(value) <= 40 else None
-    if d:
-        return d
-    m = _DATE_IN_TEXT.search(value)
-    return parse_date(m[0]) if m else None
 
 
 def _text_el(item, skip, author_el):

@@ -27,6 +27,7 @@ _SIGNATURE = re.compile(r"^\s*(?:posted|written|submitted)\s+(?:by|on)\b", re.I)
 # Links printed under each comment, not its text.
 _BUTTON = re.compile(r"^(?:report(?: this comment| abuse)?|reply(?: to this comment)?|flag|"
                      r"quote|permalink|link to this|recommend|share|top)\W{0,3}$", re.I)
+_SOURCE_BREAK = re.compile(r"[\n\r\t]")
 _BLOCK = frozenset("p div h1 h2 h3 h4 h5 h6 ul ol li table tr td blockquote dl dt dd".split())
 _RULE = "\u2063"  # an <hr> in the linear text (a character clean_line keeps)
 _MAX_NAME_WORDS = 6
@@ -80,8 +81,7 @@ def _lines(heading, siblings: list) -> list[str]:
 
 def _flat(text: str | None) -> str:
     """Source line breaks are spaces in HTML; only <br>, blocks and rules break lines."""
-    return " ".join((text or "").split(" ")).replace("\n", " ").replace("\r", " ") \
-        .replace("\t", " ")
+    return _SOURCE_BREAK.sub(" ", text or "")
 
 
 def _comments(lines: list[str]) -> list[Comment]:
