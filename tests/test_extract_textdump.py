@@ -17,7 +17,7 @@ import pytest
 
 from indexer.article import Comment, make_id
 from indexer.extract.textdump import parse, source_of, split_headline
-from indexer.extract.textdump_lines import (
+from indexer.extract.textdump.lines import (
     Para,
     is_caption,
     is_widget_line,
@@ -26,7 +26,7 @@ from indexer.extract.textdump_lines import (
     site_name,
     to_paragraphs,
 )
-from indexer.extract.textdump_thread import find_thread
+from indexer.extract.textdump.thread import find_thread
 
 FIXTURES = Path(__file__).parent / "fixtures" / "textdump"
 DUMPS = sorted(FIXTURES.glob("*.txt"))

@@ -17,8 +17,8 @@ import pytest
 from conftest import SHARED, need
 from lxml import etree, html
 
-from indexer.extract import htmlcomments
-from indexer.extract.htmlcomments import take_comments
+from indexer.extract.html.comments import threads as htmlcomments
+from indexer.extract.html.comments.threads import take_comments
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html" / "comments"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.html"))

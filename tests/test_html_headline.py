@@ -10,8 +10,8 @@ from conftest import SHARED, need
 
 from indexer.errors import ExtractError
 from indexer.extract.html import parse
-from indexer.extract.htmlheadline import choose_headline, page_title
-from indexer.extract.htmlmeta import PageMeta
+from indexer.extract.html.headline import choose_headline, page_title
+from indexer.extract.html.meta import PageMeta
 
 TEXT = ("<p>The council met on Tuesday evening and, after a long debate, agreed to the plan "
         "that engineers had put forward last spring, with only two members against it.</p>"

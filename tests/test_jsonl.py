@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 
 from indexer.article import Article, Comment, Quote
 from indexer.errors import ExtractError
-from indexer.extract import decode, extract_jsonl_line, iter_extract, jsonl
-from indexer.extract.bodytext import paragraphs
+from indexer.extract import decode, extract_jsonl_line, iter_extract
 from indexer.extract.jsonl import iter_lines, parse_record
+from indexer.extract.jsonl import records as jsonl
+from indexer.extract.jsonl.bodytext import paragraphs
 
 FIXTURES = Path(__file__).parent / "fixtures" / "jsonl"
 SHARED = Path(__file__).resolve().parents[2] / "shared"

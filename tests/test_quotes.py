@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from indexer.article import Quote
-from indexer.extract.quotemarks import Span, quoted_spans
 from indexer.extract.quotes import find_quotes
-from indexer.extract.speakers import trailing_name
+from indexer.extract.quotes.marks import Span, quoted_spans
+from indexer.extract.quotes.speakers import trailing_name
 
 
 def test_golden_sentence_gives_one_quote_with_the_titled_speaker():

@@ -1,8 +1,8 @@
 """Boilerplate phrases, as data: comment widgets, share bars, site footers, page chrome.
 
 Case-insensitive patterns for whole lines or paragraphs of text that is not the article.
-The text-dump extractor uses them to settle what the page structure leaves open; another
-extractor (HTML, say) can test its text blocks against the same phrases.
+The text-dump extractor uses them to settle what the page structure leaves open; the HTML
+extractor tests its text blocks against them (its markup rules are in `html/rules.py`).
 """
 
 from __future__ import annotations
@@ -71,6 +71,32 @@ BODY_CHROME = re.compile(
     r"media playback is (?:unsupported|not supported) on your device",
     re.I,
 )
+# Whole blocks of an HTML page that are site furniture wherever they appear (anchored):
+# share bars, cookie notes, "related" lists, legal lines, blog-theme lines around a post.
+FURNITURE_LINE = re.compile(
+    r"^(?:advertisement|advertisements?|sponsored(?: content)?|share(?: this)?(?: article| story"
+    r"| post| page)?(?: on \w+)?|share on \w+|tweet|email|print|print this(?: page| article)?|"
+    r"read more|continue reading|click here.*|related(?: articles| stories| posts| content)?|"
+    r"more from .{0,40}|follow us.*|sign up.*|subscribe.*|image \d+ of \d+|"
+    r"(?:photo|image|picture|video)(?: credit)?:? ?.{0,40}|getty images|ap photo.{0,30}|"
+    r"reuters|loading\W*|please enable javascript.*|"
+    r"we use cookies.*|this (?:site|website) uses cookies.*|accept(?: all)? cookies|"
+    r"back to top|top of page|skip to (?:main )?content|comments?|\d+ comments?|"
+    r"leave a (?:comment|reply)|you might also like|recommended(?: for you)?|"
+    r"most (?:read|popular|viewed|shared)|trending(?: now)?|"
+    r"(?:next|previous) (?:article|post|story).*|"
+    r"tags?:.*|filed under:?.*|topics?:.*|see also:?.*|view comments|all rights reserved.*|"
+    r"©.*|copyright ©?.*|\(c\) \d{4}.*|story continues below.*|article continues below.*|"
+    # WordPress and blog-theme lines around a post
+    r"this entry was posted .{0,200}|posted in .{0,80}|filed under .{0,80}|"
+    r"comments? \(\d+\)|no comments?(?: yet)?\.?|no recommendations|"
+    r"(?:no )?related (?:posts|content|articles|stories)\W{0,3}|like (?:our|this) (?:site|page)\W*|"
+    r"stay connected.{0,40}|follow (?:us|me|@?\w+)(?: on \w+)?\W*|"
+    r"if you (?:enjoyed|liked) this (?:post|article).{0,200}|"
+    r"(?:bonus|featured|more) (?:galleries|gallery|videos?|photos)\W{0,3}|"
+    r"text size\W.{0,40}|[\d,.]+ ?(?:views?|comments?|shares?|likes?|reads?)\b.{0,30})$",
+    re.I)
+
 # Wire sign-offs closing a story ("Reuter", "REUTER...^M" in Reuters-21578): boilerplate.
 # Only on a line of its own, after a run of spaces or after a full stop ("... he said.
 # REUTER"), never in a sentence ("..., a spokesman told Reuters."); see bodytext.

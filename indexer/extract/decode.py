@@ -94,7 +94,7 @@ def read_input(path: str, limit: int = MAX_INPUT_BYTES) -> bytes:
             if path.lower().endswith(".gz"):
                 data = read_gzip_capped(raw, limit)
             elif os.fstat(raw.fileno()).st_size > limit:  # refuse before reading anything
-                raise ExtractError(f"it is larger than the {_size(limit)} limit")
+                raise ExtractError(f"it is larger than the {size_text(limit)} limit")
             else:
                 data = read_capped(raw, limit)
     except OSError as e:
@@ -125,7 +125,7 @@ def read_capped(
             return b"".join(chunks)
         chunks.append(chunk)
         total += len(chunk)
-    raise ExtractError(too_big.format(_size(limit)))
+    raise ExtractError(too_big.format(size_text(limit)))
 
 
 def gzip_reason(e: BaseException) -> str:
@@ -214,13 +214,14 @@ def _numbered_lines(
                     n,
                     ExtractError(
                         f"the rest of the file was not read: it decompresses to more than "
-                        f"{MAX_GZIP_RATIO} times its size or {_size(MAX_TOTAL_BYTES)}"
+                        f"{MAX_GZIP_RATIO} times its size or {size_text(MAX_TOTAL_BYTES)}"
                     ),
                 )
                 return
             line = line.removesuffix(b"\n").removesuffix(b"\r")
             if too_long or len(line) > max_line_bytes:
-                yield n, ExtractError(f"the line is longer than the {_size(max_line_bytes)} limit")
+                limit = size_text(max_line_bytes)
+                yield n, ExtractError(f"the line is longer than the {limit} limit")
                 continue
             if n == 1:
                 line = line.removeprefix(codecs.BOM_UTF8)
@@ -346,7 +347,7 @@ def os_reason(e: OSError) -> str:
     return f"it could not be read ({e.strerror or e})"
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
     for unit, size in (("GB", 1024**3), ("MB", 1024**2)):
         if n >= size and n % size == 0:
             return f"{n // size} {unit}"

@@ -26,8 +26,12 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from indexer.errors import ExtractError
-from indexer.extract.decode import MAX_GZIP_RATIO, MAX_INPUT_BYTES, os_reason
-from indexer.extract.decode import _size as size_text  # the same words as for text inputs
+from indexer.extract.decode import (
+    MAX_GZIP_RATIO,
+    MAX_INPUT_BYTES,
+    os_reason,
+    size_text,  # the same words as for text inputs
+)
 
 if TYPE_CHECKING:
     from indexer.article import Article

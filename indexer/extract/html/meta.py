@@ -1,7 +1,7 @@
 """A page's own statements about itself: JSON-LD, OpenGraph and article meta, microdata.
 
 These are what publishers write for search engines and social cards, so they are more
-reliable than anything read off the layout; the layout is the fallback (html.py).
+reliable than anything read off the layout; the layout is the fallback (page.py).
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ and "no comments yet" boxes go even from pages without comments: they are never 
 
 from __future__ import annotations
 
-from indexer.extract import commentsystems as cs
 from indexer.extract.boilerplate import THREAD_OPENER, WIDGET_LINE
-from indexer.extract.htmlcomments_item import classes, has, inside
+from indexer.extract.html.comments import systems as cs
+from indexer.extract.html.comments.item import classes, has, inside
 
 _EXTRA_IN_SECTION = 1500  # characters of heading, form and pagination around a thread
 _EXTRA_PLAIN = 300  # ...around a thread in an unlabelled wrapper

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.extract.speechwords import (
+from indexer.extract.quotes.words import (
     ADVERBS,
     ANAPHOR,
     HONORIFICS,

@@ -8,8 +8,8 @@ thread is a run of repeated sibling blocks, most signed or dated ("div.item" aft
 from __future__ import annotations
 
 from indexer.article import Comment
-from indexer.extract import commentsystems as cs
-from indexer.extract.htmlcomments_item import (
+from indexer.extract.html.comments import systems as cs
+from indexer.extract.html.comments.item import (
     author_element,
     author_line,
     date_in,

@@ -86,31 +86,6 @@ BYLINE_CLASS = re.compile(r"byline|author|dateline|\bmeta\b|post-meta|entry-meta
                           r"pubdate|posted|article-date|date-published|published|meta-date|"
                           r"entry-date|post-date", re.I)
 
-# Whole blocks that are site furniture wherever they appear (case-insensitive, anchored).
-BOILERPLATE_BLOCK = re.compile(
-    r"^(?:advertisement|advertisements?|sponsored(?: content)?|share(?: this)?(?: article| story"
-    r"| post| page)?(?: on \w+)?|share on \w+|tweet|email|print|print this(?: page| article)?|"
-    r"read more|continue reading|click here.*|related(?: articles| stories| posts| content)?|"
-    r"more from .{0,40}|follow us.*|sign up.*|subscribe.*|image \d+ of \d+|"
-    r"(?:photo|image|picture|video)(?: credit)?:? ?.{0,40}|getty images|ap photo.{0,30}|"
-    r"reuters|loading\W*|please enable javascript.*|"
-    r"we use cookies.*|this (?:site|website) uses cookies.*|accept(?: all)? cookies|"
-    r"back to top|top of page|skip to (?:main )?content|comments?|\d+ comments?|"
-    r"leave a (?:comment|reply)|you might also like|recommended(?: for you)?|"
-    r"most (?:read|popular|viewed|shared)|trending(?: now)?|"
-    r"(?:next|previous) (?:article|post|story).*|"
-    r"tags?:.*|filed under:?.*|topics?:.*|see also:?.*|view comments|all rights reserved.*|"
-    r"©.*|copyright ©?.*|\(c\) \d{4}.*|story continues below.*|article continues below.*|"
-    # WordPress and blog-theme lines around a post
-    r"this entry was posted .{0,200}|posted in .{0,80}|filed under .{0,80}|"
-    r"comments? \(\d+\)|no comments?(?: yet)?\.?|no recommendations|"
-    r"(?:no )?related (?:posts|content|articles|stories)\W{0,3}|like (?:our|this) (?:site|page)\W*|"
-    r"stay connected.{0,40}|follow (?:us|me|@?\w+)(?: on \w+)?\W*|"
-    r"if you (?:enjoyed|liked) this (?:post|article).{0,200}|"
-    r"(?:bonus|featured|more) (?:galleries|gallery|videos?|photos)\W{0,3}|"
-    r"text size\W.{0,40}|[\d,.]+ ?(?:views?|comments?|shares?|likes?|reads?)\b.{0,30})$",
-    re.I)
-
 # Short lines that are a byline or a date stamp, not body text.
 BYLINE_LINE = re.compile(
     r"^(?:by|von|par|por|door|di)\s+[^\s].{0,80}$|"

@@ -14,9 +14,10 @@ from itertools import islice
 from lxml import etree
 from lxml import html as lxml_html
 
-from indexer.extract import htmlrules
-from indexer.extract.htmlbody import Block
-from indexer.extract.htmlmeta import PageMeta, clean_values
+from indexer.extract.boilerplate import FURNITURE_LINE
+from indexer.extract.html import rules as htmlrules
+from indexer.extract.html.body import Block
+from indexer.extract.html.meta import PageMeta, clean_values
 from indexer.extract.text import clean_line
 
 MAX_HEADLINE_CHARS = 300
@@ -197,7 +198,7 @@ def _shape(text: str) -> float:
 def _plausible(text: str) -> bool:
     """Not a date line, byline, furniture line or label ("Also by this author...")."""
     tokens = _tokens(text)
-    return not (htmlrules.BOILERPLATE_BLOCK.match(text) or htmlrules.BYLINE_LINE.match(text)
+    return not (FURNITURE_LINE.match(text) or htmlrules.BYLINE_LINE.match(text)
                 or text.endswith((":", "...", "\u2026")) or _CODE.search(text)
                 or _NOT_HEADLINE.search(text) or len(tokens) < 2 or _DATE_SIGNAL.search(text)
                 and sum(not _DATE_WORD.fullmatch(t) for t in tokens) <= 3)

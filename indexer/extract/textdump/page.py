@@ -26,7 +26,7 @@ import re
 from indexer.article import Article, Comment, make_id
 from indexer.extract.boilerplate import BODY_CHROME, BOILERPLATE, LEGAL
 from indexer.extract.language import guess_language
-from indexer.extract.quotes import find_quotes
+from indexer.extract.quotes.finder import find_quotes
 from indexer.extract.text import (
     MAX_COMMENT_CHARS,
     MAX_COMMENTS,
@@ -34,7 +34,7 @@ from indexer.extract.text import (
     join_paragraphs,
     truncate,
 )
-from indexer.extract.textdump_lines import (
+from indexer.extract.textdump.lines import (
     DATE_LABEL,
     Para,
     bare,
@@ -45,7 +45,7 @@ from indexer.extract.textdump_lines import (
     to_paragraphs,
     word_count,
 )
-from indexer.extract.textdump_thread import find_thread, parse_comments
+from indexer.extract.textdump.thread import find_thread, parse_comments
 
 # Bylines: "By A and B", "By A | June 4, 2019", "Reporting by A; Editing by B".
 _BYLINE = re.compile(

@@ -15,20 +15,21 @@ from lxml import html as lxml_html
 
 from indexer.article import Article, make_id
 from indexer.errors import ExtractError
-from indexer.extract import htmlbody, htmlrules
 from indexer.extract.bylines import byline_names
 from indexer.extract.dates import find_date, parse_date
-from indexer.extract.htmlcomments import take_comments
-from indexer.extract.htmldecode import decode_html
-from indexer.extract.htmlheadline import (
+from indexer.extract.html import body as htmlbody
+from indexer.extract.html import rules as htmlrules
+from indexer.extract.html.comments.threads import take_comments
+from indexer.extract.html.decode import decode_html
+from indexer.extract.html.headline import (
     choose_headline,
     heading_before,
     headings_of,
     page_title,
 )
-from indexer.extract.htmlmeta import PageMeta, clean_values, read_meta
+from indexer.extract.html.meta import PageMeta, clean_values, read_meta
 from indexer.extract.language import guess_language
-from indexer.extract.quotes import find_quotes
+from indexer.extract.quotes.finder import find_quotes
 from indexer.extract.text import (
     MAX_FIELD_CHARS,
     clean_line,

@@ -4,7 +4,7 @@ Saved pages carry the markup of a handful of comment systems (WordPress, wpDiscu
 Livefyre, Viafoura, Blogger, TypePad, Drupal, schema.org) and many home-made ones that
 follow the same habits: one element per comment whose class or id says "comment", an
 author element, a date, a text element, and chrome (reply, vote, report) around them.
-`htmlcomments` reads class and id tokens lower-cased against these patterns.
+`threads` reads class and id tokens lower-cased against these patterns.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ at the start of the next, is one quote.
 
 Conservative on purpose: a quoted phrase inside a sentence ("a "free hand" to …") is a
 scare quote or a title, not speech, unless a speech verb introduces it and it runs to at
-least a few words. Quotation marks are read by `quotemarks`, attributions by `speakers`
-(with its word lists in `speechwords`), the people named so far by `people`; this module
+least a few words. Quotation marks are read by `marks`, attributions by `speakers`
+(with its word lists in `words`), the people named so far by `mentions`; this module
 follows the article from quote to quote.
 """
 
@@ -20,15 +20,15 @@ import re
 from dataclasses import dataclass
 
 from indexer.article import Quote
-from indexer.extract.people import Mention, People, mentions, name_runs
-from indexer.extract.quotemarks import Span, quoted_spans, sentence_ends
-from indexer.extract.speakers import (
+from indexer.extract.quotes.marks import Span, quoted_spans, sentence_ends
+from indexer.extract.quotes.mentions import Mention, People, mentions, name_runs
+from indexer.extract.quotes.speakers import (
     participle_subject,
     post_attribution,
     pre_attribution,
     speaker_of_sentence,
 )
-from indexer.extract.speechwords import PRONOUNS
+from indexer.extract.quotes.words import PRONOUNS
 
 # Word-count thresholds: a quoted phrase shorter than this is a scare quote or a title.
 MIN_WORDS = 4

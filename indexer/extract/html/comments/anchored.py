@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from indexer.article import Comment
-from indexer.extract import commentsystems as cs
-from indexer.extract.htmlcomments_item import author_line, date_in
+from indexer.extract.html.comments import systems as cs
+from indexer.extract.html.comments.item import author_line, date_in
 from indexer.extract.text import clean_line, join_paragraphs
 
 _SIGNED = re.compile(r"^\s*(?:posted|written|submitted|comment(?:ed)?)\s+by\b|^\s*by\s+\S",

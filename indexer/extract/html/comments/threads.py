@@ -1,7 +1,7 @@
 """Reader comments in an HTML page: find them, read them, and take them out of the tree.
 
-A comment is an element whose class or id says so (see `commentsystems`), holding text
-and usually an author and a date (read by `htmlcomments_item`). Comments nested in
+A comment is an element whose class or id says so (see `systems`), holding text
+and usually an author and a date (read by `item`). Comments nested in
 comments are replies; wrappers around one comment ("li.comment > div.comment-body")
 collapse into it. Sections without such classes count when they hold repeated sibling
 blocks that are signed or dated. The thread's section, with its heading, pagination and
@@ -16,9 +16,9 @@ import itertools
 from lxml import html
 
 from indexer.article import Comment
-from indexer.extract import commentsystems as cs
-from indexer.extract.htmlcomments_flat import from_anchors
-from indexer.extract.htmlcomments_item import (
+from indexer.extract.html.comments import systems as cs
+from indexer.extract.html.comments.anchored import from_anchors
+from indexer.extract.html.comments.item import (
     author_element,
     classes,
     has,
@@ -27,9 +27,9 @@ from indexer.extract.htmlcomments_item import (
     read_comment,
     words,
 )
-from indexer.extract.htmlcomments_lists import from_lists, from_pairs, plausible
-from indexer.extract.htmlcomments_run import from_runs
-from indexer.extract.htmlcomments_sections import (
+from indexer.extract.html.comments.lists import from_lists, from_pairs, plausible
+from indexer.extract.html.comments.loose import from_runs
+from indexer.extract.html.comments.sections import (
     detach,
     empty_boxes,
     forms_outside,

@@ -9,8 +9,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from indexer.extract.quotemarks import Span, sentence_ends
-from indexer.extract.speakers import (
+from indexer.extract.quotes.marks import Span, sentence_ends
+from indexer.extract.quotes.speakers import (
     is_name_token,
     named_people,
     sentence_subject,
@@ -18,7 +18,7 @@ from indexer.extract.speakers import (
     speaker_of_sentence,
     trailing_name,
 )
-from indexer.extract.speechwords import NOT_PERSON, PARTICLES, PRONOUNS, TITLE_WORDS
+from indexer.extract.quotes.words import NOT_PERSON, PARTICLES, PRONOUNS, TITLE_WORDS
 
 # Titles that give a person's gender, so that "he" and "she" find the right one.
 _MALE = frozenset("Mr Sir Lord King Prince".split())

@@ -15,14 +15,14 @@ from urllib.parse import urlsplit
 
 from indexer.article import ID_PATTERN, Article, Comment, Quote, make_id
 from indexer.errors import ExtractError
-from indexer.extract import fieldnames
-from indexer.extract.bodytext import paragraphs
 from indexer.extract.bylines import byline_names
 from indexer.extract.dates import parse_date
 from indexer.extract.decode import iter_input_lines
-from indexer.extract.fieldnames import field_key
+from indexer.extract.jsonl import fieldnames
+from indexer.extract.jsonl.bodytext import paragraphs
+from indexer.extract.jsonl.fieldnames import field_key
 from indexer.extract.language import guess_language
-from indexer.extract.quotes import find_quotes
+from indexer.extract.quotes.finder import find_quotes
 from indexer.extract.text import (
     MAX_COMMENT_CHARS,
     MAX_COMMENTS,

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from indexer.extract import htmlrules as rules
+from indexer.extract.boilerplate import FURNITURE_LINE
 from indexer.extract.dates import parse_date
+from indexer.extract.html import rules
 
 _TWINS_GAIN = 0.5  # repeated wrappers must add half the best container's prose again
 # Source line breaks are spaces in HTML; only <br> breaks a line (it is "\x00" until the end).
@@ -274,7 +275,7 @@ def _furniture(line: str, head: str, bylines: list[str], top: bool) -> bool:
     if head and key and (key == head or (
             top and len(key.split()) >= 3 and f" {key} " in f" {head} ")):
         return True  # the headline again, or its deck (the headline field carries both)
-    if n < 260 and rules.BOILERPLATE_BLOCK.match(line):
+    if n < 260 and FURNITURE_LINE.match(line):
         return True
     if top and n < 150 and rules.BYLINE_LINE.match(line):
         bylines.append(line)

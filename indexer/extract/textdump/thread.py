@@ -13,7 +13,7 @@ import re
 from indexer.article import Comment
 from indexer.extract.boilerplate import BOILERPLATE, THREAD_END
 from indexer.extract.text import join_paragraphs
-from indexer.extract.textdump_lines import (
+from indexer.extract.textdump.lines import (
     DATE_LABEL,
     Para,
     bare,

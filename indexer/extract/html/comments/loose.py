@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from indexer.article import Comment
-from indexer.extract.htmlbody import blocks_of
-from indexer.extract.htmlcomments_item import author_line, date_in
+from indexer.extract.html.body import blocks_of
+from indexer.extract.html.comments.item import author_line, date_in
 from indexer.extract.text import clean_line, join_paragraphs
 
 # A thread's heading: "Comments", "23 Comments", "Reader comments", "Your say", "Talkback".

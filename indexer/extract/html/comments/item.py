@@ -1,6 +1,6 @@
 """One reader comment's element: its author, its date and its words.
 
-The markup usually names each part (see `commentsystems`); where it does not, the
+The markup usually names each part (see `systems`); where it does not, the
 author and date come from a meta line ("Posted by Ann | June 4, 2012 at 5:32 pm",
 "Ann said...") inside the comment or just before or after it, or from a short bold
 name or heading before the text.
@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 from indexer.article import Comment
-from indexer.extract import commentsystems as cs
 from indexer.extract.boilerplate import WIDGET_LINE
 from indexer.extract.dates import DATE_IN_TEXT, find_date
+from indexer.extract.html.comments import systems as cs
 from indexer.extract.text import join_paragraphs
 
 _BLOCK_TAGS = frozenset(
