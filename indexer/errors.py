@@ -11,11 +11,3 @@ class ExtractError(ScrapesearchError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-class IndexBusyError(ScrapesearchError):
-    """Another reindex or update holds the build lock."""
-
-
-class NoIndexError(ScrapesearchError):
-    """No complete index generation exists yet."""

@@ -1,34 +1,42 @@
-"""What one extraction worker does with a batch of input items (runs in a process pool)."""
+"""What one extraction worker does with a batch of input items (runs in a process pool).
+
+Each article is hashed and handed to the search backend's `prepare` (analysis, postings,
+the engine's document) here, in the worker, so that the one writer only files results.
+"""
 
 from __future__ import annotations
 
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from indexer.article import Article, content_hash
 from indexer.discover import Item
-from indexer.documents import to_document
 from indexer.errors import ExtractError
 from indexer.extract import extract_file, extract_jsonl_line
 from indexer.extract.warc import extract_page
 from indexer.limits import Limits, TookTooLong, limit_memory, time_bound, too_slow_reason
-from indexer.schema import Preanalyzed
 
 # Set by init_worker in a pool worker; an in-process run reads the environment each time.
 _worker_limits: Limits | None = None
 
 
+# Article -> what the index writer files (a backend's `prepare`); None keeps the Article.
+Prepare = Callable[[Article], Any] | None
+
+
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """An article ready for the writer: its id, path, and pre-analysed fields."""
+    """An article ready for the writer: its id, path, content hash, and prepared form."""
 
     id: str
     path: str
-    fields: dict[str, Any]
-    warnings: tuple[str, ...]
-    size: int = 0  # rough bytes this document holds in memory, for chunking the writes
+    hash: str
+    doc: Any  # what `prepare` made of the Article (the Article itself without one)
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +69,14 @@ def init_worker(parent_pid: int, limits: Limits | None = None) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def extract_item(item: Item) -> list[Extracted | Failed]:
+def extract_item(item: Item, prepare: Prepare = None) -> list[Extracted | Failed]:
     """The documents of one item, or why it has none; never raises."""
     limits = _worker_limits or Limits.from_env()
     # The hard stop exits the process: only where a pool will replace it.
     hard_stop = limits.hard_stop if _worker_limits else 0.0
     try:
         with time_bound(limits.item_seconds, hard_stop):
-            return [_extracted(a) for a in _articles(item)]
+            return [_extracted(a, prepare) for a in _articles(item)]
     except TookTooLong:
         return [Failed(item.path, too_slow_reason(limits.item_seconds))]
     except ExtractError as e:
@@ -90,17 +98,14 @@ def _articles(item: Item) -> list:
     return extract_file(item.path)
 
 
-def _extracted(article) -> Extracted:
-    fields = to_document(article, preanalyze=True)
-    postings = sum(len(v.postings) for v in fields.values() if isinstance(v, Preanalyzed))
-    text = sum(len(v) for k, v in fields.items() if k.startswith("_stored_"))
-    return Extracted(article.id, article.path, fields, article.warnings,
-                     size=postings * 110 + text * 2 + 2000)
+def _extracted(article: Article, prepare: Prepare) -> Extracted:
+    doc = prepare(article) if prepare is not None else article
+    return Extracted(article.id, article.path, content_hash(article), doc, article.warnings)
 
 
-def extract_batch(items: list[Item]) -> list[Extracted | Failed]:
+def extract_batch(items: list[Item], prepare: Prepare = None) -> list[Extracted | Failed]:
     """Each item's results in order (the pool's unit of work)."""
     out: list[Extracted | Failed] = []
     for item in items:
-        out.extend(extract_item(item))
+        out.extend(extract_item(item, prepare))
     return out

@@ -3,6 +3,10 @@
 # The instance folder itself can be moved with the environment variable
 # SCRAPESEARCH_INSTANCE=/srv/scrapesearch (an absolute path).
 
+# The search engine. "whoosh" (the default) is embedded: an index directory, no server.
+# The environment variable SCRAPESEARCH_BACKEND overrides this (the CLI reads both).
+# BACKEND = "whoosh"
+
 # Where the index lives. Default: <instance folder>/index. The environment variable
 # SCRAPESEARCH_INDEX_DIR overrides this, and is what `scrapesearch reindex --index-dir` uses.
 # INDEX_DIR = "/srv/scrapesearch/index"

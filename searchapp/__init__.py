@@ -1,38 +1,18 @@
-"""scrapesearch's web app: faceted, highlighted search over the index the CLI builds.
+"""scrapesearch's search side: engines behind one interface, the search layer, the web app and
+the command line. `indexer` (extraction, the Article record) never imports it.
 
-`create_app()` opens nothing: the index is opened lazily in each worker on its first
-request (reliability.md B6), so gunicorn can fork safely.
+    backends/   the interface (base.py) and the engines behind it (whoosh/)
+    search/     params -> parsed query -> backend -> the page's content (no Flask)
+    fields.py   the vocabulary: parts, scopes, field prefixes, facets
+    indexing.py reindex and update: extraction in a pool, the backend writing
+    cli.py      the `scrapesearch` command line
+    app.py      the Flask app: views/, templates/, static/, errors.py, urls.py
 """
 
-from __future__ import annotations
 
-import os
+def create_app(test_config: dict | None = None, instance_path: str | None = None):
+    """The Flask app (searchapp.app.create_app), imported only when an app is made, so that
+    the command line and the extraction workers never load the web framework."""
+    from searchapp.app import create_app as make
 
-from flask import Flask
-
-from searchapp import errors, views
-from searchapp.index import IndexHolder
-from searchapp.settings import DEFAULTS
-
-
-def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
-    """The Flask app; `instance_path` (or env SCRAPESEARCH_INSTANCE) moves the instance folder."""
-    instance_path = instance_path or os.environ.get("SCRAPESEARCH_INSTANCE")
-    if instance_path:
-        instance_path = os.path.abspath(instance_path)
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
-    app.json.sort_keys = False  # keep the documented key order of the JSON API
-    app.config.from_mapping(DEFAULTS)
-    app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
-    if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
-    else:
-        app.config.from_mapping(test_config)
-    env_index = os.environ.get("SCRAPESEARCH_INDEX_DIR")
-    if env_index and (test_config is None or "INDEX_DIR" not in test_config):
-        app.config["INDEX_DIR"] = env_index
-    app.config["INDEX_DIR"] = os.path.abspath(app.config["INDEX_DIR"])
-    app.extensions["scrapesearch.index"] = IndexHolder(app.config["INDEX_DIR"])
-    errors.init_app(app)
-    views.init_app(app)
-    return app
+    return make(test_config, instance_path)

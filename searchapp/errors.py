@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from searchapp.index import IndexUnavailable
+from searchapp.backends.base import BackendError, IndexUnavailable
 from searchapp.search.params import ParamError
 
 # No inline script or style anywhere, so the policy needs no 'unsafe-inline'.
@@ -36,17 +36,23 @@ def _respond(status: int, message: str):
                            message=message), status
 
 
+def _sentence(msg: str) -> str:
+    return msg[0].upper() + msg[1:] + ("" if msg.endswith(".") else ".") if msg else "Error."
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(ParamError)
     def bad_param(e: ParamError):
-        msg = str(e)
-        return _respond(400, msg[0].upper() + msg[1:] + ("" if msg.endswith(".") else "."))
+        return _respond(400, _sentence(str(e)))
 
     @app.errorhandler(IndexUnavailable)
     def no_index(e: IndexUnavailable):
-        msg = str(e)
-        resp = _respond(503, msg[0].upper() + msg[1:] + ("" if msg.endswith(".") else "."))
-        return resp
+        return _respond(503, _sentence(str(e)))
+
+    @app.errorhandler(BackendError)
+    def engine_error(e: BackendError):
+        current_app.logger.error("search backend error on %s: %s", request.path, e)
+        return _respond(503, _sentence(str(e)))
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

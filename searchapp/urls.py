@@ -7,7 +7,12 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, request
 
+from searchapp.fields import FACETS
 from searchapp.search.params import SearchParams
+
+# The search arguments an article link carries, so that the article page marks that
+# search's matches and links the matches before and after it.
+SEARCH_CONTEXT = ("q", "scope", *FACETS, "from", "to", "sort")
 
 
 def search_url(params: SearchParams, endpoint: str = "/search", **changes) -> str:
@@ -71,11 +76,8 @@ def feed_url(params: SearchParams) -> str:
 
 
 def article_url(article_id: str, params: SearchParams | None = None) -> str:
-    args = []
-    if params is not None and params.q:
-        args.append(("q", params.q))
-        if params.scope != "all":
-            args.append(("scope", params.scope))
+    """An article's page, within the search `params` when given (SEARCH_CONTEXT)."""
+    args = [(k, v) for k, v in params.to_args() if k in SEARCH_CONTEXT] if params else []
     return f"/articles/{article_id}" + (f"?{urlencode(args)}" if args else "")
 
 

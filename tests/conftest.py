@@ -56,11 +56,12 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 
 def build_index(tmp: Path, records: list[dict], name: str = "index") -> Path:
     """Index `records` through the real reindex pipeline (in process); returns the index dir."""
-    from indexer.build import reindex
+    from searchapp.backends.whoosh import WhooshBackend
+    from searchapp.indexing import reindex
 
     src = write_jsonl(tmp / f"{name}-input.jsonl", records)
     index_dir = tmp / name
-    reindex([str(src)], str(index_dir), jobs=1)
+    reindex([str(src)], WhooshBackend(str(index_dir)), jobs=1)
     return index_dir
 
 

@@ -72,7 +72,7 @@ def server(tmp_path_factory):
         try:
             httpd.serve_forever(poll_interval=0.05)
         finally:  # the searcher belongs to this thread: close it here
-            app.extensions["scrapesearch.index"].close()
+            app.extensions["scrapesearch.backend"].close()
 
     thread = threading.Thread(target=serve, name="scrapesearch-test-server", daemon=True)
     thread.start()

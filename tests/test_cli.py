@@ -11,14 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
+from backends.whoosh.test_generations import LockHolder
 from click.testing import CliRunner
 from conftest import article, write_jsonl
-from test_generations import LockHolder
 
-from indexer import generations
-from indexer.cli import EXIT_FAILED, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, cli
+from searchapp.backends.whoosh import generations
+from searchapp.cli import EXIT_FAILED, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, cli
 
-NO_ENV = {"SCRAPESEARCH_INDEX_DIR": None, "SCRAPESEARCH_INSTANCE": None}
+NO_ENV = {"SCRAPESEARCH_INDEX_DIR": None, "SCRAPESEARCH_INSTANCE": None,
+          "SCRAPESEARCH_BACKEND": None}
 
 
 def run(*args: str, env: dict | None = None):
@@ -239,7 +240,7 @@ def test_debug_shows_the_traceback(tmp_path):
     result = run("--debug", "stats", "--index-dir", tmp_path / "none")
     assert result.exit_code == EXIT_FAILED
     assert "Traceback (most recent call last)" in result.stderr
-    assert "NoIndexError" in result.stderr
+    assert "IndexUnavailable" in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("Error: ")
 
 
@@ -398,3 +399,16 @@ def test_update_summary_and_exit_codes(mixed):
     clean = run("update", "--index-dir", "idx", "-j", "1", "src")
     assert clean.exit_code == EXIT_OK, clean.output
     assert "Skipped" not in clean.stderr
+
+
+def test_bad_records_through_the_cli(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    lines = [json.dumps(article(id=f"rec-{i:03d}", headline=f"Record {i}", body="x"))
+             for i in range(10)]
+    lines[4] = "[1, 2, 3]"
+    Path("batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["reindex", "--index-dir", "idx", "-j", "1", "batch.jsonl"],
+                                catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "Indexed 9 articles" in result.stderr
+    assert "skipped batch.jsonl#5: the line is a JSON array, not an object" in result.stderr

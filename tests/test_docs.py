@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 import pytest
 
-from indexer.cli import cli
-from searchapp.settings import DEFAULTS
+from searchapp.cli import cli
+from searchapp.config import DEFAULTS
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -141,7 +141,7 @@ def test_options_table_says_where_each_option_is(names, where):
 
 
 def test_exit_codes_table_matches_cli():
-    from indexer import cli as cli_module
+    from searchapp import cli as cli_module
 
     documented = {int(code) for code in re.findall(r"^\| (\d) \|", README, flags=re.M)}
     assert documented == {cli_module.EXIT_OK, cli_module.EXIT_SKIPPED, cli_module.EXIT_USAGE,

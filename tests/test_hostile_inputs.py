@@ -21,9 +21,10 @@ from pathlib import Path
 import pytest
 from warcs import Archive, page
 
-from indexer.build import _pool, extract_all
 from indexer.discover import Item
 from indexer.limits import ITEM_SECONDS_ENV, WORKER_MEMORY_ENV, Limits, TookTooLong, time_bound
+from indexer.pipeline import extract_all
+from indexer.pipeline import pool as _pool
 from indexer.work import Extracted, Failed, extract_item
 
 GOOD_PAGES = {
@@ -96,7 +97,7 @@ def test_hostile_inputs_beside_good_ones(tmp_path):
     # A wrapper process measures the peak memory of the indexing process (the workers,
     # grandchildren under the forkserver, are not counted: their RLIMIT_AS bounds them).
     wrapper = ("import resource, subprocess, sys; "
-               "rc = subprocess.run([sys.executable, '-m', 'indexer', 'reindex', '--jobs', '2', "
+               "rc = subprocess.run([sys.executable, '-m', 'searchapp', 'reindex', '--jobs', '2', "
                "'--quiet', 'src']).returncode; "
                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)")
     started = time.monotonic()
@@ -109,11 +110,11 @@ def test_hostile_inputs_beside_good_ones(tmp_path):
     assert peak_kb < 1024 * 1024, f"peak RSS {peak_kb // 1024} MB"
     assert seconds < 200  # a hang would hit the timeout; this is only a generous guard
 
-    stats = subprocess.run([sys.executable, "-m", "indexer", "stats", "--json"], cwd=tmp_path,
+    stats = subprocess.run([sys.executable, "-m", "searchapp", "stats", "--json"], cwd=tmp_path,
                            env=env, capture_output=True, text=True, timeout=60)
     report = json.loads(stats.stdout)["report"]
     skipped = {s["path"]: s["reason"] for s in report["skipped"]}
-    search = subprocess.run([sys.executable, "-m", "indexer", "search", "--json", "-n", "100"],
+    search = subprocess.run([sys.executable, "-m", "searchapp", "search", "--json", "-n", "100"],
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     indexed = {r["headline"] for r in json.loads(search.stdout)["results"]}
     # Every good article is in, the two pages before the WARC's damage included.

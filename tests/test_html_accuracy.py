@@ -33,7 +33,7 @@ FALSE_COMMENTS = {"l3s-gn1": 0.01, "dragnet": 0.03}
 
 def _scores(dataset: str) -> dict[str, float]:
     need(TOOL.is_file(), f"the scoring tool is missing ({TOOL})")
-    cmd = f"cmd:{sys.executable} -m indexer extract"
+    cmd = f"cmd:{sys.executable} -m searchapp extract"
     out = subprocess.run([sys.executable, str(TOOL), str(SHARED / "corpora"), dataset, cmd],
                          capture_output=True, text=True, timeout=900, check=True).stdout
     line = out.strip().splitlines()[-1]

@@ -9,7 +9,7 @@ from pathlib import Path
 from test_cli import run
 from warcs import Archive
 
-from indexer.cli import EXIT_OK
+from searchapp.cli import EXIT_OK
 
 PAGES = Path(__file__).parent / "fixtures" / "html" / "pages"
 

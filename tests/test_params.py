@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from indexer.schema import FACET_FIELDS
+from searchapp.fields import FACETS as FACET_FIELDS
 from searchapp.search.params import (
     DEFAULT_FACET_SIZE,
     DEFAULT_PER_PAGE,

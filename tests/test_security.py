@@ -233,21 +233,21 @@ def test_unsafe_urls_are_never_linked(app, client):
 
     from flask import render_template
 
-    from searchapp.search import SearchParams, run_search
-    from searchapp.search.article import article_view
-    from searchapp.views import get_index
+    from searchapp.app import get_backend
+    from searchapp.search.params import SearchParams
+    from searchapp.search.service import article_page, run_search
 
     with app.test_request_context("/search?q=plain"):
-        index = get_index()
+        backend = get_backend()
         params = SearchParams.from_args({"q": "plain"})
-        response = run_search(index, params, scope_counts=True)
-        view = article_view(index, "plain-1", "plain")
+        response = run_search(backend, params, scope_counts=True)
+        view = article_page(backend, "plain-1", params)
         for url in BAD_URLS[:5]:
             response.results[0] = replace(response.results[0], url=url)
             view.article = replace(view.article, url=url)
             for page in (render_template("search/results.html", response=response,
                                          params=params),
-                         render_template("article/detail.html", view=view)):
+                         render_template("article/detail.html", view=view, params=params)):
                 assert_inert(page)
                 assert "class=\"original\"" not in page
 

@@ -17,9 +17,9 @@ import pytest
 from test_cli import run
 from warcs import Archive, arc, page
 
-from indexer.cli import EXIT_OK, EXIT_SKIPPED
 from indexer.discover import Item, Skip, iter_items, total_size
 from indexer.extract.warc import Page, iter_records
+from searchapp.cli import EXIT_OK, EXIT_SKIPPED
 
 HARBOUR = page("Harbour strike ends after nine days",
                "Dock workers returned to the quays on Monday after the harbour strike ended.",

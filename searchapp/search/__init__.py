@@ -1,10 +1,8 @@
-"""The search layer: params -> parsed query -> engine -> facets -> highlights -> response.
+"""The search layer, engine-neutral and without Flask (the CLI's `search` uses it too):
 
-Nothing here imports Flask, so the CLI's `search` command uses it too.
+    params     request arguments -> SearchParams (validated, clamped)
+    parser     the query language -> a tree (never an error); dates: day ranges
+    service    run_search(), exports, the article page: SearchParams -> Query -> backend
+    highlight  snippets and marked text from a backend's spans (escape first, mark second)
+    article    the article page's content; export: CSV and JSON-lines streams
 """
-
-from searchapp.search.params import ParamError, SearchParams
-from searchapp.search.service import OpenIndex, SearchResponse, get_article, run_search
-
-__all__ = ["ParamError", "SearchParams", "OpenIndex", "SearchResponse", "run_search",
-           "get_article"]

@@ -1,4 +1,4 @@
-"""One article for its page: full text with the query's matches marked."""
+"""One article for its page: full text with the query's matches marked, and its neighbours."""
 
 from __future__ import annotations
 
@@ -7,12 +7,8 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from indexer.article import Article
-from indexer.documents import to_article
-from indexer.schema import BODY, CAPTIONS, COMMENTS, HEADLINE, META, QUOTES
+from searchapp.backends.base import ArticlePage, Span
 from searchapp.search import highlight
-from searchapp.search.engine import SCOPES, Evaluator
-from searchapp.search.parser import parse
-from searchapp.search.service import OpenIndex
 
 
 @dataclass
@@ -38,9 +34,13 @@ class ArticleView:
     quotes: list[MarkedEntry] = field(default_factory=list)
     comments: list[MarkedEntry] = field(default_factory=list)
     matches: int = 0  # marked places in the whole article
+    position: int | None = None  # its rank among the search's matches
+    total: int = 0  # the search's matches
+    previous: str | None = None  # the match before it, by id
+    next: str | None = None  # the match after it
 
 
-def _paragraphs(text: str, spans: list[tuple[int, int]]) -> list[Markup]:
+def _paragraphs(text: str, spans: list[Span]) -> list[Markup]:
     out, pos = [], 0
     for para in text.split("\n\n"):
         start = text.index(para, pos) if para else pos
@@ -50,51 +50,35 @@ def _paragraphs(text: str, spans: list[tuple[int, int]]) -> list[Markup]:
     return [p for p in out if p]
 
 
-def _entries(text: str, entry_spans: list, spans: list[tuple[int, int]], who_at: int
-             ) -> list[MarkedEntry]:
+def _marked(text: str, spans: list[Span], who: str | None, published: str | None = None
+            ) -> MarkedEntry:
+    return MarkedEntry(highlight.mark(text, spans), who, bool(spans), published)
+
+
+def _comments(article: Article, spans: list[list[Span]]) -> list[MarkedEntry]:
     out: list[MarkedEntry] = []
-    for entry in entry_spans:
-        s, e = entry[0], entry[1]
-        inside = [(a, b) for a, b in spans if a < e and b > s]
-        who = entry[who_at] if len(entry) > who_at else None
-        published = entry[3] if len(entry) > 3 else None
-        parent = entry[4] if len(entry) > 4 else None
-        depth, reply_to = 0, None
-        if isinstance(parent, int) and 0 <= parent < len(out):
-            depth, reply_to = min(out[parent].depth + 1, MAX_REPLY_DEPTH), parent + 1
-        out.append(MarkedEntry(highlight.mark(text, inside, s, e), who, bool(inside), published,
-                               depth, reply_to))
+    for c, inside in zip(article.comments, highlight.per_entry(spans, len(article.comments)),
+                         strict=True):
+        entry = _marked(c.text, inside, c.author, c.published)
+        if isinstance(c.parent, int) and 0 <= c.parent < len(out):
+            entry.depth = min(out[c.parent].depth + 1, MAX_REPLY_DEPTH)
+            entry.reply_to = c.parent + 1
+        out.append(entry)
     return out
 
 
-def article_view(index: OpenIndex, article_id: str, q: str = "", scope: str = "all"
-                 ) -> ArticleView | None:
-    searcher = index.searcher
-    docnum = searcher.document_number(id=article_id)
-    if docnum is None:
-        return None
-    stored = searcher.stored_fields(docnum)
-    meta = stored.get(META) or {}
-    spans: dict[str, list[tuple[int, int]]] = {}
-    if q.strip():
-        match = Evaluator(index.data, scope if scope in SCOPES else "all").run(parse(q).tree)
-        if match.mask[docnum]:
-            reader = searcher.reader()
-            for fieldname, marks in match.marks.items():
-                found = highlight.occurrences(reader, fieldname, marks, [docnum])
-                if docnum in found:
-                    spans[fieldname] = found[docnum]
-    headline = stored.get(HEADLINE) or ""
-    view = ArticleView(
-        article=to_article(stored), q=q,
-        headline=highlight.mark(headline, spans.get(HEADLINE, [])),
-        paragraphs=_paragraphs(stored.get(BODY) or "", spans.get(BODY, [])),
-        captions=_entries(stored.get(CAPTIONS) or "", meta.get("captions") or [],
-                          spans.get(CAPTIONS, []), 9),
-        quotes=_entries(stored.get(QUOTES) or "", meta.get("quotes") or [],
-                        spans.get(QUOTES, []), 2),
-        comments=_entries(stored.get(COMMENTS) or "", meta.get("comments") or [],
-                          spans.get(COMMENTS, []), 2),
-        matches=sum(len(v) for v in spans.values()),
+def article_view(page: ArticlePage, q: str = "") -> ArticleView:
+    """The page of one article from what the backend found for it."""
+    a, h = page.article, page.highlights
+    return ArticleView(
+        article=a, q=q,
+        headline=highlight.mark(a.headline, h.headline),
+        paragraphs=_paragraphs(a.body, h.body),
+        captions=[_marked(t, s, None) for t, s in
+                  zip(a.captions, highlight.per_entry(h.captions, len(a.captions)), strict=True)],
+        quotes=[_marked(qt.text, s, qt.speaker) for qt, s in
+                zip(a.quotes, highlight.per_entry(h.quotes, len(a.quotes)), strict=True)],
+        comments=_comments(a, h.comments),
+        matches=h.count,
+        position=page.position, total=page.total, previous=page.previous, next=page.next,
     )
-    return view

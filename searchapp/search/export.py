@@ -1,4 +1,4 @@
-"""Every match of a search, in order, as Articles: for CSV / JSON-lines export and feeds."""
+"""Articles as CSV and JSON lines, streamed (the matches come from service.iter_articles)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,11 @@ import json
 from collections.abc import Iterator
 
 from indexer.article import Article
-from indexer.documents import to_article
-from searchapp.search.params import SearchParams
-from searchapp.search.service import OpenIndex, matching_docs
 
 CSV_COLUMNS = ("id", "headline", "source", "published", "url", "authors", "tags", "speakers",
                "commenters", "comments", "quotes", "body", "path")
 # Spreadsheet programs run cells starting with these as formulas (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def iter_articles(index: OpenIndex, params: SearchParams, limit: int | None = None
-                  ) -> Iterator[Article]:
-    """The matching articles in the search's order; no cap unless `limit` is given."""
-    searcher = index.searcher
-    for n, d in enumerate(matching_docs(index, params)):
-        if limit is not None and n >= limit:
-            return
-        yield to_article(searcher.stored_fields(int(d)))
 
 
 def _cell(value: str) -> str:

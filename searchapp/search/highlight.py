@@ -1,9 +1,9 @@
-"""Highlighted snippets from the character offsets stored in the postings.
+"""Snippets and marked text from an article's parts and the spans a backend matched.
 
-Whoosh's highlighter re-analyses the stored text of every hit (and gives up past 32 KiB);
-here the postings of the matched terms already say where each occurrence starts and ends,
-so a snippet is a slice of the stored text. Text is escaped first and `<mark>` added
-second; the result is Markup (safe HTML) built only here.
+Every backend says where the query matched as character spans in the Article's own text
+(`backends.base.Highlights`); the snippets are cut here, the same for every engine. Text
+is escaped first and `<mark>` added second; the result is Markup (safe HTML) built only
+here.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
-from whoosh.reading import TermNotFound
 
-from searchapp.search.engine import Marks, follow
+from indexer.article import Article
+from searchapp.backends.base import Highlights, Span
 
 FRAGMENT_CHARS = 240
 BODY_FRAGMENTS = 2
@@ -46,68 +46,6 @@ class Snippets:
             "quotes": [{"text": str(t), "speaker": s} for t, s in self.quotes],
             "comments": [{"text": str(t), "author": a, "index": i} for t, a, i in self.comments],
         }
-
-
-def occurrences(reader, fieldname: str, marks: Marks, docnums: list[int]
-                ) -> dict[int, list[tuple[int, int]]]:
-    """(start, end) character spans to mark in `fieldname`, per document number."""
-    fmt = reader.schema[fieldname].format
-    if not fmt.supports("characters"):
-        return {}
-    wanted = set(marks.terms)
-    for words, _ in marks.phrases:
-        wanted.update(words)
-    chars: dict[str, dict[int, list[tuple[int, int, int]]]] = {}
-    ordered = sorted(set(docnums))
-    for term in wanted:
-        try:
-            m = reader.postings(fieldname, term)
-        except TermNotFound:  # the term is not in this generation
-            continue
-        per_doc = chars.setdefault(term, {})
-        for d in ordered:
-            if not m.is_active():
-                break
-            m.skip_to(d)
-            if m.is_active() and m.id() == d:
-                per_doc[d] = fmt.decode_characters(m.value())
-    out: dict[int, list[tuple[int, int]]] = {}
-    for d in ordered:
-        spans = [(s, e) for t in marks.terms for _, s, e in chars.get(t, {}).get(d, ())]
-        for words, slop in marks.phrases:
-            spans.extend(_phrase_spans([chars.get(w, {}).get(d, []) for w in words], slop))
-        if spans:
-            out[d] = _merge(spans)
-    return out
-
-
-def _phrase_spans(per_word: list[list[tuple[int, int, int]]], slop: int
-                  ) -> list[tuple[int, int]]:
-    """(start, end) from each first word that starts a match to the nearest last word."""
-    if not per_word or any(not occ for occ in per_word):
-        return []
-    by_pos = [{p: (s, e) for p, s, e in occ} for occ in per_word]
-    out = []
-    for p, s, _e in per_word[0]:
-        reach = {p}
-        for table in by_pos[1:]:
-            reach = follow(reach, table, slop)
-            if not reach:
-                break
-        else:
-            out.append((s, by_pos[-1][min(reach)][1]))
-    return out
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans.sort()
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
 
 
 def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None
@@ -181,20 +119,44 @@ def lead(text: str, width: int = LEAD_CHARS) -> Markup:
     return Markup(escape(text[: cut if cut > width // 2 else width])) + Markup(ELLIPSIS)
 
 
-def entries(text: str, entry_spans: list, spans: list[tuple[int, int]],
+def per_entry(spans: list[list[Span]], count: int) -> list[list[Span]]:
+    """`spans` for `count` entries: one list each, empty where a backend gave none."""
+    return [spans[n] if n < len(spans) else [] for n in range(count)]
+
+
+def entries(texts: list[str] | tuple[str, ...], spans: list[list[Span]],
             limit: int = MAX_ENTRIES) -> list[tuple[int, Markup]]:
-    """(entry number, excerpt) of the entries (quotes, comments) that contain a match."""
+    """(entry number, excerpt) of the entries (quotes, comments) that contain a match.
+
+    `spans[n]` are the matches in `texts[n]`; a long entry is cut around its matches.
+    """
     out = []
-    for n, (es, ee, *_rest) in enumerate(entry_spans):
-        inside = [(max(s, es), min(e, ee)) for s, e in spans if s < ee and e > es]
+    for n, (text, inside) in enumerate(zip(texts, per_entry(spans, len(texts)), strict=True)):
         if not inside:
             continue
-        if ee - es <= ENTRY_CHARS:
-            out.append((n, mark(text, inside, es, ee)))
+        if len(text) <= ENTRY_CHARS:
+            out.append((n, mark(text, inside)))
         else:
-            frag = fragments(text[es:ee], [(s - es, e - es) for s, e in inside], 1,
-                             ENTRY_CHARS)
-            out.append((n, frag[0]))
+            out.append((n, fragments(text, inside, 1, ENTRY_CHARS)[0]))
         if len(out) >= limit:
             break
     return out
+
+
+def snippets(article: Article, marks: Highlights, full: bool = True) -> Snippets:
+    """What a hit shows: its headline marked and, when `full`, the body fragments with the
+    most matches (or the lead), and the captions, quotes and comments that matched."""
+    s = Snippets(headline=mark(article.headline, marks.headline))
+    if not full:
+        return s
+    if marks.body:
+        s.body = fragments(article.body, marks.body)
+        s.body_matched = True
+    elif article.body:
+        s.body = [lead(article.body)]
+    s.captions = [m for _, m in entries(article.captions, marks.captions)]
+    s.quotes = [(m, article.quotes[n].speaker)
+                for n, m in entries([q.text for q in article.quotes], marks.quotes)]
+    s.comments = [(m, article.comments[n].author, n)
+                  for n, m in entries([c.text for c in article.comments], marks.comments)]
+    return s

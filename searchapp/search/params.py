@@ -7,17 +7,14 @@ values that are merely too big are clamped and the response says so.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from indexer.schema import FACET_FIELDS
+from searchapp.fields import FACETS, SCOPES, SORTS
+from searchapp.search.dates import NoSuchDay, day_bound
 
-SCOPES = ("all", "headline", "body", "quotes", "comments")
-SORTS = ("relevance", "newest", "oldest", "comments")
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
@@ -42,7 +39,7 @@ class SearchParams:
     sort: str = "relevance"
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
-    facets: tuple[str, ...] = FACET_FIELDS
+    facets: tuple[str, ...] = FACETS
     facet_size: dict[str, int] = field(default_factory=dict)
     snippets: bool = True
     notices: tuple[str, ...] = ()
@@ -59,7 +56,7 @@ class SearchParams:
         if sort not in SORTS:
             raise ParamError(f"sort must be one of {', '.join(SORTS)}, not '{sort[:40]}'")
         filters = {}
-        for name in FACET_FIELDS:
+        for name in FACETS:
             values = tuple(dict.fromkeys(v for v in (_clean(x) for x in _many(args, name)) if v))
             if len(values) > MAX_FILTER_VALUES:
                 raise ParamError(f"at most {MAX_FILTER_VALUES} values of {name} can be selected")
@@ -85,7 +82,7 @@ class SearchParams:
             per_page = MAX_PER_PAGE
         facets = _facet_list(_one(args, "facets"))
         facet_size = {}
-        for name in FACET_FIELDS:
+        for name in FACETS:
             size = _int(args, f"{name}_size", DEFAULT_FACET_SIZE)
             if size < 1:
                 raise ParamError(f"{name}_size must be 1 or more")
@@ -108,7 +105,7 @@ class SearchParams:
             out.append(("q", self.q))
         if self.scope != "all":
             out.append(("scope", self.scope))
-        for name in FACET_FIELDS:
+        for name in FACETS:
             out.extend((name, v) for v in self.filters.get(name, ()))
         if self.date_from:
             out.append(("from", self.date_from))
@@ -121,7 +118,7 @@ class SearchParams:
         for name, size in self.facet_size.items():
             if size != DEFAULT_FACET_SIZE:
                 out.append((f"{name}_size", str(size)))
-        if self.facets != FACET_FIELDS:
+        if self.facets != FACETS:
             out.append(("facets", ",".join(self.facets) or "none"))
         if not self.snippets:
             out.append(("snippets", "none"))
@@ -169,30 +166,21 @@ def _date(args: Mapping[str, Any], name: str, upper: bool) -> str | None:
     raw = _one(args, name)
     if not raw:
         return None
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", raw)
-    if not m:
-        raise ParamError(f"{name} must be a date like 2019-06-30 (or 2019-06, or 2019)")
-    year, month, day = int(m[1]), m[2], m[3]
     try:
-        if day:
-            d = dt.date(year, int(month), int(day))
-        elif month:
-            last = calendar.monthrange(year, int(month))[1] if 1 <= int(month) <= 12 else 0
-            d = dt.date(year, int(month), last if upper else 1)
-        else:
-            d = dt.date(year, 12, 31) if upper else dt.date(year, 1, 1)
+        return day_bound(raw, upper)
+    except NoSuchDay:
+        raise ParamError(f"{name} is not a real date: '{raw[:40]}'") from None
     except ValueError:
-        raise ParamError(f"{name} is not a real date: '{raw}'") from None
-    return d.isoformat()
+        raise ParamError(f"{name} must be a date like 2019-06-30 (or 2019-06, or 2019)") from None
 
 
 def _facet_list(raw: str | None) -> tuple[str, ...]:
     if raw in (None, "", "all"):
-        return FACET_FIELDS
+        return FACETS
     if raw == "none":
         return ()
     names = tuple(n.strip() for n in raw.split(",") if n.strip())
-    unknown = [n for n in names if n not in FACET_FIELDS]
+    unknown = [n for n in names if n not in FACETS]
     if unknown:
-        raise ParamError(f"facets must be none, all, or names from {', '.join(FACET_FIELDS)}")
+        raise ParamError(f"facets must be none, all, or names from {', '.join(FACETS)}")
     return names

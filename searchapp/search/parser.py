@@ -12,29 +12,19 @@ a query was read.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
+
+from searchapp.fields import FIELD_PREFIXES, PREFIX_OF
+from searchapp.search.dates import DateRange, day_bound, intersect, next_day, prev_day
 
 MAX_QUERY_CHARS = 512
 MAX_WORDS = 64
 MAX_DEPTH = 8
 
-# User-visible field prefixes -> the field they search (see query.py for the index fields).
-FIELD_PREFIXES = {
-    "headline": "headline", "title": "headline",
-    "body": "body", "text": "body",
-    "caption": "captions", "captions": "captions",
-    "quote": "quotes", "quotes": "quotes",
-    "speaker": "speaker", "said": "speaker",
-    "comment": "comments", "comments": "comments",
-    "commenter": "commenter",
-    "source": "source", "site": "source",
-    "author": "author", "byline": "author",
-    "tag": "tag", "section": "tag",
-}
 DATE_PREFIXES = ("date", "published")
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
 # Typographic quotes users paste from documents become plain ones.
 _QUOTE_CHARS = str.maketrans({c: '"' for c in "“”„‟«»＂〝〞"})
 _TOKEN = re.compile(
@@ -83,38 +73,17 @@ class Not:
 
 
 @dataclass
-class DateRange:
-    start: str | None = None  # ISO date, inclusive
-    end: str | None = None  # ISO date, inclusive
-
-
-@dataclass
 class Parsed:
     tree: object | None
     dates: DateRange | None = None
     notices: list[str] = field(default_factory=list)
 
 
-def _date_bound(value: str, upper: bool) -> str | None:
-    """'2019', '2019-06' or '2019-06-30' as an inclusive ISO day; None when not a date."""
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value.strip())
-    if not m:
+def _bound(value: str, upper: bool) -> str | None:
+    try:
+        return day_bound(value, upper)
+    except ValueError:
         return None
-    year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
-    if not (year >= 1 and 1 <= (month or 1) <= 12 and 1 <= (day or 1) <= 31):
-        return None
-    if not month:
-        month, day = (12, 31) if upper else (1, 1)
-    elif not day:
-        day = _days_in_month(year, month) if upper else 1
-    day = min(day, _days_in_month(year, month))
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def _days_in_month(year: int, month: int) -> int:
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def parse_date_clause(text: str) -> DateRange | None:
@@ -126,8 +95,8 @@ def parse_date_clause(text: str) -> DateRange | None:
         if len(parts) != 2:
             return None
         lo, hi = (p.strip() for p in parts)
-        start = None if lo in ("", "*") else _date_bound(lo, upper=False)
-        end = None if hi in ("", "*") else _date_bound(hi, upper=True)
+        start = None if lo in ("", "*") else _bound(lo, upper=False)
+        end = None if hi in ("", "*") else _bound(hi, upper=True)
         if (lo not in ("", "*") and start is None) or (hi not in ("", "*") and end is None):
             return None
         return DateRange(start, end)
@@ -135,40 +104,16 @@ def parse_date_clause(text: str) -> DateRange | None:
     if m:
         op, v = m.groups()
         if op.startswith(">"):
-            bound = _date_bound(v, upper=op == ">")
+            bound = _bound(v, upper=op == ">")
             if op == ">" and bound is not None:
-                bound = _next_day(bound)
+                bound = next_day(bound)
             return DateRange(start=bound) if bound else None
-        bound = _date_bound(v, upper=op == "<=")
+        bound = _bound(v, upper=op == "<=")
         if op == "<" and bound is not None:
-            bound = _prev_day(bound)
+            bound = prev_day(bound)
         return DateRange(end=bound) if bound else None
-    start, end = _date_bound(value, upper=False), _date_bound(value, upper=True)
+    start, end = _bound(value, upper=False), _bound(value, upper=True)
     return DateRange(start, end) if start else None
-
-
-def _next_day(iso: str) -> str | None:
-    """The day after, or None past the last representable day (date:>9999)."""
-    try:
-        return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
-    except OverflowError:
-        return None
-
-
-def _prev_day(iso: str) -> str | None:
-    """The day before, or None before the first representable day (date:<0001)."""
-    try:
-        return (dt.date.fromisoformat(iso) - dt.timedelta(days=1)).isoformat()
-    except OverflowError:
-        return None
-
-
-def _merge_dates(a: DateRange | None, b: DateRange) -> DateRange:
-    if a is None:
-        return b
-    starts = [d for d in (a.start, b.start) if d]
-    ends = [d for d in (a.end, b.end) if d]
-    return DateRange(max(starts) if starts else None, min(ends) if ends else None)
 
 
 def tokenize(q: str) -> list[tuple[str, str]]:
@@ -273,7 +218,7 @@ class _Parser:
                 return None
             if "[" in text and not text.endswith("]"):
                 self.notice("an unclosed '[' was closed after the date range")
-            self.dates = _merge_dates(self.dates, rng)
+            self.dates = intersect(self.dates, rng)
             return None
         if kind == "field":
             name = text[:-1].lower()
@@ -342,7 +287,11 @@ def _and(items: list):
 def parse(q: str) -> Parsed:
     """Read a query string leniently; the result says what was changed to make sense of it."""
     notices: list[str] = []
-    q = (q or "").translate(_QUOTE_CHARS)
+    # Lone surrogates cannot be encoded, so no index holds them (the request arguments
+    # drop them already; this keeps a caller of parse() safe too).
+    q, dropped = _SURROGATES.subn("", (q or "").translate(_QUOTE_CHARS))
+    if dropped:
+        notices.append("characters that cannot be searched (lone surrogates) were left out")
     if len(q) > MAX_QUERY_CHARS:
         q = q[:MAX_QUERY_CHARS]
         notices.append(f"the query was cut to its first {MAX_QUERY_CHARS} characters")
@@ -356,11 +305,6 @@ def read_as(tree, dates: DateRange | None = None) -> str:
     if dates is not None:
         parts.append(f"date:[{dates.start or '*'} TO {dates.end or '*'}]")
     return " ".join(p for p in parts if p)
-
-
-_REVERSE_PREFIX = {"headline": "headline", "body": "body", "captions": "caption",
-                   "quotes": "quote", "speaker": "speaker", "comments": "comment",
-                   "commenter": "commenter", "source": "source", "author": "author", "tag": "tag"}
 
 
 def _show_word(node: Word) -> str:
@@ -381,10 +325,10 @@ def _show_word(node: Word) -> str:
 def _show(node, top: bool = False) -> str:
     if isinstance(node, Word):
         s = _show_word(node)
-        return f"{_REVERSE_PREFIX[node.field]}:{s}" if node.field else s
+        return f"{PREFIX_OF[node.field]}:{s}" if node.field else s
     if isinstance(node, Phrase):
         s = '"' + " ".join(node.words) + '"' + (f"~{node.slop}" if node.slop else "")
-        return f"{_REVERSE_PREFIX[node.field]}:{s}" if node.field else s
+        return f"{PREFIX_OF[node.field]}:{s}" if node.field else s
     if isinstance(node, Not):
         return "-" + _show(node.item)
     if isinstance(node, And):
@@ -394,3 +338,15 @@ def _show(node, top: bool = False) -> str:
         s = " OR ".join(_show(x) for x in node.items)
         return s if top else f"({s})"
     return ""
+
+
+def plain_words(tree) -> list[str]:
+    """Plain words of the query (no field, no prefix or fuzzy, not negated), in order."""
+    if isinstance(tree, Word):
+        plain = tree.field is None and not tree.prefix and not tree.fuzzy
+        return [tree.text] if plain else []
+    if isinstance(tree, Phrase):
+        return list(tree.words) if tree.field is None else []
+    if isinstance(tree, And | Or):
+        return [w for item in tree.items for w in plain_words(item)]
+    return []  # Not, None

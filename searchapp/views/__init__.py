@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask
 
 from searchapp import urls
-from searchapp.search.service import OpenIndex
-
-
-def get_index() -> OpenIndex:
-    """The open index for this request (opened lazily, per worker thread)."""
-    return current_app.extensions["scrapesearch.index"].get()
 
 
 def init_app(app: Flask) -> None:

@@ -5,8 +5,9 @@ import re
 from flask import Blueprint, abort, jsonify, request
 
 from indexer.article import ID_PATTERN
-from searchapp.search import SearchParams, get_article, run_search
-from searchapp.views import get_index
+from searchapp.app import get_backend
+from searchapp.search.params import SearchParams
+from searchapp.search.service import get_article, run_search
 
 bp = Blueprint("api", __name__)
 _ID = re.compile(ID_PATTERN)
@@ -16,12 +17,12 @@ _ID = re.compile(ID_PATTERN)
 def search():
     params = SearchParams.from_args(request.args)
     scopes = request.args.get("scope_counts") == "1"
-    return jsonify(run_search(get_index(), params, scope_counts=scopes).to_dict())
+    return jsonify(run_search(get_backend(), params, scope_counts=scopes).to_dict())
 
 
 @bp.get("/api/articles/<path:article_id>")
 def article(article_id: str):
-    found = get_article(get_index(), article_id) if _ID.fullmatch(article_id) else None
+    found = get_article(get_backend(), article_id) if _ID.fullmatch(article_id) else None
     if found is None:
         abort(404)
     return jsonify(found.as_dict())
@@ -29,6 +30,6 @@ def article(article_id: str):
 
 @bp.get("/healthz")
 def healthz():
-    index = get_index()
-    return jsonify({"status": "ok", "documents": index.data.doc_count,
-                    "generation": index.generation})
+    health = get_backend().health()
+    return jsonify({"status": "ok", "documents": health.documents,
+                    "generation": health.generation})

@@ -1,23 +1,35 @@
-"""The article page: the full text with the query's matches highlighted."""
+"""The article page: the full text with the search's matches highlighted, and its neighbours."""
 
 import re
 
 from flask import Blueprint, abort, render_template, request
 
 from indexer.article import ID_PATTERN
-from searchapp.search.article import article_view
-from searchapp.views import get_index
+from searchapp.app import get_backend
+from searchapp.search.params import ParamError, SearchParams
+from searchapp.search.service import article_page
+from searchapp.urls import SEARCH_CONTEXT
 
 bp = Blueprint("article", __name__)
 _ID = re.compile(ID_PATTERN)
+
+
+def _search(args) -> SearchParams | None:
+    """The search the reader came from, when the link carries one (urls.article_url)."""
+    if not any(k in args for k in SEARCH_CONTEXT):
+        return None
+    try:
+        return SearchParams.from_args({k: args.getlist(k) for k in SEARCH_CONTEXT if k in args})
+    except ParamError:
+        return None  # a link with broken search arguments still shows the article
 
 
 @bp.get("/articles/<path:article_id>")
 def article(article_id: str):
     if not _ID.fullmatch(article_id):
         abort(404)
-    view = article_view(get_index(), article_id, request.args.get("q", "")[:512],
-                        request.args.get("scope", "all"))
+    params = _search(request.args)
+    view = article_page(get_backend(), article_id, params)
     if view is None:
         abort(404)
-    return render_template("article/detail.html", view=view)
+    return render_template("article/detail.html", view=view, params=params)

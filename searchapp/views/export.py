@@ -4,9 +4,10 @@ import datetime as dt
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
 
-from searchapp.search import SearchParams
-from searchapp.search.export import iter_articles, stream_csv, stream_jsonl
-from searchapp.views import get_index
+from searchapp.app import get_backend
+from searchapp.search.export import stream_csv, stream_jsonl
+from searchapp.search.params import SearchParams
+from searchapp.search.service import iter_articles
 
 bp = Blueprint("export", __name__)
 FEED_ENTRIES = 50
@@ -22,20 +23,20 @@ def _download(body, mimetype: str, ext: str) -> Response:
 @bp.get("/export.csv")
 def export_csv():
     params = SearchParams.from_args(request.args)
-    return _download(stream_csv(iter_articles(get_index(), params)), "text/csv", "csv")
+    return _download(stream_csv(iter_articles(get_backend(), params)), "text/csv", "csv")
 
 
 @bp.get("/export.jsonl")
 def export_jsonl():
     params = SearchParams.from_args(request.args)
-    return _download(stream_jsonl(iter_articles(get_index(), params)),
+    return _download(stream_jsonl(iter_articles(get_backend(), params)),
                      "application/x-ndjson", "jsonl")
 
 
 @bp.get("/feed.atom")
 def feed():
     params = SearchParams.from_args(request.args).with_(sort="newest")
-    articles = list(iter_articles(get_index(), params, limit=FEED_ENTRIES))
+    articles = list(iter_articles(get_backend(), params, limit=FEED_ENTRIES))
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     body = render_template("feed.xml", articles=articles, params=params, self_url=request.url,
                            updated=now)

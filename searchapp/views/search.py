@@ -2,8 +2,9 @@
 
 from flask import Blueprint, render_template, request
 
-from searchapp.search import SearchParams, run_search
-from searchapp.views import get_index
+from searchapp.app import get_backend
+from searchapp.search.params import SearchParams
+from searchapp.search.service import run_search
 
 bp = Blueprint("search", __name__)
 
@@ -12,5 +13,5 @@ bp = Blueprint("search", __name__)
 @bp.get("/search")
 def search():
     params = SearchParams.from_args(request.args)
-    response = run_search(get_index(), params, scope_counts=True)
+    response = run_search(get_backend(), params, scope_counts=True)
     return render_template("search/results.html", response=response, params=params)

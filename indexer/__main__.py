@@ -1,5 +1,0 @@
-"""`python -m indexer` is the `scrapesearch` command."""
-
-from indexer.cli import main
-
-main()

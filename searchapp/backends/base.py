@@ -1,0 +1,304 @@
+"""The search backend interface: the one door between scrapesearch and an engine (DESIGN 2, 5).
+
+Views, templates, the feed and the command line speak only to a `SearchBackend`; which
+engine answers is configuration (`SCRAPESEARCH_BACKEND`). Everything that crosses this
+door is engine-neutral: queries are our parsed query tree, results carry article ids and
+Articles (never engine document numbers), highlights are character spans in the
+Article's own text. `tests/contract/` runs the same tests against every backend.
+
+Reading (the web app and `scrapesearch search`, any number of processes):
+
+    search(request)        the whole result page of one search
+    export(query)          every match, streamed in order, from one snapshot
+    article(id, query)     one article, the query's matches marked, its neighbours
+    get(id)                one article by id
+    health()               documents and generation (for /healthz)
+    stats()                what `scrapesearch stats` shows
+
+Writing (the command line only, one writer at a time):
+
+    prepare(article)       in the extraction worker processes: the engine's own form
+    start_build()          a new, invisible index; `commit()` switches to it atomically
+    start_update()         new, changed and vanished articles of the live index
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from indexer.article import Article
+from indexer.errors import ScrapesearchError
+from searchapp.search.dates import DateRange
+
+Span = tuple[int, int]  # (start, end) character offsets in one part of an Article
+
+
+class BackendError(ScrapesearchError):
+    """The engine cannot be used as configured; the message is one sentence."""
+
+
+class IndexUnavailable(BackendError):
+    """No complete, readable index (a 503 for the web app, exit code 3 for the CLI)."""
+
+
+class IndexBusy(BackendError):
+    """Another reindex or update is writing the index."""
+
+
+# -- what to search --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Query:
+    """What matches, in which order: the engine-neutral form of a search.
+
+    `tree` is `searchapp.search.parser`'s tree (None matches every article); `scope` names
+    the parts a word without a field prefix searches (`searchapp.fields.SCOPES`); `dates`
+    is one inclusive range of publication days, already merged from the query's `date:`
+    and the `from`/`to` arguments; `filters` are facet values (values of one facet OR
+    together, facets AND together). `sort` is one of `searchapp.fields.SORTS`; relevance
+    without words to rank by lists the newest first. Ties keep index order.
+    """
+
+    tree: object | None = None
+    scope: str = "all"
+    dates: DateRange | None = None
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = "relevance"
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One result page: the query, which slice of its matches, and what else to count."""
+
+    query: Query
+    start: int = 0  # matches skipped before the first hit
+    size: int = 10  # hits wanted
+    facets: tuple[str, ...] = ()  # facets to count (each over the matches filtered by
+    # every *other* facet, so that a second value of a facet can be added)
+    facet_sizes: Mapping[str, int] = field(default_factory=dict)  # values wanted per facet
+    snippets: bool = True  # False: highlights of the headline only
+    scope_counts: bool = False  # the total in every scope, with the same filters
+    suggest: bool = True  # respell misspelt words when nothing matches
+
+
+# -- what comes back -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Highlights:
+    """Where the query matched, as spans in each part of the Article (entries by position)."""
+
+    headline: list[Span] = field(default_factory=list)
+    body: list[Span] = field(default_factory=list)
+    captions: list[list[Span]] = field(default_factory=list)
+    quotes: list[list[Span]] = field(default_factory=list)
+    comments: list[list[Span]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        """Marked places in the whole article."""
+        entries = (self.captions, self.quotes, self.comments)
+        return len(self.headline) + len(self.body) + sum(len(s) for e in entries for s in e)
+
+
+@dataclass(frozen=True)
+class Found:
+    """One matching article as a backend returns it: the page cuts its snippets."""
+
+    article: Article
+    score: float
+    highlights: Highlights
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "count": self.count, "selected": self.selected}
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """A facet's top values by count (by value for the year: the histogram), selected ones
+    always listed, even at zero."""
+
+    name: str
+    label: str
+    values: list[FacetValue]
+    total_values: int  # how many values have at least one match
+    size: int  # how many were asked for
+
+    @property
+    def more(self) -> bool:
+        return self.total_values > len([v for v in self.values if v.count])
+
+
+@dataclass
+class SearchPage:
+    """What a backend answers for a SearchRequest."""
+
+    total: int  # exact
+    found: list[Found]
+    facets: dict[str, Facet]
+    generation: str
+    scope_counts: dict[str, int] | None = None  # by scope name, when asked for
+    # When nothing matched: misspelt words of the query -> the word as articles write it
+    # (the page puts them in the query as typed: "Did you mean").
+    respellings: dict[str, str] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # how the engine read the words
+    ranked: bool = True  # False when there were no words to rank by
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """One article with a query's matches marked, and where it sits among the matches."""
+
+    article: Article
+    highlights: Highlights
+    matched: bool = False  # the article is one of the query's matches
+    position: int | None = None  # 1-based rank among the matches, when matched
+    total: int = 0  # the query's matches
+    previous: str | None = None  # id of the match before it
+    next: str | None = None  # id of the match after it
+
+
+@dataclass(frozen=True)
+class Health:
+    documents: int
+    generation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the index holds for an id, for `update` to compare against."""
+
+    path: str
+    hash: str
+
+
+# -- the interface ---------------------------------------------------------------------------
+
+class Build(ABC):
+    """A new index being filled; searches keep the old one until `commit()` switches."""
+
+    generation: str
+
+    @abstractmethod
+    def add(self, doc) -> bool:
+        """Add a prepared article (`indexer.work.Extracted`); True when it replaced an
+        earlier one with the same id (the later input wins)."""
+
+    @abstractmethod
+    def finish(self) -> dict[str, Any]:
+        """Write out everything added (searches still see the old index); return what the
+        build report should say about the new index (its segments, say)."""
+
+    @abstractmethod
+    def commit(self, report: dict[str, Any]) -> None:
+        """Make the finished index the live one in one atomic step, with its build report."""
+
+    @abstractmethod
+    def abort(self) -> None:
+        """Throw the unfinished index away; the live one is untouched."""
+
+    def __enter__(self) -> Build:
+        return self
+
+    def __exit__(self, kind, value, tb) -> None:
+        self.abort()  # after a commit there is nothing left to abort
+
+
+class Update(ABC):
+    """Changes to the live index, by article id. A backend may make them visible batch by
+    batch as they come (the Whoosh backend does); `commit()` finishes them."""
+
+    generation: str
+
+    @abstractmethod
+    def known(self) -> dict[str, Known]:
+        """Path and content hash of every article in the index, by id."""
+
+    @abstractmethod
+    def put(self, doc) -> None:
+        """Add a prepared article, or replace the one with its id."""
+
+    @abstractmethod
+    def remove(self, ids: Iterable[str]) -> None:
+        """Remove the articles with these ids."""
+
+    @abstractmethod
+    def commit(self, report: dict) -> None:
+        """Finish the changes and keep the update's report."""
+
+    @abstractmethod
+    def abort(self) -> None:
+        """Stop; changes not yet made visible are dropped."""
+
+    def __enter__(self) -> Update:
+        return self
+
+    def __exit__(self, kind, value, tb) -> None:
+        self.abort()
+
+
+class SearchBackend(ABC):
+    """An engine that stores Articles and answers searches in our query language."""
+
+    name: ClassVar[str]
+    # Article -> the engine's own form of it, run in the extraction worker processes: a
+    # module-level function, so that the process pool can send it by name.
+    prepare: ClassVar[Callable[[Article], Any]]
+
+    @classmethod
+    @abstractmethod
+    def from_config(cls, config: Mapping[str, Any]) -> SearchBackend:
+        """The backend set up from the settings of searchapp/config.py (INDEX_DIR, ...)."""
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def search(self, request: SearchRequest) -> SearchPage:
+        """The whole result page: the hits of one slice with their highlights, the exact
+        total, facet counts (the year facet is the histogram over time), per-scope totals,
+        and respellings of misspelt words when nothing matched."""
+
+    @abstractmethod
+    def export(self, query: Query, limit: int | None = None) -> Iterator[Article]:
+        """Every match in the query's order (no cap unless `limit`), streamed from one
+        snapshot of the index, so that a reindex half-way changes nothing."""
+
+    @abstractmethod
+    def article(self, article_id: str, query: Query | None = None) -> ArticlePage | None:
+        """The article with the query's matches marked; None when no article has that id."""
+
+    @abstractmethod
+    def get(self, article_id: str) -> Article | None:
+        """The Article stored under `article_id`, or None."""
+
+    @abstractmethod
+    def health(self) -> Health:
+        """Documents and generation of the live index; IndexUnavailable when there is none."""
+
+    @abstractmethod
+    def stats(self) -> dict[str, Any]:
+        """What `scrapesearch stats` shows: documents, generation, size, the last report."""
+
+    # -- writing (the command line only) ---------------------------------------------------
+
+    @abstractmethod
+    def start_build(self, lock_timeout: float = 0.0) -> Build:
+        """Start a full rebuild; IndexBusy when another build or update runs past
+        `lock_timeout` seconds."""
+
+    @abstractmethod
+    def start_update(self, lock_timeout: float = 0.0) -> Update:
+        """Start an incremental update of the live index; IndexUnavailable when there is
+        none, IndexBusy as for `start_build`."""
+
+    def close(self) -> None:  # noqa: B027 - most engines hold nothing to let go of
+        """Let go of what this thread holds open (an open index, a connection)."""

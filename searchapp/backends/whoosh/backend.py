@@ -1,0 +1,179 @@
+"""The Whoosh backend: the embedded default, one index directory, no server to run.
+
+Reading goes through the per-thread Snapshot of the live generation (snapshot.py) and our
+own evaluator over its arrays (evaluate.py, arrays.py); writing goes through building.py.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from indexer.article import Article
+from searchapp.backends.base import (
+    ArticlePage,
+    Found,
+    Health,
+    Highlights,
+    IndexUnavailable,
+    Query,
+    SearchBackend,
+    SearchPage,
+    SearchRequest,
+)
+from searchapp.backends.whoosh import building, documents, generations
+from searchapp.backends.whoosh import facets as facet_ops
+from searchapp.backends.whoosh.evaluate import Evaluator, Match
+from searchapp.backends.whoosh.highlights import highlights_of, occurrences
+from searchapp.backends.whoosh.matching import filter_query, order
+from searchapp.backends.whoosh.snapshot import (
+    Snapshot,
+    SnapshotHolder,
+    live_generation,
+    open_generation,
+)
+from searchapp.backends.whoosh.suggest import respell
+from searchapp.fields import PARTS, SCOPES
+
+DEFAULT_FACET_SIZE = 10
+
+
+class WhooshBackend(SearchBackend):
+    """The index in `index_dir`: generations of a Whoosh index and a `current` symlink."""
+
+    name = "whoosh"
+    prepare = staticmethod(documents.prepare)
+
+    def __init__(self, index_dir: str):
+        self.index_dir = os.path.abspath(index_dir)
+        self._snapshots = SnapshotHolder(self.index_dir)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> WhooshBackend:
+        return cls(config["INDEX_DIR"])
+
+    def snapshot(self) -> Snapshot:
+        """The live generation, opened for this thread (reopened when it changed)."""
+        return self._snapshots.get()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        snap = self.snapshot()
+        data = snap.data
+        query = request.query
+        f = filter_query(data, query)
+        total = int(np.count_nonzero(f.final))
+        facets = {name: facet_ops.count(data, name, f.without(name),
+                                        request.facet_sizes.get(name, DEFAULT_FACET_SIZE),
+                                        query.filters.get(name, ()))
+                  for name in request.facets}
+        want = request.start + request.size
+        docs = order(f.match, data, f.final, query.sort, want)[request.start:]
+        found = self._found(snap, f.match, [int(d) for d in docs], request.snippets)
+        counts = None
+        if request.scope_counts and f.match.searched:
+            allowed = f.filters_only(data.n)
+            counts = {scope: total if scope == query.scope else int(np.count_nonzero(
+                Evaluator(data, scope).run(query.tree).mask & allowed)) for scope in SCOPES}
+        respellings = respell(data, query.tree) if total == 0 and request.suggest else {}
+        return SearchPage(total, found, facets, snap.generation, counts, respellings,
+                          list(f.match.notices), ranked=f.match.searched)
+
+    def _found(self, snap: Snapshot, match: Match, docnums: list[int], full: bool
+               ) -> list[Found]:
+        spans = self._spans(snap, match, docnums, PARTS if full else PARTS[:1])
+        out = []
+        for d in docnums:
+            stored = snap.searcher.stored_fields(d)
+            marks = highlights_of(stored, {f: s.get(d, []) for f, s in spans.items()})
+            out.append(Found(documents.to_article(stored), float(match.scores[d]), marks))
+        return out
+
+    @staticmethod
+    def _spans(snap: Snapshot, match: Match, docnums: list[int], fields
+               ) -> dict[str, dict[int, list]]:
+        reader = snap.searcher.reader()
+        return {name: occurrences(reader, name, marks, docnums)
+                for name, marks in match.marks.items() if name in fields}
+
+    def export(self, query: Query, limit: int | None = None) -> Iterator[Article]:
+        snap = self.snapshot()  # taken now: the whole export reads this one generation
+        f = filter_query(snap.data, query)
+        docs = order(f.match, snap.data, f.final, query.sort)
+        if limit is not None:
+            docs = docs[:limit]
+        return (documents.to_article(snap.searcher.stored_fields(int(d))) for d in docs)
+
+    def article(self, article_id: str, query: Query | None = None) -> ArticlePage | None:
+        snap = self.snapshot()
+        docnum = snap.searcher.document_number(id=article_id)
+        if docnum is None:
+            return None
+        stored = snap.searcher.stored_fields(docnum)
+        article = documents.to_article(stored)
+        if query is None:
+            return ArticlePage(article, Highlights())
+        f = filter_query(snap.data, replace(query, scope=query.scope if query.scope in SCOPES
+                                            else "all"))
+        marks = Highlights()
+        if f.match.searched and f.match.mask[docnum]:
+            spans = self._spans(snap, f.match, [docnum], PARTS)
+            marks = highlights_of(stored, {name: s.get(docnum, []) for name, s in spans.items()})
+        if not f.final[docnum]:
+            return ArticlePage(article, marks, total=int(np.count_nonzero(f.final)))
+        docs = order(f.match, snap.data, f.final, query.sort)
+        at = int(np.flatnonzero(docs == docnum)[0])
+
+        def id_at(i: int) -> str | None:
+            return snap.searcher.stored_fields(int(docs[i]))["id"] if 0 <= i < len(docs) \
+                else None
+
+        return ArticlePage(article, marks, matched=True, position=at + 1, total=len(docs),
+                           previous=id_at(at - 1), next=id_at(at + 1))
+
+    def get(self, article_id: str) -> Article | None:
+        snap = self.snapshot()
+        docnum = snap.searcher.document_number(id=article_id)
+        if docnum is None:
+            return None
+        return documents.to_article(snap.searcher.stored_fields(docnum))
+
+    def health(self) -> Health:
+        snap = self.snapshot()
+        return Health(snap.data.doc_count, snap.generation)
+
+    def stats(self) -> dict[str, Any]:
+        if generations.current_path(self.index_dir) is None:
+            raise IndexUnavailable(f"there is no index in {self.index_dir} yet; build one "
+                                   "with `scrapesearch reindex SOURCE...`")
+        gen = live_generation(self.index_dir)
+        with open_generation(gen).reader() as r:
+            documents_count = r.doc_count()
+            segments = len(list(r.leaf_readers()))
+        size = sum(os.path.getsize(os.path.join(gen, n)) for n in os.listdir(gen)
+                   if os.path.isfile(os.path.join(gen, n)))
+        return {
+            "backend": self.name,
+            "index_dir": self.index_dir,
+            "generation": os.path.basename(gen),
+            "documents": documents_count,
+            "segments": segments,
+            "size_bytes": size,
+            "report": generations.read_report(gen) or {},
+        }
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def start_build(self, lock_timeout: float = 0.0) -> building.WhooshBuild:
+        return building.WhooshBuild(self.index_dir, lock_timeout)
+
+    def start_update(self, lock_timeout: float = 0.0) -> building.WhooshUpdate:
+        return building.WhooshUpdate(self.index_dir, lock_timeout)
+
+    def close(self) -> None:
+        self._snapshots.close()

@@ -1,0 +1,98 @@
+"""Where a query matched in each hit, from the character offsets stored in the postings.
+
+Whoosh's highlighter re-analyses the stored text of every hit (and gives up past 32 KiB);
+here the postings of the matched terms already say where each occurrence starts and ends.
+The spans found in a field's stored text are handed back per part of the Article (a
+quote's spans counted from the start of that quote), as `backends.base.Highlights`.
+"""
+
+from __future__ import annotations
+
+from whoosh.reading import TermNotFound
+
+from searchapp.backends.base import Highlights, Span
+from searchapp.backends.whoosh.evaluate import Marks, follow
+from searchapp.backends.whoosh.schema import META
+from searchapp.fields import BODY, CAPTIONS, COMMENTS, HEADLINE, QUOTES
+
+
+def occurrences(reader, fieldname: str, marks: Marks, docnums: list[int]
+                ) -> dict[int, list[tuple[int, int]]]:
+    """(start, end) character spans to mark in `fieldname`, per document number."""
+    fmt = reader.schema[fieldname].format
+    if not fmt.supports("characters"):
+        return {}
+    wanted = set(marks.terms)
+    for words, _ in marks.phrases:
+        wanted.update(words)
+    chars: dict[str, dict[int, list[tuple[int, int, int]]]] = {}
+    ordered = sorted(set(docnums))
+    for term in wanted:
+        try:
+            m = reader.postings(fieldname, term)
+        except TermNotFound:  # the term is not in this generation
+            continue
+        per_doc = chars.setdefault(term, {})
+        for d in ordered:
+            if not m.is_active():
+                break
+            m.skip_to(d)
+            if m.is_active() and m.id() == d:
+                per_doc[d] = fmt.decode_characters(m.value())
+    out: dict[int, list[tuple[int, int]]] = {}
+    for d in ordered:
+        spans = [(s, e) for t in marks.terms for _, s, e in chars.get(t, {}).get(d, ())]
+        for words, slop in marks.phrases:
+            spans.extend(_phrase_spans([chars.get(w, {}).get(d, []) for w in words], slop))
+        if spans:
+            out[d] = _merge(spans)
+    return out
+
+
+def _phrase_spans(per_word: list[list[tuple[int, int, int]]], slop: int
+                  ) -> list[tuple[int, int]]:
+    """(start, end) from each first word that starts a match to the nearest last word."""
+    if not per_word or any(not occ for occ in per_word):
+        return []
+    by_pos = [{p: (s, e) for p, s, e in occ} for occ in per_word]
+    out = []
+    for p, s, _e in per_word[0]:
+        reach = {p}
+        for table in by_pos[1:]:
+            reach = follow(reach, table, slop)
+            if not reach:
+                break
+        else:
+            out.append((s, by_pos[-1][min(reach)][1]))
+    return out
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+
+
+def highlights_of(stored: dict, spans: dict[str, list[Span]]) -> Highlights:
+    """A document's spans per field (offsets in its stored text) as spans per Article part."""
+    meta = stored.get(META) or {}
+    return Highlights(
+        headline=spans.get(HEADLINE, []),
+        body=spans.get(BODY, []),
+        captions=_per_entry(meta.get("captions") or (), spans.get(CAPTIONS, [])),
+        quotes=_per_entry(meta.get("quotes") or (), spans.get(QUOTES, [])),
+        comments=_per_entry(meta.get("comments") or (), spans.get(COMMENTS, [])),
+    )
+
+
+def _per_entry(entry_spans, spans: list[Span]) -> list[list[Span]]:
+    """Spans in a joined field split by entry, each counted from its entry's start."""
+    return [[(max(s, es) - es, min(e, ee) - es) for s, e in spans if s < ee and e > es]
+            for es, ee, *_ in entry_spans]

@@ -1,0 +1,104 @@
+"""A Query over one generation's arrays: the match mask, its filters, and its order.
+
+What every reading route starts from: the evaluated query tree, the date range, and one
+mask per facet filter, so that a facet can be counted over the matches filtered by every
+*other* facet. `order` sorts document numbers by the query's sort, ties by index order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.util.times import datetime_to_long
+
+from searchapp.backends.base import Query
+from searchapp.backends.whoosh import facets as facet_ops
+from searchapp.backends.whoosh.arrays import IndexData
+from searchapp.backends.whoosh.evaluate import Evaluator, Match
+from searchapp.search.parser import DateRange
+
+_DAY = 24 * 3600 * 1_000_000  # microseconds, the unit of datetime_to_long
+
+
+@dataclass
+class Filtered:
+    """A query evaluated and filtered."""
+
+    match: Match
+    date_mask: np.ndarray | None
+    base: np.ndarray  # the query's words and date range
+    facet_masks: dict[str, np.ndarray]
+    final: np.ndarray  # base and every facet filter
+
+    def without(self, facet: str) -> np.ndarray:
+        """The matches filtered by every facet but `facet` (what its counts are taken over)."""
+        out = self.base.copy()
+        for name, m in self.facet_masks.items():
+            if name != facet:
+                out &= m
+        return out
+
+    def filters_only(self, n: int) -> np.ndarray:
+        """Every document the date range and facet filters let through, whatever the words."""
+        out = np.ones(n, dtype=bool) if self.date_mask is None else self.date_mask.copy()
+        for m in self.facet_masks.values():
+            out &= m
+        return out
+
+
+def date_mask(data: IndexData, rng: DateRange | None) -> np.ndarray | None:
+    if rng is None or (rng.start is None and rng.end is None):
+        return None
+    pub = data.published
+    mask = pub >= 0
+    if rng.start:
+        mask &= pub >= datetime_to_long(dt.datetime.fromisoformat(rng.start))
+    if rng.end:
+        # The end day is inclusive; adding the day in microseconds, not as a timedelta,
+        # keeps 9999-12-31 from overflowing datetime.
+        mask &= pub < datetime_to_long(dt.datetime.fromisoformat(rng.end)) + _DAY
+    return mask
+
+
+def filter_query(data: IndexData, query: Query) -> Filtered:
+    match = Evaluator(data, query.scope).run(query.tree)
+    base = match.mask
+    dmask = date_mask(data, query.dates)
+    if dmask is not None:
+        base = base & dmask
+    fmasks = {name: facet_ops.filter_mask(data, name, values)
+              for name, values in query.filters.items()}
+    final = base.copy()
+    for m in fmasks.values():
+        final &= m
+    return Filtered(match, dmask, base, fmasks, final)
+
+
+def order(match: Match, data: IndexData, final: np.ndarray, sort: str, want: int | None = None
+          ) -> np.ndarray:
+    """The first `want` (default: all) matching document numbers in the requested order."""
+    docs = np.flatnonzero(final)
+    if not len(docs):
+        return docs
+    want = len(docs) if want is None else want
+    if want <= 0:
+        return docs[:0]
+    if sort == "relevance" and match.searched:
+        key = -match.scores[docs]
+    elif sort == "oldest":
+        pub = data.published[docs]
+        key = np.where(pub < 0, np.iinfo(np.int64).max, pub)
+    elif sort == "comments":
+        key = -data.ncomments[docs].astype(np.int64)
+    else:  # newest, and relevance with no query words
+        key = -data.published[docs]
+    if want < len(docs):
+        # Keep every document tied with the want-th key: argpartition would pick among
+        # them arbitrarily, differently for each page size, so pages would repeat or skip
+        # documents. The document number breaks the ties below.
+        kth = np.partition(key, want - 1)[want - 1]
+        keep = key <= kth
+        docs, key = docs[keep], key[keep]
+    return docs[np.lexsort((docs, key))][:want]

@@ -1,0 +1,104 @@
+"""Postings of a text field computed in one pass: the hot loop of indexing (runs in workers).
+
+Equivalent to grouping `analysis.terms()` by term and encoding each group with the
+compact formats, without building a tuple per token; tests/test_postings.py checks that
+both give the same postings for varied text. Each distinct word is normalised once
+(lowercase, accents folded, stop word or too short, stemmed) and remembered, so most
+tokens cost one dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from searchapp.backends.whoosh.analysis import MIN_WORD, STOP, WORD, fold, stem
+from searchapp.backends.whoosh.formats import _LARGE, _SMALL, pack
+
+_CACHE_MAX = 500_000
+# stemming on/off -> {word as found in the text: its term, or "" when it is not indexed}
+_terms: dict[bool, dict[str, str]] = {True: {}, False: {}}
+
+
+def _term(word: str, stemming: bool) -> str:
+    """The indexed term of a word ("" for a stop word or a one-letter word), cached."""
+    cache = _terms[stemming]
+    if len(cache) >= _CACHE_MAX:
+        cache.clear()
+    w = fold(word.lower())
+    if len(w) < MIN_WORD or (stemming and w in STOP):
+        t = ""
+    else:
+        t = stem(w) if stemming else w
+    cache[word] = t
+    return t
+
+
+_STRUCTS: dict[int, tuple[struct.Struct, struct.Struct]] = {}
+
+
+def _pack(flat: list[int]) -> bytes:
+    """formats.pack(): little-endian 16-bit numbers, or 32-bit when one does not fit."""
+    n = len(flat)
+    if n > 256:
+        return pack(flat)
+    structs = _STRUCTS.get(n)
+    if structs is None:
+        structs = _STRUCTS[n] = (struct.Struct(f"<{n}H"), struct.Struct(f"<{n}I"))
+    try:
+        return _SMALL + structs[0].pack(*flat)
+    except struct.error:
+        return _LARGE + structs[1].pack(*flat)
+
+
+def field_postings(entries, stemming: bool, chars: bool, boost: float, gap: int,
+                   sep_len: int) -> tuple[list[tuple[bytes, int, float, bytes]], int]:
+    """(postings, field length) for entries joined by a separator of `sep_len` characters.
+
+    Each posting is (term bytes, frequency, weight, encoded value); values hold position
+    deltas, and with `chars` also start-char deltas and lengths (formats.CompactCharacters).
+    Entries sit `gap` positions apart, so a phrase never spans two of them.
+    """
+    # term -> [frequency, last position, last end char, flat deltas]
+    seen: dict[str, list] = {}
+    get = seen.get
+    cache = _terms[stemming]
+    lookup = cache.get
+    pos = 0
+    offset = 0
+    for entry in entries:
+        first = pos
+        for m in WORD.finditer(entry):
+            word = m.group()
+            w = lookup(word)
+            if w is None:
+                w = _term(word, stemming)
+            if not w:
+                continue
+            rec = get(w)
+            if chars:
+                start, end = m.span()
+                start += offset
+                end += offset
+                if rec is None:
+                    seen[w] = [1, pos, end, [pos, start, end - start]]
+                else:
+                    rec[0] += 1
+                    rec[3] += (pos - rec[1], start - rec[2], end - start)
+                    rec[1] = pos
+                    rec[2] = end
+            elif rec is None:
+                seen[w] = [1, pos, 0, [pos]]
+            else:
+                rec[0] += 1
+                rec[3].append(pos - rec[1])
+                rec[1] = pos
+            pos += 1
+        if pos > first:
+            pos += gap - 1
+        offset += len(entry) + sep_len
+    out = []
+    length = 0
+    for term, (freq, _p, _e, flat) in seen.items():
+        length += freq
+        out.append((term.encode("utf-8"), freq, freq * boost, _pack(flat)))
+    return out, length

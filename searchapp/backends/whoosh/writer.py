@@ -1,0 +1,167 @@
+"""Writing a new index generation: documents in chunks, each chunk a segment by a forked writer.
+
+The parent is the one writer of the generation (it holds the Whoosh lock and writes the
+TOC once, at the end); forked copies of it write the segment files with fastwrite.py.
+Relies on Whoosh 2.7.4's writer internals: `TOC`, `clean_files`, the storage's
+`temp_storage` and the segment writer's `_finalize_segment` / `_tempstorage`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import os
+import pickle
+import signal
+import warnings
+
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.filedb.filestore import FileStorage
+
+from indexer.errors import ScrapesearchError
+from indexer.work import Extracted
+from searchapp.backends.base import IndexBusy
+from searchapp.backends.whoosh.fastwrite import FastSegmentWriter
+from searchapp.backends.whoosh.schema import HASH, Preanalyzed, build_schema
+
+
+class GenerationWriter:
+    """The one writer of a new generation: it holds the index lock and commits the TOC.
+
+    Documents are buffered in chunks; each full chunk is written out as one segment by a
+    forked copy of this process, while extraction goes on (writing a segment is as much
+    work as extracting its articles, so doing it in line would halve the build rate). At
+    most `writers` segments are being written at a time. The segments become visible only in
+    the single commit at the end, together with the deletions of replaced duplicates.
+    """
+
+    def __init__(self, gen_path: str, chunk_bytes: int, writers: int):
+        self.chunk_limit = chunk_bytes
+        self.writers = writers
+        self.ix = whoosh_index.create_in(gen_path, build_schema())
+        self.lock = self.ix.lock("WRITELOCK")
+        if not self.lock.acquire():
+            raise IndexBusy(f"the new index generation {gen_path} is locked")
+        self.chunk: list[dict] = []
+        self.chunk_bytes = 0
+        self.added = 0  # documents added so far: the next one's sequence number
+        self.starts: list[int] = []  # sequence number of the first document of each chunk
+        self.segments: list = []  # finished segments, in chunk order
+        self.ids: dict[str, int] = {}  # id -> sequence number of its latest document
+        self.replaced: list[int] = []  # sequence numbers of documents replaced by a later one
+        # Segment writers at work: chunk number -> (pid, pipe the segment comes back on).
+        self.running: dict[int, tuple[int, int]] = {}
+        self.done: dict[int, object] = {}  # chunk number -> its finished segment
+
+    def add(self, doc: Extracted) -> bool:
+        """Add a prepared article; True when it replaced an earlier one with the same id."""
+        old = self.ids.get(doc.id)
+        if old is not None:
+            self.replaced.append(old)
+        self.ids[doc.id] = self.added
+        self.added += 1
+        fields = {**doc.doc, HASH: doc.hash}
+        self.chunk.append(fields)
+        self.chunk_bytes += memory_of(fields)
+        if self.chunk_bytes > self.chunk_limit:
+            self._write_chunk(self.chunk, self.added - len(self.chunk))
+            self.chunk, self.chunk_bytes = [], 0
+        return old is not None
+
+    def _write_chunk(self, docs: list[dict], first: int) -> None:
+        """Have `docs` (sequence numbers from `first` on) written as the next segment."""
+        number = len(self.starts)
+        self.starts.append(first)
+        if not hasattr(os, "fork"):
+            self.done[number] = write_segment(self.ix, docs)
+            return
+        while len(self.running) >= self.writers:
+            self._collect(next(iter(self.running)))
+        read_end, write_end = os.pipe()
+        with warnings.catch_warnings():
+            # Python 3.12+ warns about forking with threads (the pool's); the child only
+            # writes files of its own and leaves with os._exit, touching no shared lock.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:  # the segment writer
+            code = 1
+            try:
+                os.close(read_end)
+                data = pickle.dumps(write_segment(self.ix, docs, private_temp=True))
+                with os.fdopen(write_end, "wb") as out:
+                    out.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        self.running[number] = (pid, read_end)
+
+    def _collect(self, number: int) -> None:
+        """Wait for the writer of chunk `number` and keep its segment."""
+        pid, read_end = self.running.pop(number)
+        with os.fdopen(read_end, "rb") as f:
+            data = f.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not data:
+            raise ScrapesearchError("writing a segment of the index failed "
+                                    f"(exit status {status}); the live index was left as it was")
+        self.done[number] = pickle.loads(data)
+
+    def finish(self) -> int:
+        """Write what is left, commit the generation's TOC; return the number of segments."""
+        last, self.chunk = self.chunk, []
+        # A big last chunk is written as WRITERS parts at once (nothing is left to extract).
+        parts = self.writers if self.chunk_bytes > self.chunk_limit // 4 else 1
+        part = -(-len(last) // parts) if last else 1
+        for i in range(0, len(last), part):
+            self._write_chunk(last[i:i + part], self.added - len(last) + i)
+        for number in list(self.running):
+            self._collect(number)
+        self.segments = [self.done[n] for n in sorted(self.done)]
+        for seq in self.replaced:
+            n = bisect.bisect_right(self.starts, seq) - 1
+            self.segments[n].delete_document(seq - self.starts[n])
+        toc = whoosh_index.TOC(self.ix.schema, self.segments, 1)
+        toc.write(self.ix.storage, self.ix.indexname)
+        whoosh_index.clean_files(self.ix.storage, self.ix.indexname, 1, self.segments)
+        self.lock.release()
+        return len(self.segments)
+
+    def cancel(self) -> None:
+        for pid, read_end in self.running.values():
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            os.close(read_end)
+        self.running.clear()
+        with contextlib.suppress(Exception):
+            self.lock.release()
+
+
+def memory_of(fields: dict) -> int:
+    """Rough bytes a prepared document holds in memory, for cutting chunks."""
+    postings = sum(len(v.postings) for v in fields.values() if isinstance(v, Preanalyzed))
+    text = sum(len(v) for k, v in fields.items() if k.startswith("_stored_"))
+    return postings * 110 + text * 2 + 2000
+
+
+def write_segment(ix, docs: list[dict], private_temp: bool = False):
+    """Write `docs` as one new segment of `ix` (no lock: the caller holds it); return it.
+
+    With `private_temp`, the writer's temporary files go to a folder of its own (Whoosh
+    names it after the index, so concurrent writers would share and delete it).
+    """
+    if private_temp:
+        storage = ix.storage
+        tag = f"{os.getpid()}-{id(docs):x}"
+        storage.temp_storage = lambda name=None: FileStorage(
+            os.path.join(storage.folder, f"{name or 'temp'}-{tag}")).create()
+    w = FastSegmentWriter(ix, _lk=False, codec=W3Codec())
+    try:
+        for fields in docs:
+            w.add_document(**fields)
+        segment = w._finalize_segment()
+    finally:
+        w._tempstorage.destroy()
+    return segment

@@ -1,0 +1,73 @@
+"""Settings of the web app and the command line: defaults, the instance config.py, the
+environment, in that order (the later wins).
+
+Keep instance/config.example.py in step with DEFAULTS. Nothing here imports Flask: the
+command line reads the same instance folder and variables as the web app, so both open the
+same backend and index.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # The search engine: "whoosh" (embedded, the default). Env SCRAPESEARCH_BACKEND.
+    "BACKEND": "whoosh",
+    # Where the Whoosh index lives; default <instance folder>/index. Env
+    # SCRAPESEARCH_INDEX_DIR overrides it (the CLI's --index-dir uses the same variable).
+    "INDEX_DIR": None,
+    # The name shown in the page header and titles.
+    "SITE_NAME": "scrapesearch",
+    # Cache-Control for search pages: searches by journalists may be sensitive, so no caching
+    # by browsers or proxies by default.
+    "CACHE_CONTROL": "no-store",
+    # Flask's secret (no sessions or forms need it today; set it anyway in production).
+    "SECRET_KEY": "dev",
+    # Largest request body accepted (the app has only GET routes).
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+}
+# Environment variables -> the setting each one overrides.
+ENVIRONMENT = {
+    "SCRAPESEARCH_BACKEND": "BACKEND",
+    "SCRAPESEARCH_INDEX_DIR": "INDEX_DIR",
+}
+INSTANCE_ENV = "SCRAPESEARCH_INSTANCE"
+CONFIG_FILE = "config.py"
+
+
+def instance_folder(explicit: str | None = None) -> str | None:
+    """The instance folder given, or named by SCRAPESEARCH_INSTANCE (absolute), else None."""
+    folder = explicit or os.environ.get(INSTANCE_ENV)
+    return os.path.abspath(folder) if folder else None
+
+
+def read_config_file(path: str) -> dict[str, Any]:
+    """The upper-case names a config.py assigns (as Flask's `from_pyfile` reads them)."""
+    if not os.path.isfile(path):
+        return {}
+    namespace: dict[str, Any] = {"__file__": path}
+    with open(path, "rb") as f:
+        exec(compile(f.read(), path, "exec"), namespace)  # noqa: S102 - the admin's own file
+    return {k: v for k, v in namespace.items() if k.isupper()}
+
+
+def from_environment(config: dict[str, Any], keep: Mapping[str, Any] | None = None) -> None:
+    """Apply the environment variables to `config`, except for settings in `keep`."""
+    for var, key in ENVIRONMENT.items():
+        value = os.environ.get(var)
+        if value and not (keep and key in keep):
+            config[key] = value
+
+
+def load(instance: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Every setting, for the command line: defaults, `instance`/config.py, the environment,
+    then `overrides` (command-line options)."""
+    config = dict(DEFAULTS)
+    config["INDEX_DIR"] = os.path.join(instance, "index")
+    config.update(read_config_file(os.path.join(instance, CONFIG_FILE)))
+    from_environment(config)
+    config.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    config["INDEX_DIR"] = os.path.abspath(config["INDEX_DIR"])
+    return config

@@ -1,0 +1,139 @@
+"""The parts of an article that are searched and counted, by name: one vocabulary for the
+query language, the search arguments, every backend and the pages.
+
+Every backend indexes the same values (`facet_values`, `name_values`), so a facet or a
+`speaker:` query answers the same whichever engine is behind it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from indexer.article import Article
+from indexer.extract.text import clean_line
+
+# Text parts, in the order the "all" scope lists them.
+HEADLINE, BODY, CAPTIONS, QUOTES, COMMENTS = "headline", "body", "captions", "quotes", "comments"
+PARTS = (HEADLINE, BODY, CAPTIONS, QUOTES, COMMENTS)
+# Headline matches outrank body matches; quotes and captions sit between.
+PART_BOOSTS = {HEADLINE: 3.0, BODY: 1.0, CAPTIONS: 0.8, QUOTES: 1.2, COMMENTS: 0.6}
+
+# Facets: exact values counted over the matches, in the order the pages list them.
+SOURCE, YEAR, SPEAKER, COMMENTER, AUTHOR, TAG = (
+    "source", "year", "speaker", "commenter", "author", "tag")
+FACETS = (SOURCE, YEAR, SPEAKER, COMMENTER, AUTHOR, TAG)
+FACET_LABELS = {SOURCE: "Source", YEAR: "Year", SPEAKER: "Quoted speaker",
+                COMMENTER: "Commenter", AUTHOR: "Author", TAG: "Tag"}
+# Facets listed in value order rather than by count; True: descending (newest year first).
+VALUE_ORDER = {YEAR: True}
+
+# Names searched as words (`speaker:popov`), one per facet of people and places.
+NAMES = (SPEAKER, COMMENTER, AUTHOR, SOURCE, TAG)
+
+# Scopes: the parts a word without a field prefix searches.
+SCOPES: dict[str, tuple[str, ...]] = {
+    "all": PARTS,
+    HEADLINE: (HEADLINE,),
+    BODY: (BODY, CAPTIONS),
+    QUOTES: (QUOTES,),
+    COMMENTS: (COMMENTS,),
+}
+SORTS = ("relevance", "newest", "oldest", "comments")
+
+# Field prefixes of the query language -> the part or name they search. The first prefix
+# of each target is the one `read_as` writes back.
+FIELD_PREFIXES = {
+    "headline": HEADLINE, "title": HEADLINE,
+    "body": BODY, "text": BODY,
+    "caption": CAPTIONS, "captions": CAPTIONS,
+    "quote": QUOTES, "quotes": QUOTES,
+    "speaker": SPEAKER, "said": SPEAKER,
+    "comment": COMMENTS, "comments": COMMENTS,
+    "commenter": COMMENTER,
+    "source": SOURCE, "site": SOURCE,
+    "author": AUTHOR, "byline": AUTHOR,
+    "tag": TAG, "section": TAG,
+}
+PREFIX_OF = {target: prefix for prefix, target in reversed(FIELD_PREFIXES.items())}
+
+
+def published_datetime(value: str | None) -> dt.datetime | None:
+    """The moment an Article's ISO date or datetime names, as naive UTC, or None."""
+    if not value:
+        return None
+    try:
+        d = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            d = dt.datetime.combine(dt.date.fromisoformat(value[:10]), dt.time())
+        except ValueError:
+            return None
+    if d.tzinfo is not None:
+        d = d.astimezone(dt.UTC).replace(tzinfo=None)
+    return d
+
+
+def facet_value(s: str | None) -> str:
+    """A facet value as shown: one line, no stray punctuation at the ends."""
+    return clean_line(s or "").strip(" ,;:-–—") if s else ""
+
+
+# Titles and roles written before a quoted person's name. The Article keeps the name as
+# written ("Major General Yury Popov"); the speaker facet counts the person ("Yury Popov"),
+# so "Mayor Lena Ortiz" and "Lena Ortiz" are one value. Longest first.
+_TITLES = sorted("""
+    Major General|Lieutenant General|Brigadier General|General|Colonel|Lieutenant|Captain|
+    Commander|Admiral|Sergeant|Prime Minister|Deputy Prime Minister|First Minister|Minister|
+    Secretary of State|Secretary|Chancellor|President|Vice President|Vice-President|Premier|
+    Governor|Senator|Sen.|Rep.|Representative|Congressman|Congresswoman|Mayor|Deputy Mayor|
+    Councillor|Councilor|Cllr|Cllr.|Alderman|Judge|Justice|Chief Justice|Ambassador|Dr|Dr.|
+    Prof|Prof.|Professor|Mr|Mr.|Mrs|Mrs.|Ms|Ms.|Miss|Mx|Sir|Dame|Lord|Lady|Baroness|Baron|
+    Rev|Rev.|Reverend|Father|Bishop|Archbishop|Rabbi|Imam|Sheikh|King|Queen|Prince|Princess|
+    Chief Executive|Chief Constable|Inspector|Detective|Superintendent|Coach|Manager|Chairman|
+    Chairwoman|Chair|Spokesman|Spokeswoman|Spokesperson""".replace("\n", "").split("|"),
+                 key=len, reverse=True)
+_TITLE_WORDS = "|".join(re.escape(t.strip()) for t in _TITLES if t.strip())
+# Titles (each maybe after one capitalised word: "Infrastructure Minister"), then a name.
+_TITLE = re.compile(rf"^(?:(?:[A-Z][\w-]*\s+)?(?:{_TITLE_WORDS})\s+)+(?=[A-Z])",
+                    re.IGNORECASE)
+
+
+def person(name: str) -> str:
+    """A quoted person's name without the titles before it.
+
+    Only when a full name (two words or more) is left: "Mr Yushchenko", "Queen Mary" and
+    "General Motors" stay as they are.
+    """
+    rest = _TITLE.sub("", name)
+    return rest if rest != name and len(rest.split()) >= 2 and rest[:1].isupper() else name
+
+
+def _unique(values) -> list[str]:
+    return [v for v in dict.fromkeys(facet_value(x) for x in values) if v]
+
+
+def facet_values(article: Article) -> dict[str, list[str]]:
+    """Exact facet values of an article, de-duplicated, in first-seen order."""
+    published = published_datetime(article.published)
+    return {
+        SOURCE: _unique([article.source]),
+        YEAR: [str(published.year)] if published else [],
+        SPEAKER: _unique(person(facet_value(q.speaker)) for q in article.quotes if q.speaker),
+        COMMENTER: _unique(c.author for c in article.comments),
+        AUTHOR: _unique(article.authors),
+        TAG: _unique(article.tags),
+    }
+
+
+def name_values(article: Article, facets: dict[str, list[str]] | None = None
+                ) -> dict[str, list[str]]:
+    """The names `speaker:`, `commenter:`, `author:`, `source:` and `tag:` search, per name.
+
+    Speakers as written, so that `speaker:mayor` finds "Mayor Lena Ortiz"; the others as
+    their facet values.
+    """
+    facets = facets if facets is not None else facet_values(article)
+    out = {name: facets[name] for name in NAMES}
+    out[SPEAKER] = _unique(q.speaker for q in article.quotes)
+    return out

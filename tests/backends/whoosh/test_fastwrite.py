@@ -1,0 +1,163 @@
+"""FastSegmentWriter (codec internals) against Whoosh's own writer: the same index, byte for byte
+in what a reader sees — documents, stored fields, lengths, columns and every posting.
+"""
+
+from __future__ import annotations
+
+import newsgen
+import pytest
+from conftest import article
+from whoosh import index as whoosh_index
+
+from indexer.article import Article, content_hash
+from indexer.discover import Item, iter_items
+from indexer.extract import extract_jsonl_line
+from searchapp.backends.whoosh import generations
+from searchapp.backends.whoosh.documents import to_document
+from searchapp.backends.whoosh.schema import ENTRY_POSITION_GAP, build_schema
+from searchapp.backends.whoosh.snapshot import open_generation
+
+
+def test_plain_writer_accepts_to_document(tmp_path):
+    """Plain (not pre-analysed) values index as UTF-8 term bytes, as Whoosh's writer needs."""
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    with ix.writer() as writer:
+        writer.add_document(**to_document(Article(id="a", path="p", headline="Hello café")))
+    with ix.searcher() as s:
+        assert [t for f, t in s.reader().all_terms() if f == "headline"] == [b"cafe", b"hello"]
+
+
+def build_both(make_index, tmp_path, records, preanalyze=False):
+    """(reader of the fast build through reindex, reader of Whoosh's plain writer)."""
+    fast_dir = make_index(records)
+    fast = open_generation(generations.current_path(str(fast_dir))).reader()
+    (tmp_path / "plain").mkdir()
+    plain_ix = whoosh_index.create_in(str(tmp_path / "plain"), build_schema())
+    writer = plain_ix.writer()
+    for item in iter_items([str(tmp_path / "index-input.jsonl")]):
+        assert isinstance(item, Item)
+        article = extract_jsonl_line(item.data, item.path)
+        writer.add_document(**to_document(article, preanalyze=preanalyze,
+                                          hash=content_hash(article)))
+    writer.commit()
+    return fast, plain_ix.reader()
+
+
+def postings(reader, fieldname, btext):
+    m = reader.postings(fieldname, btext)
+    out = []
+    while m.is_active():
+        out.append((m.id(), m.weight(), m.value()))
+        m.next()
+    return out
+
+
+def compare(fast, plain, positions_differ=lambda fieldname, docnum: False):
+    """Assert the two indexes read the same; returns how many postings were compared."""
+    assert fast.doc_count() == plain.doc_count() == fast.doc_count_all()
+    schema = fast.schema
+    for d in range(fast.doc_count_all()):
+        assert fast.stored_fields(d) == plain.stored_fields(d)
+        for name in schema.scorable_names():
+            assert fast.doc_field_length(d, name) == plain.doc_field_length(d, name), (d, name)
+    for name in ("published", "ncomments"):
+        assert list(fast.column_reader(name, translate=False)) == \
+            list(plain.column_reader(name, translate=False))
+    for name in schema.scorable_names():
+        assert fast.field_length(name) == plain.field_length(name), name
+        if plain.field_length(name):  # Whoosh cannot take the max of a missing column
+            assert fast.max_field_length(name) == plain.max_field_length(name), name
+    terms = list(fast.all_terms())
+    assert terms == list(plain.all_terms())
+    compared = 0
+    for fieldname, btext in terms:
+        a, b = postings(fast, fieldname, btext), postings(plain, fieldname, btext)
+        assert [(d, w) for d, w, _ in a] == [(d, w) for d, w, _ in b], (fieldname, btext)
+        fmt = schema[fieldname].format
+        for (d, _, va), (_, _, vb) in zip(a, b, strict=True):
+            if va == vb:
+                continue
+            # Only the positions of multi-entry fields may differ (see the test below).
+            assert positions_differ(fieldname, d), (fieldname, btext, d)
+            assert fmt.decode_frequency(va) == fmt.decode_frequency(vb)
+            if fmt.supports("characters"):
+                assert [c[1:] for c in fmt.decode_characters(va)] == \
+                    [c[1:] for c in fmt.decode_characters(vb)]
+        ta, tb = fast.term_info(fieldname, btext), plain.term_info(fieldname, btext)
+        assert (ta.weight(), ta.doc_frequency(), ta.min_id(), ta.max_id(), ta.max_weight()) == \
+            (tb.weight(), tb.doc_frequency(), tb.min_id(), tb.max_id(), tb.max_weight())
+        assert (ta.min_length(), ta.max_length()) == (tb.min_length(), tb.max_length())
+        compared += len(a)
+    return compared
+
+
+def single_entry(rec: dict) -> dict:
+    """The record with at most one caption, quote, comment, author and tag."""
+    return {**rec, "captions": rec["captions"][:1], "quotes": rec["quotes"][:1],
+            "comments": rec["comments"][:1], "authors": rec["authors"][:1],
+            "tags": rec["tags"][:1]}
+
+
+def test_identical_postings_for_single_entry_fields(make_index, tmp_path):
+    records = [single_entry(r) for r in newsgen.records(150, seed=3)]
+    # Long posting lists span several blocks (Whoosh writes 128 postings a block).
+    records += [article(id=f"common-{i}", headline="common story", body="common " * (i % 7 + 1))
+                for i in range(300)]
+    fast, plain = build_both(make_index, tmp_path, records)
+    assert compare(fast, plain) > 10_000
+    assert fast.doc_frequency("headline", "common") == 300
+
+
+def test_multi_entry_fields_differ_only_by_the_entry_gap(make_index, tmp_path):
+    """The writers agree except where the fast path spaces entries apart.
+
+    `to_document(preanalyze=True)` (what reindex uses) puts ENTRY_POSITION_GAP positions
+    between two quotes, comments, captions or names, so a phrase never spans two of them;
+    `to_document()` joins them into one text, so Whoosh's writer numbers them on.
+    """
+    records = newsgen.records(150, seed=3)
+    fast, plain = build_both(make_index, tmp_path, records)
+    multi = {"captions": "captions", "quotes": "quotes", "comments": "comments",
+             "speaker_names": "quotes", "commenter_names": "comments",
+             "author_names": "authors", "tag_names": "tags"}
+
+    def several(fieldname, docnum):
+        if fieldname not in multi:
+            return False
+        rec = records[docnum]
+        return len(rec[multi[fieldname]]) > 1
+
+    assert compare(fast, plain, several) > 10_000
+    # A document with two quotes: positions in the second are shifted by the gap.
+    d = next(i for i, r in enumerate(records) if len(r["quotes"]) == 2)
+    fmt = fast.schema["quotes"].format
+    first_words = len([w for w in records[d]["quotes"][0]["text"].split()])
+    assert first_words > 0
+    shifted = 0
+    for fieldname, btext in fast.all_terms():
+        if fieldname != "quotes":
+            continue
+        for (doc, _, va), (_, _, vb) in zip(postings(fast, "quotes", btext),
+                                              postings(plain, "quotes", btext), strict=True):
+            if doc != d:
+                continue
+            for pa, pb in zip(fmt.decode_positions(va), fmt.decode_positions(vb), strict=True):
+                assert pa - pb in (0, ENTRY_POSITION_GAP - 1)
+                shifted += pa != pb
+    assert shifted > 0
+
+
+def test_identical_to_whoosh_writer_fed_preanalysed_documents(make_index, tmp_path):
+    """What `update` does (Whoosh's writer, pre-analysed fields): identical in every field."""
+    fast, plain = build_both(make_index, tmp_path, newsgen.records(150, seed=3),
+                             preanalyze=True)
+    assert compare(fast, plain) > 10_000
+
+
+@pytest.mark.parametrize("records", [
+    [article(id="only", headline="One", body="")],
+    [article(id="e1", headline="", body="body only"), article(id="e2", headline="h", body="")],
+])
+def test_sparse_documents(make_index, tmp_path, records):
+    fast, plain = build_both(make_index, tmp_path, records)
+    compare(fast, plain)
