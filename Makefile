@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 INDEX  ?= instance/index
 PORT   ?= 8000
 
-.PHONY: run test lint demo-index clean
+.PHONY: run test test-fast lint demo-index clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: demo-index
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
+
+# The developer's lane: everything but real-data, browser and gunicorn tests (under a minute).
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -m "not slow and not browser" -q
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

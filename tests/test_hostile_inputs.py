@@ -89,6 +89,7 @@ def hostile_folder(src: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_hostile_inputs_beside_good_ones(tmp_path):
     hostile = hostile_folder(tmp_path / "src")
     env = {**os.environ, "SCRAPESEARCH_INDEX_DIR": str(tmp_path / "idx"),

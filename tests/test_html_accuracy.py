@@ -45,6 +45,7 @@ def _scores(dataset: str) -> dict[str, float]:
     return scores
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dataset", sorted(FLOORS))
 def test_accuracy_floors(dataset):
     scores = _scores(dataset)
@@ -56,6 +57,7 @@ def test_accuracy_floors(dataset):
         assert scores["false_comment_share"] <= FALSE_COMMENTS[dataset]
 
 
+@pytest.mark.slow
 def test_every_shared_page_goes_through():
     """Every HTML page of every set, cleaneval's old messy pages included: an Article or a
     one-sentence reason, never a crash."""

@@ -124,6 +124,7 @@ def _corpus_pages():
 
 
 @pytest.mark.shared
+@pytest.mark.slow
 def test_reading_never_fails_on_the_shared_corpora():
     need((SHARED / "corpora" / "dragnet" / "html").is_dir(), f"no corpora in {SHARED}")
     seen = found = 0

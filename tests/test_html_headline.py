@@ -139,6 +139,7 @@ def test_empty_page_still_raises():
         parse("<html><body></body></html>", "empty.html")
 
 
+@pytest.mark.slow
 def test_l3s_headline_accuracy_floor():
     corpus = SHARED / "corpora" / "l3s-gn1"
     tool = SHARED / "tools" / "evaluate_extraction.py"

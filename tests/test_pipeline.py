@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from indexer import pipeline
 from indexer.work import extract_batch
 from searchapp.backends.whoosh import WhooshBackend
@@ -22,6 +24,7 @@ def _crash_on_marker(items, prepare=None):
     return extract_batch(items, prepare)
 
 
+@pytest.mark.slow
 def test_a_crashing_worker_loses_only_its_item(tmp_path, monkeypatch):
     # The pool pickles the function by reference, so the worker imports it from this module.
     monkeypatch.setattr(pipeline, "extract_batch", _crash_on_marker)
