@@ -51,7 +51,7 @@ def main() -> None:
     args = ap.parse_args()
     index_dir = args.index_dir or tempfile.mkdtemp(prefix="scrapesearch-bench-")
     shutil.rmtree(index_dir, ignore_errors=True)
-    cmd = [sys.executable, "-m", "indexer", "reindex", "--quiet", "--index-dir", index_dir]
+    cmd = [sys.executable, "-m", "searchapp", "reindex", "--quiet", "--index-dir", index_dir]
     if args.jobs:
         cmd += ["--jobs", str(args.jobs)]
     started = time.perf_counter()
@@ -64,7 +64,7 @@ def main() -> None:
     seconds = time.perf_counter() - started
     err = proc.stderr.read()
     stats = json.loads(subprocess.run(
-        [sys.executable, "-m", "indexer", "stats", "--json", "--index-dir", index_dir],
+        [sys.executable, "-m", "searchapp", "stats", "--json", "--index-dir", index_dir],
         capture_output=True, text=True, check=True).stdout)
     docs = stats["documents"]
     print(json.dumps({

@@ -38,15 +38,18 @@ def pct(xs: list[float], p: float) -> float:
 
 
 def in_process(index_dir: str):
-    from searchapp.index import IndexHolder
-    from searchapp.search import SearchParams, run_search
+    """Through the configured backend (SCRAPESEARCH_BACKEND, default whoosh) in this process."""
+    from searchapp import config
+    from searchapp.backends import load_backend
+    from searchapp.search.params import SearchParams
+    from searchapp.search.service import run_search
 
-    holder = IndexHolder(index_dir)
+    backend = load_backend(config.load("instance", {"INDEX_DIR": index_dir}))
 
     def run(q: str, full: bool) -> int:
         args = {"q": q, "per_page": "10"}
         args.update({"facets": PAGE_FACETS} if full else {"facets": "none", "snippets": "none"})
-        return run_search(holder.get(), SearchParams.from_args(args)).total
+        return run_search(backend, SearchParams.from_args(args)).total
     return run
 
 

@@ -8,8 +8,14 @@ document files one reference per field, and at flush each field's postings are p
 term order by one numpy sort and written a term at a time.
 
 This writes 2.7.4's codec format itself (posting blocks, term infos); the version is
-pinned exactly, and tests/test_fastwrite.py checks that an index written here equals one
-written by Whoosh's own writer: stored fields, lengths, term infos and every posting.
+pinned exactly (and checked at import, __init__.py), and tests/backends/whoosh/
+test_fastwrite.py checks that an index written here equals one written by Whoosh's own
+writer: stored fields, lengths, term infos and every posting. What it relies on:
+
+- SegmentWriter's `perdocwriter`, `fieldwriter`, `docnum`, `docbase`, `codec`,
+  `_check_state()`, `_added` and `_flush_segment()` (overridden here);
+- W3FieldWriter's `_fieldmap`, `_tindex` and `_postfile`, W3Codec's `_compression` and
+  `_blocklimit`, W3TermInfo's `_struct`, and WHOOSH3_HEADER_MAGIC: the block layout.
 """
 
 from __future__ import annotations

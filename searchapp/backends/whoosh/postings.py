@@ -1,8 +1,8 @@
 """Postings of a text field computed in one pass: the hot loop of indexing (runs in workers).
 
 Equivalent to grouping `analysis.terms()` by term and encoding each group with the
-compact formats, without building a tuple per token; tests/test_postings.py checks that
-both give the same postings for varied text. Each distinct word is normalised once
+compact formats, without building a tuple per token; tests/backends/whoosh/test_postings.py
+checks that both give the same postings for varied text. Each distinct word is normalised once
 (lowercase, accents folded, stop word or too short, stemmed) and remembered, so most
 tokens cost one dictionary lookup.
 """
