@@ -29,7 +29,7 @@ WORKER_MEMORY_ENV = "SCRAPESEARCH_WORKER_MEMORY_MB"
 DEFAULT_ITEM_SECONDS = 30.0
 DEFAULT_WORKER_MEMORY_MB = 4096
 # A worker stuck in C code that holds the GIL never runs the SIGALRM handler; faulthandler's
-# watchdog is a C thread, so it can end the worker then (the pool is rebuilt, build.py).
+# watchdog is a C thread, so it can end the worker then (the pool is rebuilt, pipeline.py).
 HARD_STOP_FACTOR = 2.0
 HARD_STOP_SLACK = 5.0
 

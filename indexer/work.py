@@ -24,8 +24,9 @@ from indexer.limits import Limits, TookTooLong, limit_memory, time_bound, too_sl
 _worker_limits: Limits | None = None
 
 
-# Article -> what the index writer files (a backend's `prepare`); None keeps the Article.
-Prepare = Callable[[Article], Any] | None
+# (Article, its content hash) -> what the index writer files: a backend's `prepare`.
+# None keeps the Article as it is.
+Prepare = Callable[[Article, str], Any] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +100,9 @@ def _articles(item: Item) -> list:
 
 
 def _extracted(article: Article, prepare: Prepare) -> Extracted:
-    doc = prepare(article) if prepare is not None else article
-    return Extracted(article.id, article.path, content_hash(article), doc, article.warnings)
+    digest = content_hash(article)
+    doc = prepare(article, digest) if prepare is not None else article
+    return Extracted(article.id, article.path, digest, doc, article.warnings)
 
 
 def extract_batch(items: list[Item], prepare: Prepare = None) -> list[Extracted | Failed]:

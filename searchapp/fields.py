@@ -40,6 +40,11 @@ SCOPES: dict[str, tuple[str, ...]] = {
     COMMENTS: (COMMENTS,),
 }
 SORTS = ("relevance", "newest", "oldest", "comments")
+# What the pages call them.
+SCOPE_LABELS = {"all": "Everything", HEADLINE: "Headlines", BODY: "Bodies", QUOTES: "Quotes",
+                COMMENTS: "Comments"}
+SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest",
+               "comments": "Most comments"}
 
 # Field prefixes of the query language -> the part or name they search. The first prefix
 # of each target is the one `read_as` writes back.

@@ -412,3 +412,30 @@ def test_bad_records_through_the_cli(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "Indexed 9 articles" in result.stderr
     assert "skipped batch.jsonl#5: the line is a JSON array, not an object" in result.stderr
+
+
+def test_the_instance_config_chooses_the_backend_and_index(tmp_path, monkeypatch):
+    """The CLI reads instance/config.py as the web app does; the environment wins over it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "config.py").write_text(
+        f'BACKEND = "whoosh"\nINDEX_DIR = {str(tmp_path / "configured")!r}\n')
+    assert _build_with({}, tmp_path).exit_code == EXIT_OK
+    assert generations.current_path(str(tmp_path / "configured")) is not None
+    assert not (tmp_path / "instance" / "index").exists()
+    (tmp_path / "instance" / "config.py").write_text('BACKEND = "solr"\n')
+    result = run("stats")
+    assert result.exit_code == EXIT_FAILED
+    assert one_sentence_error(result.stderr) == (
+        "Error: There is no search backend called 'solr'; choose one of whoosh.")
+    result = run("stats", "--json", env={"SCRAPESEARCH_BACKEND": "whoosh",
+                                         "SCRAPESEARCH_INDEX_DIR": str(tmp_path / "configured")})
+    assert result.exit_code == EXIT_OK and json.loads(result.stdout)["backend"] == "whoosh"
+
+
+def test_an_unknown_backend_stops_the_web_app_at_start(tmp_path):
+    from searchapp import create_app
+    from searchapp.backends.base import BackendError
+
+    with pytest.raises(BackendError, match="no search backend called 'solr'"):
+        create_app({"TESTING": True, "BACKEND": "solr"}, instance_path=str(tmp_path))

@@ -45,3 +45,10 @@ def test_read_as_writes_back_the_first_prefix_of_each_target():
                          "commenter": "commenter", "source": "source", "author": "author",
                          "tag": "tag"}
     assert all(FIELD_PREFIXES[p] == target for target, p in PREFIX_OF.items())
+
+
+def test_every_scope_and_sort_has_a_label():
+    from searchapp.fields import SCOPE_LABELS, SCOPES, SORT_LABELS, SORTS
+
+    assert list(SCOPE_LABELS) == list(SCOPES)
+    assert list(SORT_LABELS) == list(SORTS)

@@ -17,7 +17,7 @@ Reading (the web app and `scrapesearch search`, any number of processes):
 
 Writing (the command line only, one writer at a time):
 
-    prepare(article)       in the extraction worker processes: the engine's own form
+    prepare(article, hash) in the extraction worker processes: the engine's own form
     start_build()          a new, invisible index; `commit()` switches to it atomically
     start_update()         new, changed and vanished articles of the live index
 """
@@ -250,9 +250,9 @@ class SearchBackend(ABC):
     """An engine that stores Articles and answers searches in our query language."""
 
     name: ClassVar[str]
-    # Article -> the engine's own form of it, run in the extraction worker processes: a
-    # module-level function, so that the process pool can send it by name.
-    prepare: ClassVar[Callable[[Article], Any]]
+    # (Article, its content hash) -> the engine's own form of it, run in the extraction
+    # worker processes: a module-level function, so that the pool can send it by name.
+    prepare: ClassVar[Callable[[Article, str], Any]]
 
     @classmethod
     @abstractmethod

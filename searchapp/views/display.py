@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from searchapp.fields import SCOPE_LABELS, SORT_LABELS
+
 # Gaps between years are filled with empty bars only up to this span, so one stray
 # "1900" date does not squeeze a century of empty bars into the sidebar.
 MAX_FILLED_SPAN = 40
@@ -37,4 +39,5 @@ def year_bars(values) -> list[Bar]:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(year_bars=year_bars)
+    app.jinja_env.globals.update(year_bars=year_bars, scope_labels=SCOPE_LABELS,
+                                 sort_labels=SORT_LABELS)

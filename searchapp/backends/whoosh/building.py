@@ -43,9 +43,11 @@ class WhooshBuild(Build):
 
     def __init__(self, index_dir: str, lock_timeout: float = 0.0):
         self.index_dir = index_dir
+        self.committed = False
+        self.path = ""
+        self.writer: GenerationWriter | None = None
         self._held = contextlib.ExitStack()
         self._held.enter_context(generations.build_lock(index_dir, timeout=lock_timeout))
-        self.writer: GenerationWriter | None = None
         try:
             generations.remove_old_generations(index_dir)
             self.generation = generations.new_generation_name()
@@ -56,7 +58,6 @@ class WhooshBuild(Build):
         except BaseException:
             self.abort()
             raise
-        self.committed = False
 
     def add(self, doc: Extracted) -> bool:
         return self.writer.add(doc)
@@ -72,16 +73,17 @@ class WhooshBuild(Build):
         generations.write_report(self.path, data)
         generations.swap_current(self.index_dir, self.generation)
         self.committed = True
-        generations.remove_old_generations(self.index_dir)
-        self._held.close()
+        try:
+            generations.remove_old_generations(self.index_dir)
+        finally:
+            self._held.close()
 
     def abort(self) -> None:
-        if getattr(self, "committed", False):
-            return
-        if self.writer is not None:
-            self.writer.cancel()
-        if getattr(self, "path", None):
-            shutil.rmtree(self.path, ignore_errors=True)
+        if not self.committed:
+            if self.writer is not None:
+                self.writer.cancel()
+            if self.path:
+                shutil.rmtree(self.path, ignore_errors=True)
         self._held.close()
 
 
@@ -114,7 +116,7 @@ class WhooshUpdate(Update):
         return self.ix.writer(timeout=5.0)
 
     def put(self, doc: Extracted) -> None:
-        self.pending[doc.id] = {**doc.doc, HASH: doc.hash}
+        self.pending[doc.id] = doc.doc.fields
         if len(self.pending) >= UPDATE_BATCH:
             self._flush()
 

@@ -8,7 +8,7 @@ plain data (strings, numbers, lists, a datetime): nothing is unpickled by our cl
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from indexer.article import Article, Comment, Quote
 from searchapp.backends.whoosh.schema import (
@@ -22,6 +22,7 @@ from searchapp.backends.whoosh.schema import (
     PUBLISHED,
     URL,
     NewsText,
+    Preanalyzed,
     build_schema,
 )
 from searchapp.fields import (
@@ -48,12 +49,12 @@ def spans(entries: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-def to_document(article: Article, preanalyze: bool = False, hash: str = "") -> dict[str, Any]:
+def to_document(article: Article, preanalyze: bool = False, digest: str = "") -> dict[str, Any]:
     """The keyword arguments for `writer.add_document` (every value already validated).
 
     With `preanalyze`, text fields carry their postings (computed here, in the caller's
-    process) and their stored text under `_stored_<field>`. The content hash is filed by
-    the writer (it comes with the extracted article) unless given.
+    process) and their stored text under `_stored_<field>`. The content hash (`digest`) is
+    filed by the writer, which gets it with the extracted article, unless given here.
     """
     captions = list(article.captions)
     quotes = [q.text for q in article.quotes]
@@ -85,8 +86,8 @@ def to_document(article: Article, preanalyze: bool = False, hash: str = "") -> d
             "warnings": list(article.warnings),
         },
     }
-    if hash:
-        doc[HASH] = hash
+    if digest:
+        doc[HASH] = digest
     if article.url:
         doc[URL] = article.url
     if published:
@@ -142,7 +143,22 @@ def to_article(stored: dict[str, Any]) -> Article:
     )
 
 
-def prepare(article: Article) -> dict[str, Any]:
+class Prepared(NamedTuple):
+    """What a worker hands the writer: the fields, and about how much memory they hold."""
+
+    fields: dict[str, Any]
+    memory: int
+
+
+def prepare(article: Article, digest: str) -> Prepared:
     """`SearchBackend.prepare`: the article's fields with their postings, computed in an
     extraction worker so that the one writer only files them."""
-    return to_document(article, preanalyze=True)
+    fields = to_document(article, preanalyze=True, digest=digest)
+    return Prepared(fields, memory_of(fields))
+
+
+def memory_of(fields: dict[str, Any]) -> int:
+    """Rough bytes a prepared document holds in memory, for cutting the build's chunks."""
+    postings = sum(len(v.postings) for v in fields.values() if isinstance(v, Preanalyzed))
+    text = sum(len(v) for k, v in fields.items() if k.startswith("_stored_"))
+    return postings * 110 + text * 2 + 2000

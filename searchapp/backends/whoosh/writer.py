@@ -23,7 +23,7 @@ from indexer.errors import ScrapesearchError
 from indexer.work import Extracted
 from searchapp.backends.base import IndexBusy
 from searchapp.backends.whoosh.fastwrite import FastSegmentWriter
-from searchapp.backends.whoosh.schema import HASH, Preanalyzed, build_schema
+from searchapp.backends.whoosh.schema import build_schema
 
 
 class GenerationWriter:
@@ -61,9 +61,8 @@ class GenerationWriter:
             self.replaced.append(old)
         self.ids[doc.id] = self.added
         self.added += 1
-        fields = {**doc.doc, HASH: doc.hash}
-        self.chunk.append(fields)
-        self.chunk_bytes += memory_of(fields)
+        self.chunk.append(doc.doc.fields)
+        self.chunk_bytes += doc.doc.memory
         if self.chunk_bytes > self.chunk_limit:
             self._write_chunk(self.chunk, self.added - len(self.chunk))
             self.chunk, self.chunk_bytes = [], 0
@@ -137,13 +136,6 @@ class GenerationWriter:
         self.running.clear()
         with contextlib.suppress(Exception):
             self.lock.release()
-
-
-def memory_of(fields: dict) -> int:
-    """Rough bytes a prepared document holds in memory, for cutting chunks."""
-    postings = sum(len(v.postings) for v in fields.values() if isinstance(v, Preanalyzed))
-    text = sum(len(v) for k, v in fields.items() if k.startswith("_stored_"))
-    return postings * 110 + text * 2 + 2000
 
 
 def write_segment(ix, docs: list[dict], private_temp: bool = False):

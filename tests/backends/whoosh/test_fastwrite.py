@@ -38,7 +38,7 @@ def build_both(make_index, tmp_path, records, preanalyze=False):
         assert isinstance(item, Item)
         article = extract_jsonl_line(item.data, item.path)
         writer.add_document(**to_document(article, preanalyze=preanalyze,
-                                          hash=content_hash(article)))
+                                          digest=content_hash(article)))
     writer.commit()
     return fast, plain_ix.reader()
 
