@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -33,11 +32,11 @@ from searchapp.backends.whoosh.matching import filter_query, order
 from searchapp.backends.whoosh.snapshot import (
     Snapshot,
     SnapshotHolder,
-    live_generation,
+    check_format,
     open_generation,
 )
 from searchapp.backends.whoosh.suggest import respell
-from searchapp.fields import PARTS, SCOPES
+from searchapp.fields import HEADLINE, PARTS, SCOPES
 
 DEFAULT_FACET_SIZE = 10
 
@@ -86,7 +85,7 @@ class WhooshBackend(SearchBackend):
 
     def _found(self, snap: Snapshot, match: Match, docnums: list[int], full: bool
                ) -> list[Found]:
-        spans = self._spans(snap, match, docnums, PARTS if full else PARTS[:1])
+        spans = self._spans(snap, match, docnums, PARTS if full else (HEADLINE,))
         out = []
         for d in docnums:
             stored = snap.searcher.stored_fields(d)
@@ -118,8 +117,7 @@ class WhooshBackend(SearchBackend):
         article = documents.to_article(stored)
         if query is None:
             return ArticlePage(article, Highlights())
-        f = filter_query(snap.data, replace(query, scope=query.scope if query.scope in SCOPES
-                                            else "all"))
+        f = filter_query(snap.data, query)
         marks = Highlights()
         if f.match.searched and f.match.mask[docnum]:
             spans = self._spans(snap, f.match, [docnum], PARTS)
@@ -148,10 +146,11 @@ class WhooshBackend(SearchBackend):
         return Health(snap.data.doc_count, snap.generation)
 
     def stats(self) -> dict[str, Any]:
-        if generations.current_path(self.index_dir) is None:
+        gen = generations.current_path(self.index_dir)
+        if gen is None:
             raise IndexUnavailable(f"there is no index in {self.index_dir} yet; build one "
                                    "with `scrapesearch reindex SOURCE...`")
-        gen = live_generation(self.index_dir)
+        check_format(generations.read_report(gen) or {})
         with open_generation(gen).reader() as r:
             documents_count = r.doc_count()
             segments = len(list(r.leaf_readers()))

@@ -244,9 +244,7 @@ class Evaluator:
         if not ts:
             return None
         term = ts[0]
-        found: dict[str, int] = {}
-        for t in self.data.terms_within(f, term, maxdist):
-            found[t] = found.get(t, 0) + 1
+        found = dict.fromkeys(self.data.terms_within(f, term, maxdist))  # first-seen order
         expanded = sorted(((t, self.data.doc_frequency(f, t)) for t in found),
                           key=lambda x: -x[1])[:MAX_FUZZY_TERMS]
         return self.expansion(f, expanded, positive)

@@ -85,7 +85,7 @@ def test_another_format_is_refused_with_one_sentence(tmp_path, version, sentence
     with pytest.raises(IndexUnavailable) as e:
         run_search(backend, SearchParams())
     assert str(e.value) == sentence
-    assert "\n" not in sentence and sentence.count(";") <= 1
+    assert "\n" not in sentence
     resp = app_for(index_dir, tmp_path / "instance").test_client().get("/api/search")
     assert resp.status_code == 503
     assert resp.get_json()["error"] == sentence[0].upper() + sentence[1:] + "."
