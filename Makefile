@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 INDEX  ?= instance/index
 PORT   ?= 8000
 
-.PHONY: run test test-fast lint demo-index clean
+.PHONY: run test test-fast lint demo-index clean opensearch
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ test: $(VENV)/.installed-dev
 # The developer's lane: everything but real-data, browser and gunicorn tests (under a minute).
 test-fast: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -m "not slow and not browser" -q
+
+# A local one-node OpenSearch on 127.0.0.1:9200 for trying the OpenSearch backend (needs Java 17
+# and Maven; Ctrl-C stops it). See README.md, "Past one machine".
+opensearch:
+	opensearch-node/start --nodes 1 --http 9200 --transport 9300
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
