@@ -2,9 +2,9 @@
 
 The contract suite checks every backend against this model of the query language (DESIGN
 3.3): words are compared by their analysed terms (stems, accent folding, stop words, as
-the Whoosh backend's `terms()` defines them), phrases by term positions within one entry
-of a part (a phrase never spans two quotes), prefixes and fuzzy words by the terms the
-matching documents contain. It reads no index, so an engine cannot agree with it by
+`searchapp.analysis.terms()` defines them), phrases by term positions within one entry of
+a part (a phrase never spans two quotes; `~N` allows N other words in all), prefixes (and
+their stems) and fuzzy words by the terms the matching documents contain. It reads no index, so an engine cannot agree with it by
 sharing a bug with it.
 """
 
@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from indexer.article import Article
-from searchapp.backends.whoosh.analysis import fold, terms
+from searchapp.analysis import fold, terms
 from searchapp.fields import (
     BODY,
     CAPTIONS,
@@ -74,12 +74,15 @@ class Doc:
             where: dict[str, list[int]] = {}
             for t, p in entry:
                 where.setdefault(t, []).append(p)
-            reach = set(where.get(seq[0], ()))
+            # Least words skipped so far to reach each position of the current word.
+            cost = dict.fromkeys(where.get(seq[0], ()), 0)
             for t in seq[1:]:
-                reach = {p for p in where.get(t, ()) if any(r < p <= r + 1 + slop for r in reach)}
-                if not reach:
+                cost = {p: min(c + p - r - 1 for r, c in cost.items() if r < p)
+                        for p in where.get(t, ()) if any(r < p for r in cost)}
+                cost = {p: c for p, c in cost.items() if c <= slop}
+                if not cost:
                     break
-            if reach:
+            if cost:
                 return True
         return False
 
@@ -152,10 +155,10 @@ class Model:
             if len(word) < MIN_PREFIX_CHARS:
                 return None
             expanded = self._expand(field, word)
-            if not expanded and field in PARTS:
+            if field in PARTS:  # and the words that start with its stem
                 stemmed = _analyze(field, word)
                 if stemmed and stemmed[0] != word:
-                    expanded = self._expand(field, stemmed[0])
+                    expanded |= self._expand(field, stemmed[0])
             return bool(doc.vocabulary(field) & expanded)
         if isinstance(node, Word) and node.fuzzy:
             ts = _analyze(field, node.text)

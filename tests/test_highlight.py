@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from searchapp.backends.whoosh.analysis import terms
+from searchapp.analysis import terms
 from searchapp.search import highlight
 
 MARK = re.compile(r"</?mark>")

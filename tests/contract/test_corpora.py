@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from contract.helpers import search as search_args
-from searchapp.backends.whoosh.analysis import terms
+from searchapp.analysis import terms
 from searchapp.indexing import reindex
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]

@@ -1,69 +1,14 @@
-"""Text analysis for the index: one fast function used at index time and at query time.
-
-Whoosh's analyzer chain (tokenizer -> lowercase -> stop -> stem, one Token object per step)
-dominates indexing time. `terms()` does the same work in one loop with a stem cache, and
-`NewsAnalyzer` wraps it in Whoosh's analyzer protocol so the query parser analyzes query text
-exactly as documents were analyzed.
-"""
+"""Whoosh's analyzer protocol over `searchapp.analysis.terms()`, so that Whoosh's own query
+parser and writer analyse text exactly as the rest of scrapesearch does."""
 
 from __future__ import annotations
 
-import re
-
-from whoosh.analysis import STOP_WORDS, Token
+from whoosh.analysis import Token
 from whoosh.analysis.analyzers import Analyzer
-from whoosh.lang.porter import stem as porter_stem
-from whoosh.support.charset import accent_map
 
-# Whoosh's default word pattern: "U.S." and "3.5" stay one token.
-WORD = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)
-MIN_WORD = 2  # one-letter words ("s" of "Andersen's") are noise
-STOP = frozenset(STOP_WORDS)
-_STEM_CACHE_MAX = 500_000
+from searchapp.analysis import MIN_WORD, STOP, WORD, fold, stem, terms
 
-_stems: dict[str, str] = {}
-# Whoosh's accent_map folds "ß" to a single "s" ("straße" -> "strase"), which matches neither
-# the usual spelling without it ("strasse") nor its stem; German writes it "ss".
-_FOLD = {**accent_map, ord("ß"): "ss"}
-
-
-def fold(word: str) -> str:
-    """Accent-folded form of a lowercase word ("café" -> "cafe", "straße" -> "strasse")."""
-    return word if word.isascii() else word.translate(_FOLD)
-
-
-def stem(word: str) -> str:
-    """Porter stem with a process-wide cache (news vocabulary repeats a lot)."""
-    s = _stems.get(word)
-    if s is None:
-        if len(_stems) >= _STEM_CACHE_MAX:
-            _stems.clear()
-        s = _stems[word] = porter_stem(word)
-    return s
-
-
-def terms(text: str, stemming: bool = True, stops: bool = True,
-          start_pos: int = 0) -> list[tuple[str, int, int, int]]:
-    """(term, position, startchar, endchar) for each indexed word of `text`.
-
-    Positions count only the words kept, so a phrase query with a stop word in it
-    ("secretary of state") lines up with the indexed positions.
-    """
-    out = []
-    append = out.append
-    pos = start_pos
-    for m in WORD.finditer(text):
-        w = m.group().lower()
-        if not w.isascii():
-            w = w.translate(_FOLD)
-        if len(w) < MIN_WORD or (stops and w in STOP):
-            continue
-        if stemming:
-            s = _stems.get(w)
-            w = s if s is not None else stem(w)
-        append((w, pos, m.start(), m.end()))
-        pos += 1
-    return out
+__all__ = ["MIN_WORD", "STOP", "WORD", "NewsAnalyzer", "fold", "stem", "terms"]
 
 
 class NewsAnalyzer(Analyzer):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from searchapp.backends.whoosh.analysis import fold, terms
+from searchapp.analysis import fold, terms
 from searchapp.backends.whoosh.arrays import IndexData
 from searchapp.backends.whoosh.schema import NAME_FIELDS
 from searchapp.fields import PARTS, SCOPES
@@ -227,10 +227,11 @@ class Evaluator:
                         f"{MIN_PREFIX_CHARS} letters")
             return None
         expanded = self.data.expand(f, word)
-        if not expanded and stem_field:
+        if stem_field:  # "happy*" also finds "happiness" (indexed as "happi")
             stemmed = analyze(f, word)
             if stemmed and stemmed[0] != word:
-                expanded = self.data.expand(f, stemmed[0])
+                more = dict(self.data.expand(f, stemmed[0]))
+                expanded = list({**dict(expanded), **more}.items())
         if len(expanded) > MAX_PREFIX_TERMS:
             expanded.sort(key=lambda x: -x[1])
             expanded = expanded[:MAX_PREFIX_TERMS]
@@ -282,27 +283,37 @@ class Evaluator:
 
 
 def phrase_at(positions: list[list[int]], slop: int) -> bool:
-    """True when the terms occur in order, each within `slop` extra words of the one before.
+    """True when the terms occur in this order with at most `slop` other words between them
+    in all (`"a b c"~1` matches "a b x c" and "a x b c", not "a x b x c").
 
-    Every reachable position of each term is kept (not only the first): with `"a b c"~1`
-    over "a b b x c" the second "b" is the one that reaches "c".
+    The same rule as Lucene's ordered intervals (`max_gaps`), so that every engine agrees.
     """
-    reach = set(positions[0])
+    cost = dict.fromkeys(positions[0], 0)
     for ps in positions[1:]:
-        reach = follow(reach, ps, slop)
-        if not reach:
+        cost = follow(cost, ps, slop)
+        if not cost:
             return False
     return True
 
 
-def follow(reach: set[int], positions, slop: int) -> set[int]:
-    """The positions p with some r in `reach` such that r < p <= r + 1 + slop."""
+def follow(cost: dict[int, int], positions, slop: int) -> dict[int, int]:
+    """Positions p reachable from some r in `cost` (r < p) with the words skipped so far,
+    cost[r] + (p - r - 1), at most `slop`; each with its least such count."""
     if not slop:
-        return {p for p in positions if p - 1 in reach}
-    ordered = sorted(reach)
-    out = set()
+        return {p: 0 for p in positions if p - 1 in cost}
+    # For a given p the best r is the one before it with the largest r - cost[r].
+    ordered = sorted(cost)
+    best_before = []
+    best = None
+    for r in ordered:
+        v = r - cost[r]
+        best = v if best is None or v > best else best
+        best_before.append(best)
+    out = {}
     for p in positions:
-        i = bisect_left(ordered, p - 1 - slop)
-        if i < len(ordered) and ordered[i] <= p - 1:
-            out.add(p)
+        i = bisect_left(ordered, p) - 1
+        if i >= 0:
+            skipped = p - 1 - best_before[i]
+            if skipped <= slop:
+                out[p] = skipped
     return out

@@ -57,13 +57,13 @@ def _phrase_spans(per_word: list[list[tuple[int, int, int]]], slop: int
     by_pos = [{p: (s, e) for p, s, e in occ} for occ in per_word]
     out = []
     for p, s, _e in per_word[0]:
-        reach = {p}
+        cost = {p: 0}
         for table in by_pos[1:]:
-            reach = follow(reach, table, slop)
-            if not reach:
+            cost = follow(cost, table, slop)
+            if not cost:
                 break
         else:
-            out.append((s, by_pos[-1][min(reach)][1]))
+            out.append((s, by_pos[-1][min(cost)][1]))
     return out
 
 

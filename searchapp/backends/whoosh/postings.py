@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import struct
 
-from searchapp.backends.whoosh.analysis import MIN_WORD, STOP, WORD, fold, stem
+from searchapp.analysis import MIN_WORD, STOP, WORD, fold, stem
 from searchapp.backends.whoosh.formats import _LARGE, _SMALL, pack
 
 _CACHE_MAX = 500_000

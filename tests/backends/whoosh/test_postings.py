@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 
-from searchapp.backends.whoosh.analysis import terms
+from searchapp.analysis import terms
 from searchapp.backends.whoosh.formats import CompactCharacters, CompactPositions
 from searchapp.backends.whoosh.postings import field_postings
 
