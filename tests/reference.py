@@ -4,8 +4,8 @@ The contract suite checks every backend against this model of the query language
 3.3): words are compared by their analysed terms (stems, accent folding, stop words, as
 `searchapp.analysis.terms()` defines them), phrases by term positions within one entry of
 a part (a phrase never spans two quotes; `~N` allows N other words in all), prefixes (and
-their stems) and fuzzy words by the terms the matching documents contain. It reads no index, so an engine cannot agree with it by
-sharing a bug with it.
+their stems) and fuzzy words by the terms the matching documents contain. It reads no
+index, so an engine cannot agree with it by sharing a bug with it.
 """
 
 from __future__ import annotations
