@@ -1,11 +1,25 @@
 # scrapesearch instance configuration: copy to instance/config.py and edit.
-# Every setting is optional; the defaults are in searchapp/settings.py.
+# Every setting is optional; the defaults are in searchapp/config.py.
 # The instance folder itself can be moved with the environment variable
 # SCRAPESEARCH_INSTANCE=/srv/scrapesearch (an absolute path).
 
 # The search engine. "whoosh" (the default) is embedded: an index directory, no server.
 # The environment variable SCRAPESEARCH_BACKEND overrides this (the CLI reads both).
+# "opensearch" uses an OpenSearch cluster (pip install 'scrapesearch[opensearch]').
 # BACKEND = "whoosh"
+
+# OpenSearch (BACKEND = "opensearch"). Each has an environment variable SCRAPESEARCH_<NAME>,
+# e.g. SCRAPESEARCH_OPENSEARCH_URL, which overrides it.
+# OPENSEARCH_URL = "https://search1.example.org:9200,https://search2.example.org:9200"
+# OPENSEARCH_INDEX = "scrapesearch"          # the alias searched; indexes are named after it
+# OPENSEARCH_USER = "scrapesearch"
+# OPENSEARCH_PASSWORD = "..."                 # better in the environment than in this file
+# OPENSEARCH_CA_CERTS = "/etc/ssl/private-ca.pem"
+# OPENSEARCH_VERIFY_CERTS = True              # never turn this off outside a test
+# OPENSEARCH_TIMEOUT = 10.0                   # seconds per search
+# OPENSEARCH_SHARDS = 1                       # of a new index (reindex)
+# OPENSEARCH_REPLICAS = "auto"                # "auto": one replica when there is a 2nd node
+# OPENSEARCH_GRACE_SECONDS = 600              # a replaced index is kept this long
 
 # Where the index lives. Default: <instance folder>/index. The environment variable
 # SCRAPESEARCH_INDEX_DIR overrides this, and is what `scrapesearch reindex --index-dir` uses.

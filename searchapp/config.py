@@ -13,11 +13,27 @@ from collections.abc import Mapping
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
-    # The search engine: "whoosh" (embedded, the default). Env SCRAPESEARCH_BACKEND.
+    # The search engine: "whoosh" (embedded, the default) or "opensearch" (a cluster; needs
+    # `pip install 'scrapesearch[opensearch]'`). Env SCRAPESEARCH_BACKEND.
     "BACKEND": "whoosh",
     # Where the Whoosh index lives; default <instance folder>/index. Env
     # SCRAPESEARCH_INDEX_DIR overrides it (the CLI's --index-dir uses the same variable).
     "INDEX_DIR": None,
+    # OpenSearch: one or more hosts, comma-separated (https://host:9200,https://host2:9200).
+    "OPENSEARCH_URL": "http://127.0.0.1:9200",
+    # The alias searches read; new indexes are named after it (<alias>-g<time>).
+    "OPENSEARCH_INDEX": "scrapesearch",
+    # Credentials and TLS: a CA bundle for a private CA; verification stays on unless false.
+    "OPENSEARCH_USER": None,
+    "OPENSEARCH_PASSWORD": None,
+    "OPENSEARCH_CA_CERTS": None,
+    "OPENSEARCH_VERIFY_CERTS": True,
+    # Seconds per search request; shards and replicas of a new index ("auto": one replica
+    # when the cluster has a second node); seconds a replaced index is kept for exports.
+    "OPENSEARCH_TIMEOUT": 10.0,
+    "OPENSEARCH_SHARDS": 1,
+    "OPENSEARCH_REPLICAS": "auto",
+    "OPENSEARCH_GRACE_SECONDS": 600,
     # The name shown in the page header and titles.
     "SITE_NAME": "scrapesearch",
     # Cache-Control for search pages: searches by journalists may be sensitive, so no caching
@@ -32,6 +48,10 @@ DEFAULTS: dict[str, Any] = {
 ENVIRONMENT = {
     "SCRAPESEARCH_BACKEND": "BACKEND",
     "SCRAPESEARCH_INDEX_DIR": "INDEX_DIR",
+    **{f"SCRAPESEARCH_{key}": key for key in (
+        "OPENSEARCH_URL", "OPENSEARCH_INDEX", "OPENSEARCH_USER", "OPENSEARCH_PASSWORD",
+        "OPENSEARCH_CA_CERTS", "OPENSEARCH_VERIFY_CERTS", "OPENSEARCH_TIMEOUT",
+        "OPENSEARCH_SHARDS", "OPENSEARCH_REPLICAS", "OPENSEARCH_GRACE_SECONDS")},
 }
 INSTANCE_ENV = "SCRAPESEARCH_INSTANCE"
 CONFIG_FILE = "config.py"

@@ -17,6 +17,7 @@ DEFAULT = "whoosh"
 # name -> "module:class"
 BACKENDS = {
     "whoosh": "searchapp.backends.whoosh:WhooshBackend",
+    "opensearch": "searchapp.backends.opensearch:OpenSearchBackend",
 }
 
 

@@ -16,7 +16,8 @@ from engines import ENGINES
 def engine(request):
     chosen = ENGINES[request.param]
     chosen.check()
-    return chosen
+    yield chosen
+    chosen.cleanup()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ own searcher.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +19,7 @@ from searchapp.analysis import fold, terms
 from searchapp.backends.whoosh.arrays import IndexData
 from searchapp.backends.whoosh.schema import NAME_FIELDS
 from searchapp.fields import PARTS, SCOPES
+from searchapp.search.matcher import phrase_at
 from searchapp.search.parser import And, Not, Or, Phrase, Word
 
 K1, B = 1.2, 0.75
@@ -280,40 +280,3 @@ class Evaluator:
         if marks is not None:
             marks.phrases.add((tuple(ts), slop))
         return mask, scores
-
-
-def phrase_at(positions: list[list[int]], slop: int) -> bool:
-    """True when the terms occur in this order with at most `slop` other words between them
-    in all (`"a b c"~1` matches "a b x c" and "a x b c", not "a x b x c").
-
-    The same rule as Lucene's ordered intervals (`max_gaps`), so that every engine agrees.
-    """
-    cost = dict.fromkeys(positions[0], 0)
-    for ps in positions[1:]:
-        cost = follow(cost, ps, slop)
-        if not cost:
-            return False
-    return True
-
-
-def follow(cost: dict[int, int], positions, slop: int) -> dict[int, int]:
-    """Positions p reachable from some r in `cost` (r < p) with the words skipped so far,
-    cost[r] + (p - r - 1), at most `slop`; each with its least such count."""
-    if not slop:
-        return {p: 0 for p in positions if p - 1 in cost}
-    # For a given p the best r is the one before it with the largest r - cost[r].
-    ordered = sorted(cost)
-    best_before = []
-    best = None
-    for r in ordered:
-        v = r - cost[r]
-        best = v if best is None or v > best else best
-        best_before.append(best)
-    out = {}
-    for p in positions:
-        i = bisect_left(ordered, p) - 1
-        if i >= 0:
-            skipped = p - 1 - best_before[i]
-            if skipped <= slop:
-                out[p] = skipped
-    return out

@@ -11,9 +11,10 @@ from __future__ import annotations
 from whoosh.reading import TermNotFound
 
 from searchapp.backends.base import Highlights, Span
-from searchapp.backends.whoosh.evaluate import Marks, follow
+from searchapp.backends.whoosh.evaluate import Marks
 from searchapp.backends.whoosh.schema import META
 from searchapp.fields import BODY, CAPTIONS, COMMENTS, HEADLINE, QUOTES
+from searchapp.search.matcher import follow, merge
 
 
 def occurrences(reader, fieldname: str, marks: Marks, docnums: list[int]
@@ -45,7 +46,7 @@ def occurrences(reader, fieldname: str, marks: Marks, docnums: list[int]
         for words, slop in marks.phrases:
             spans.extend(_phrase_spans([chars.get(w, {}).get(d, []) for w in words], slop))
         if spans:
-            out[d] = _merge(spans)
+            out[d] = merge(spans)
     return out
 
 
@@ -65,19 +66,6 @@ def _phrase_spans(per_word: list[list[tuple[int, int, int]]], slop: int
         else:
             out.append((s, by_pos[-1][min(cost)][1]))
     return out
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans.sort()
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
-
-
 
 
 def highlights_of(stored: dict, spans: dict[str, list[Span]]) -> Highlights:

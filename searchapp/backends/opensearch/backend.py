@@ -1,0 +1,308 @@
+"""The OpenSearch backend: for collections that outgrow one machine, or a cluster you have.
+
+Searches read the alias `OPENSEARCH_INDEX`; a result page is one `_search` (one `_msearch`
+with the per-scope counts): the hits of the slice, the exact total, every facet as an
+aggregation over the matches filtered by the *other* facets (the facet filters are a
+post_filter), the year facet by year, newest first. Hits come back as the Article kept in
+`_source`; where the query matched is worked out from the hit's own text by
+`searchapp.search.matcher` (the engine holds analysed terms, not the text's offsets), and
+the page escapes and marks it as for every backend (search/highlight.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import opensearchpy
+
+from indexer.article import Article
+from searchapp.backends.base import (
+    ArticlePage,
+    Facet,
+    FacetValue,
+    Found,
+    Health,
+    Highlights,
+    IndexUnavailable,
+    Query,
+    SearchBackend,
+    SearchPage,
+    SearchRequest,
+)
+from searchapp.backends.opensearch import building, mapping
+from searchapp.backends.opensearch.connection import Connection, Settings, describe
+from searchapp.backends.opensearch.reading import scan
+from searchapp.backends.opensearch.suggest import respell
+from searchapp.backends.opensearch.translate import (
+    Translator,
+    facet_filters,
+    search_query,
+    sort_of,
+)
+from searchapp.fields import FACET_LABELS, HEADLINE, PARTS, SCOPES, VALUE_ORDER
+from searchapp.search import matcher
+
+DEFAULT_FACET_SIZE = 10
+MAX_WINDOW = 10_000  # from + size beyond this walks the matches with search_after
+SHARD_SIZE = 1000  # facet values each shard reports (exact counts for the values shown)
+DISTINCT_PRECISION = 40_000  # below this many values a facet's value count is exact
+_ARTICLE = [mapping.ARTICLE]
+
+
+class OpenSearchBackend(SearchBackend):
+    name = "opensearch"
+    prepare = staticmethod(mapping.prepare)
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.alias = settings.index
+        self.conn = Connection(settings)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> OpenSearchBackend:
+        return cls(Settings.from_config(config))
+
+    def _call(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except opensearchpy.exceptions.OpenSearchException as e:
+            raise describe(e, self.settings.where, self.alias) from None
+
+    @property
+    def client(self):
+        return self.conn.client()
+
+    def _live_index(self) -> str:
+        got = self._call(self.client.indices.get_alias, name=self.alias, ignore=[404])
+        names = sorted(k for k in got if k not in ("error", "status"))
+        if not names:
+            raise IndexUnavailable(f"there is no index '{self.alias}' in OpenSearch at "
+                                   f"{self.settings.where} yet; build one with "
+                                   "`scrapesearch reindex SOURCE...`")
+        return names[-1]
+
+    # -- a result page -------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        q = request.query
+        tr = Translator(q.scope).run(q.tree)
+        body: dict[str, Any] = {
+            "query": search_query(q, tr.query, with_facets=False),
+            "sort": sort_of(q, tr.searched),
+            "track_total_hits": True,
+            "_source": _ARTICLE,
+            "size": request.size,
+        }
+        if q.filters:
+            body["post_filter"] = {"bool": {"filter": facet_filters(q)}}
+        aggs = {f"facet_{name}": _facet_agg(q, name, request.facet_sizes.get(
+            name, DEFAULT_FACET_SIZE)) for name in request.facets}
+        if aggs:
+            body["aggs"] = aggs
+        deep = request.start + request.size > MAX_WINDOW
+        if deep:
+            after = self._sort_values_at(q, tr, request.start)
+            if after is None:
+                body["size"] = 0
+            else:
+                body["search_after"] = after
+        else:
+            body["from"] = request.start
+        searches = [body]
+        other_scopes = []
+        if request.scope_counts and tr.searched:
+            for scope in SCOPES:
+                if scope != q.scope:
+                    other_scopes.append(scope)
+                    words = Translator(scope).run(q.tree).query
+                    searches.append({"size": 0, "track_total_hits": True,
+                                     "query": search_query(q, words)})
+        responses = self._msearch(searches)
+        main = responses[0]
+        total = main["hits"]["total"]["value"]
+        hits = main["hits"]["hits"]
+        marks = matcher.wanted(q.tree, q.scope)
+        parts = PARTS if request.snippets else (HEADLINE,)
+        found = []
+        for hit in hits:
+            article = Article.from_dict(hit["_source"][mapping.ARTICLE])
+            found.append(Found(article, float(hit.get("_score") or 0.0),
+                               matcher.highlights(article, marks, parts)))
+        facets = {name: _facet(name, main.get("aggregations", {}).get(f"facet_{name}"),
+                               request.facet_sizes.get(name, DEFAULT_FACET_SIZE),
+                               q.filters.get(name, ()))
+                  for name in request.facets}
+        counts = None
+        if request.scope_counts and tr.searched:
+            counts = {q.scope: total}
+            for scope, resp in zip(other_scopes, responses[1:], strict=True):
+                counts[scope] = resp["hits"]["total"]["value"]
+            counts = {scope: counts[scope] for scope in SCOPES}
+        generation = hits[0]["_index"] if hits else self._live_index()
+        respellings = {}
+        if total == 0 and request.suggest:
+            respellings = respell(self.client, self.settings, q.tree)
+        return SearchPage(total, found, facets, generation, counts, respellings,
+                          list(tr.notices), ranked=tr.searched)
+
+    def _msearch(self, searches: list[dict]) -> list[dict]:
+        if len(searches) == 1:
+            return [self._call(self.client.search, index=self.alias, body=searches[0])]
+        lines: list[dict] = []
+        for s in searches:
+            lines += [{"index": self.alias}, s]
+        resp = self._call(self.client.msearch, body=lines)
+        out = []
+        for r in resp["responses"]:
+            if "error" in r:
+                status = r.get("status", 500)
+                raise describe(opensearchpy.TransportError(status, r["error"], r),
+                               self.settings.where, self.alias)
+            out.append(r)
+        return out
+
+    def _sort_values_at(self, q: Query, tr, start: int) -> list | None:
+        """The sort values of the `start`-th match (for a page past MAX_WINDOW)."""
+        last = None
+        for hit in scan(self.client, self.settings, self.alias, search_query(q, tr.query),
+                        sort_of(q, tr.searched), False, limit=start):
+            last = hit
+        return None if last is None else last["sort"]
+
+    # -- every match -----------------------------------------------------------------------
+
+    def export(self, query: Query, limit: int | None = None) -> Iterator[Article]:
+        tr = Translator(query.scope).run(query.tree)
+        hits = scan(self.client, self.settings, self.alias, search_query(query, tr.query),
+                    sort_of(query, tr.searched), _ARTICLE, limit=limit)
+        return (Article.from_dict(h["_source"][mapping.ARTICLE]) for h in hits)
+
+    # -- one article -----------------------------------------------------------------------
+
+    def _get_doc(self, article_id: str) -> dict | None:
+        got = self._call(self.client.get, index=self.alias, id=article_id,
+                         _source_includes=_ARTICLE, ignore=[404])
+        if not got.get("found"):
+            if got.get("status") == 404 and "index_not_found" in str(got.get("error")):
+                self._live_index()  # raises IndexUnavailable with its sentence
+            return None
+        return got
+
+    def get(self, article_id: str) -> Article | None:
+        got = self._get_doc(article_id)
+        return None if got is None else Article.from_dict(got["_source"][mapping.ARTICLE])
+
+    def article(self, article_id: str, query: Query | None = None) -> ArticlePage | None:
+        got = self._get_doc(article_id)
+        if got is None:
+            return None
+        article = Article.from_dict(got["_source"][mapping.ARTICLE])
+        if query is None:
+            return ArticlePage(article, Highlights())
+        tr = Translator(query.scope).run(query.tree)
+        only = {"ids": {"values": [article_id]}}
+        final = search_query(query, tr.query)
+        words, mine, total = self._msearch([
+            {"size": 0, "track_total_hits": True,
+             "query": {"bool": {"must": [tr.query], "filter": [only]}}},
+            {"size": 0, "track_total_hits": True,
+             "query": {"bool": {"must": [final], "filter": [only]}}},
+            {"size": 0, "track_total_hits": True, "query": final},
+        ])
+        marks = Highlights()
+        if tr.searched and words["hits"]["total"]["value"]:
+            marks = matcher.highlights(article, matcher.wanted(query.tree, query.scope))
+        count = total["hits"]["total"]["value"]
+        if not mine["hits"]["total"]["value"]:
+            return ArticlePage(article, marks, total=count)
+        before = None
+        position = 0
+        hits = scan(self.client, self.settings, self.alias, final,
+                    sort_of(query, tr.searched), False)
+        for hit in hits:
+            position += 1
+            if hit["_id"] == article_id:
+                following = next(hits, None)
+                hits.close()
+                return ArticlePage(article, marks, matched=True, position=position,
+                                   total=count, previous=before,
+                                   next=following["_id"] if following else None)
+            before = hit["_id"]
+        return ArticlePage(article, marks, total=count)  # it went while we looked
+
+    # -- the index -------------------------------------------------------------------------
+
+    def health(self) -> Health:
+        index = self._live_index()
+        count = self._call(self.client.count, index=self.alias)["count"]
+        return Health(count, index)
+
+    def stats(self) -> dict[str, Any]:
+        index = self._live_index()
+        count = self._call(self.client.count, index=self.alias)["count"]
+        got = self._call(self.client.indices.get, index=index)[index]
+        meta = (got.get("mappings") or {}).get("_meta") or {}
+        settings = got["settings"]["index"]
+        size = self._call(self.client.indices.stats, index=index, metric="store")
+        cluster = self._call(self.client.cluster.health)
+        return {
+            "backend": self.name,
+            "url": self.settings.where,
+            "alias": self.alias,
+            "generation": index,
+            "documents": count,
+            "shards": int(settings.get("number_of_shards", 0)),
+            "replicas": int(settings.get("number_of_replicas", 0)),
+            "nodes": cluster.get("number_of_nodes"),
+            "cluster_status": cluster.get("status"),
+            "size_bytes": size["_all"]["primaries"]["store"]["size_in_bytes"],
+            "report": meta.get("report") or {},
+            "last_update": meta.get("last_update"),
+        }
+
+    def start_build(self, lock_timeout: float = 0.0) -> building.OpenSearchBuild:
+        return building.OpenSearchBuild(self.conn, lock_timeout)
+
+    def start_update(self, lock_timeout: float = 0.0) -> building.OpenSearchUpdate:
+        return building.OpenSearchUpdate(self.conn, lock_timeout)
+
+    def close(self) -> None:
+        """Nothing per thread: the client's connection pool is shared by the process."""
+
+
+# -- facets -----------------------------------------------------------------------------------
+
+def _facet_agg(q: Query, name: str, size: int) -> dict:
+    """The facet's values over the matches filtered by every other facet."""
+    field = mapping.FACET_FIELDS[name]
+    if name in VALUE_ORDER:
+        order: list = [{"_key": "desc" if VALUE_ORDER[name] else "asc"}]
+    else:
+        order = [{"_count": "desc"}, {"_key": "asc"}]
+    inner: dict[str, Any] = {
+        "values": {"terms": {"field": field, "size": max(size, 1), "order": order,
+                             "shard_size": max(SHARD_SIZE, size * 2)}},
+        "distinct": {"cardinality": {"field": field,
+                                     "precision_threshold": DISTINCT_PRECISION}},
+    }
+    selected = q.filters.get(name, ())
+    if selected:
+        inner["selected"] = {"terms": {"field": field, "include": list(selected),
+                                       "size": len(selected), "min_doc_count": 0}}
+    return {"filter": {"bool": {"filter": facet_filters(q, leave_out=name)}}, "aggs": inner}
+
+
+def _facet(name: str, agg: dict | None, size: int, selected: tuple[str, ...]) -> Facet:
+    label = FACET_LABELS.get(name, name)
+    if agg is None:
+        return Facet(name, label, [FacetValue(v, 0, True) for v in selected], 0, size)
+    chosen = set(selected)
+    buckets = agg["values"]["buckets"][:size] if size else []
+    out = [FacetValue(b["key"], b["doc_count"], b["key"] in chosen) for b in buckets]
+    shown = {v.value for v in out}
+    counts = {b["key"]: b["doc_count"] for b in agg.get("selected", {}).get("buckets", [])}
+    for v in selected:  # a selected value never disappears, even at zero
+        if v not in shown:
+            out.append(FacetValue(v, counts.get(v, 0), True))
+    return Facet(name, label, out, int(agg["distinct"]["value"]), size)

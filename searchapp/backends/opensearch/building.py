@@ -1,0 +1,372 @@
+"""The writing side of the OpenSearch backend: builds behind an alias, updates, bulk requests.
+
+A build creates a new index (`<alias>-g<time>`) with no replica and no refresh, fills it
+with bulk requests, gives it its replicas and a refresh, then moves the alias to it in one
+`_aliases` request: searches answer from the old index until that request, and from the
+new one after it. The old index is marked retired and deleted by a later build once the
+grace period is over (an export reading it through a point in time keeps working until
+then). An update writes into the index behind the alias by article id.
+
+One writer at a time: a lock document in `<alias>-lock`, created with `op_type=create`,
+kept fresh while the writer works and taken over when a crashed writer left it stale.
+Bulk requests are sized in bytes and retried with backoff on 429 and 5xx answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import socket
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import opensearchpy
+
+from indexer.work import Extracted
+from searchapp.backends.base import BackendError, Build, IndexBusy, IndexUnavailable, Known, Update
+from searchapp.backends.opensearch import mapping
+from searchapp.backends.opensearch.connection import Connection, describe
+
+BULK_BYTES = 8 * 1024 * 1024  # a bulk request holds about this much
+BULK_DOCS = 2000
+RETRIES = 8  # attempts of one bulk request on 429 / 5xx, with backoff
+BACKOFF = 0.5  # seconds before the first retry; doubled each time, at most MAX_BACKOFF
+MAX_BACKOFF = 30.0
+WRITE_TIMEOUT = 120.0  # seconds for one bulk request, an index creation, a refresh
+LOCK_STALE = 120.0  # a lock not refreshed for this long was left by a writer that died
+LOCK_REFRESH = 20.0
+_RETRY_STATUS = {429, 502, 503, 504}
+
+
+def now() -> float:
+    return time.time()
+
+
+def new_index_name(alias: str) -> str:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dt%H%M%S")
+    return f"{alias}-g{stamp}-{secrets.token_hex(2)}"
+
+
+class Writer:
+    """What builds and updates share: the lock, bulk requests, the index's _meta."""
+
+    def __init__(self, conn: Connection, lock_timeout: float):
+        self.conn = conn
+        self.s = conn.settings
+        self.alias = self.s.index
+        self.client = conn.client()
+        self.rejected: list[dict[str, str]] = []
+        self._lines: list[str] = []
+        self._bytes = 0
+        self._docs = 0
+        self._lock_seen = 0.0
+        self._locked = False
+        self._take_lock(lock_timeout)
+
+    def call(self, fn, *args, **kwargs):
+        """One client call, its errors as ours."""
+        try:
+            return fn(*args, **kwargs)
+        except opensearchpy.exceptions.OpenSearchException as e:
+            raise describe(e, self.s.where, self.alias) from None
+
+    # -- the lock ---------------------------------------------------------------------------
+
+    @property
+    def lock_index(self) -> str:
+        return f"{self.alias}-lock"
+
+    def _take_lock(self, timeout: float) -> None:
+        holder = {"host": socket.gethostname(), "pid": os.getpid(),
+                  "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        deadline = now() + timeout
+        if not self.call(self.client.indices.exists, index=self.lock_index):
+            try:
+                self.client.indices.create(index=self.lock_index, body={"settings": {
+                    "index": {"number_of_shards": 1, "auto_expand_replicas": "0-1"}}})
+            except opensearchpy.RequestError as e:  # made by another writer just now
+                if "resource_already_exists" not in str(e.error):
+                    raise describe(e, self.s.where, self.alias) from None
+            except opensearchpy.exceptions.OpenSearchException as e:
+                raise describe(e, self.s.where, self.alias) from None
+        while True:
+            try:
+                self.client.index(index=self.lock_index, id="writer", op_type="create",
+                                  body={**holder, "beat": now()}, refresh="true")
+                self._locked = True
+                self._lock_seen = now()
+                return
+            except opensearchpy.ConflictError:
+                pass
+            except opensearchpy.exceptions.OpenSearchException as e:
+                raise describe(e, self.s.where, self.alias) from None
+            got = self.call(self.client.get, index=self.lock_index, id="writer",
+                            ignore=[404])
+            if got.get("found"):
+                held = got["_source"]
+                if now() - float(held.get("beat", 0)) > LOCK_STALE:
+                    try:  # the writer died: take its lock over, unless another one did
+                        self.client.index(index=self.lock_index, id="writer",
+                                          body={**holder, "beat": now()}, refresh="true",
+                                          if_seq_no=got["_seq_no"],
+                                          if_primary_term=got["_primary_term"])
+                        self._locked = True
+                        self._lock_seen = now()
+                        return
+                    except opensearchpy.ConflictError:
+                        pass
+                    except opensearchpy.exceptions.OpenSearchException as e:
+                        raise describe(e, self.s.where, self.alias) from None
+                if now() >= deadline:
+                    raise IndexBusy(
+                        f"another reindex or update is writing '{self.alias}' in OpenSearch "
+                        f"(process {held.get('pid')} on {held.get('host')}, since "
+                        f"{held.get('since')}); try again when it has finished")
+            time.sleep(min(0.5, max(0.0, deadline - now())) or 0.05)
+
+    def beat(self) -> None:
+        """Keep the lock fresh (called as bulk requests go)."""
+        if self._locked and now() - self._lock_seen > LOCK_REFRESH:
+            self.call(self.client.update, index=self.lock_index, id="writer",
+                      body={"doc": {"beat": now()}})
+            self._lock_seen = now()
+
+    def release(self) -> None:
+        if self._locked:
+            self._locked = False
+            try:
+                self.client.delete(index=self.lock_index, id="writer", refresh="true",
+                                   ignore=[404])
+            except opensearchpy.exceptions.OpenSearchException:
+                pass  # it goes stale and the next writer takes it over
+
+    # -- bulk -------------------------------------------------------------------------------
+
+    def queue(self, action: dict, source: dict | None = None) -> None:
+        line = json.dumps(action, ensure_ascii=False)
+        self._lines.append(line)
+        self._bytes += len(line)
+        if source is not None:
+            body = json.dumps(source, ensure_ascii=False)
+            self._lines.append(body)
+            self._bytes += len(body)
+        self._docs += 1
+        if self._bytes >= BULK_BYTES or self._docs >= BULK_DOCS:
+            self.flush()
+
+    def flush(self) -> None:
+        lines, self._lines, self._bytes, self._docs = self._lines, [], 0, 0
+        if lines:
+            self._send(lines)
+            self.beat()
+
+    def _send(self, lines: list[str]) -> None:
+        """One bulk request; items refused with 429 (and the whole request on 429 or 5xx)
+        are sent again after a pause that doubles each time."""
+        pause = BACKOFF
+        for attempt in range(RETRIES + 1):
+            last = attempt == RETRIES
+            try:
+                resp = self.client.bulk(body="\n".join(lines) + "\n",
+                                        request_timeout=WRITE_TIMEOUT)
+            except opensearchpy.TransportError as e:
+                status = e.status_code if isinstance(e.status_code, int) else 0
+                if last or not (status in _RETRY_STATUS or
+                                isinstance(e, opensearchpy.ConnectionTimeout)):
+                    raise describe(e, self.s.where, self.alias) from None
+            except opensearchpy.exceptions.OpenSearchException as e:
+                raise describe(e, self.s.where, self.alias) from None
+            else:
+                if not resp.get("errors"):
+                    return
+                again = []
+                for i, item in enumerate(resp["items"]):
+                    op, result = next(iter(item.items()))
+                    status = result.get("status", 0)
+                    if status < 300 or (op == "delete" and status == 404):
+                        continue
+                    pair = lines[2 * i: 2 * i + 2] if op != "delete" else [lines[2 * i]]
+                    if status in _RETRY_STATUS and not last:
+                        again.extend(pair)
+                    else:
+                        err = result.get("error") or {}
+                        reason = err.get("reason") if isinstance(err, dict) else str(err)
+                        self.rejected.append({"id": str(result.get("_id")),
+                                              "reason": f"OpenSearch refused it: {reason}"})
+                if not again:
+                    return
+                lines = again
+            time.sleep(pause)
+            pause = min(pause * 2, MAX_BACKOFF)
+
+    # -- the index's _meta ------------------------------------------------------------------
+
+    def meta(self, index: str) -> dict[str, Any]:
+        got = self.call(self.client.indices.get_mapping, index=index)
+        return (got.get(index, {}).get("mappings") or {}).get("_meta") or {}
+
+    def put_meta(self, index: str, **changes) -> None:
+        meta = {**self.meta(index), **changes}
+        self.call(self.client.indices.put_mapping, index=index, body={"_meta": meta})
+
+    def live_index(self) -> str | None:
+        """The index the alias points at, or None."""
+        got = self.call(self.client.indices.get_alias, name=self.alias, ignore=[404])
+        names = [k for k in got if k not in ("error", "status")]
+        return sorted(names)[-1] if names else None
+
+    def our_indexes(self) -> dict[str, dict]:
+        """Our indexes (named `<alias>-g...`, with our _meta) -> their _meta."""
+        got = self.call(self.client.indices.get_mapping, index=f"{self.alias}-g*",
+                        ignore=[404])
+        out = {}
+        for name, body in got.items():
+            if not isinstance(body, dict):
+                continue
+            meta = (body.get("mappings") or {}).get("_meta") or {}
+            if meta.get("scrapesearch") and name.startswith(f"{self.alias}-g"):
+                out[name] = meta
+        return out
+
+    def sweep(self, keep: set[str]) -> None:
+        """Delete our indexes nobody reads: builds that died, and indexes retired longer
+        ago than the grace period. Only called with the lock held."""
+        for name, meta in self.our_indexes().items():
+            if name in keep:
+                continue
+            retired = meta.get("retired_at")
+            if meta.get("state") == "building" or (
+                    retired is not None and now() - float(retired) > self.s.grace_seconds):
+                self.call(self.client.indices.delete, index=name, ignore=[404])
+
+
+class OpenSearchBuild(Build):
+    def __init__(self, conn: Connection, lock_timeout: float = 0.0):
+        self.w = Writer(conn, lock_timeout)
+        self.committed = False
+        self.index = ""
+        try:
+            live = self.w.live_index()
+            self.w.sweep(keep={live} if live else set())
+            self.index = self.generation = new_index_name(self.w.alias)
+            meta = {"scrapesearch": True, "format_version": mapping.FORMAT_VERSION,
+                    "state": "building", "created_at": now()}
+            self.w.call(self.w.client.indices.create, index=self.index,
+                        body=mapping.index_body(conn.settings.shards, conn.settings.replicas,
+                                                meta),
+                        request_timeout=WRITE_TIMEOUT)
+        except BaseException:
+            self.abort()
+            raise
+        self.seen: set[str] = set()
+        self.seq = 0
+
+    def add(self, doc: Extracted) -> bool:
+        replaced = doc.id in self.seen
+        self.seen.add(doc.id)
+        self.seq += 1
+        self.w.queue({"index": {"_index": self.index, "_id": doc.id}},
+                     {**doc.doc, mapping.SEQ: self.seq})
+        return replaced
+
+    def finish(self) -> dict[str, Any]:
+        w = self.w
+        w.flush()
+        w.call(w.client.indices.put_settings, index=self.index,
+               body=mapping.live_settings(w.s.replicas), request_timeout=WRITE_TIMEOUT)
+        w.call(w.client.indices.refresh, index=self.index, request_timeout=WRITE_TIMEOUT)
+        health = w.call(w.client.cluster.health, index=self.index,
+                        wait_for_status="yellow", request_timeout=WRITE_TIMEOUT)
+        if health.get("timed_out"):
+            raise IndexUnavailable(f"the new index {self.index} did not become available in "
+                                   "OpenSearch within 30 s; the live index is unchanged")
+        count = w.call(w.client.count, index=self.index)["count"]
+        out: dict[str, Any] = {"index": self.index, "shards": w.s.shards,
+                               "documents_in_engine": count}
+        if w.rejected:
+            out["rejected"] = w.rejected
+        return out
+
+    def commit(self, report: dict[str, Any]) -> None:
+        w = self.w
+        w.put_meta(self.index, state="live", report=report, live_since=now())
+        got = w.call(w.client.indices.get_alias, name=w.alias, ignore=[404])
+        old = [k for k in got if k not in ("error", "status")]
+        if w.call(w.client.indices.exists, index=w.alias) and not old:
+            raise BackendError(f"'{w.alias}' in OpenSearch is an index, not an alias; choose "
+                               "another OPENSEARCH_INDEX or delete that index")
+        actions: list[dict] = [{"remove": {"index": name, "alias": w.alias}} for name in old]
+        actions.append({"add": {"index": self.index, "alias": w.alias}})
+        # One request: every search sees the old index or the new one, never neither.
+        w.call(w.client.indices.update_aliases, body={"actions": actions})
+        self.committed = True
+        try:
+            for name in old:
+                w.put_meta(name, state="retired", retired_at=now())
+            w.sweep(keep={self.index})
+        finally:
+            w.release()
+
+    def abort(self) -> None:
+        if not self.committed and self.index:
+            try:
+                self.w.client.indices.delete(index=self.index, ignore=[404])
+            except opensearchpy.exceptions.OpenSearchException:
+                pass  # marked "building": the next build deletes it
+        self.w.release()
+
+
+class OpenSearchUpdate(Update):
+    def __init__(self, conn: Connection, lock_timeout: float = 0.0):
+        self.w = Writer(conn, lock_timeout)
+        try:
+            live = self.w.live_index()
+            if live is None:
+                raise IndexUnavailable(
+                    f"there is no index '{self.w.alias}' in OpenSearch at {self.w.s.where} to "
+                    "update; build one with `scrapesearch reindex SOURCE...` first")
+            self.index = self.generation = live
+            agg = self.w.call(self.w.client.search, index=live, body={
+                "size": 0, "aggs": {"seq": {"max": {"field": mapping.SEQ}}}})
+            self.seq = int(agg["aggregations"]["seq"]["value"] or 0)
+        except BaseException:
+            self.w.release()
+            raise
+
+    def known(self) -> dict[str, Known]:
+        from searchapp.backends.opensearch.reading import scan
+
+        out = {}
+        for hit in scan(self.w.client, self.w.s, self.index, {"match_all": {}},
+                        [{mapping.SEQ: "asc"}], [mapping.PATH, mapping.HASH]):
+            src = hit["_source"]
+            out[hit["_id"]] = Known(src.get(mapping.PATH) or "", src.get(mapping.HASH) or "")
+        return out
+
+    def put(self, doc: Extracted) -> None:
+        self.seq += 1
+        self.w.queue({"index": {"_index": self.index, "_id": doc.id}},
+                     {**doc.doc, mapping.SEQ: self.seq})
+
+    def remove(self, ids: Iterable[str]) -> None:
+        for article_id in ids:
+            self.w.queue({"delete": {"_index": self.index, "_id": article_id}})
+        self.w.flush()
+
+    def commit(self, report: dict[str, Any]) -> None:
+        w = self.w
+        try:
+            w.flush()
+            w.call(w.client.indices.refresh, index=self.index, request_timeout=WRITE_TIMEOUT)
+            if w.rejected:
+                report = {**report, "rejected": w.rejected}
+            w.put_meta(self.index, last_update=report)
+        finally:
+            w.release()
+
+    def abort(self) -> None:
+        self.w._lines.clear()
+        self.w.release()

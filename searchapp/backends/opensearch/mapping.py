@@ -1,0 +1,178 @@
+"""An Article as an OpenSearch document, and the index's settings and mapping.
+
+Text is analysed by `searchapp.analysis.terms()` in our extraction workers (`prepare`) and
+sent as its terms, space-separated, to fields with a whitespace analyzer: the engine
+indexes exactly the terms, at exactly the positions, the Whoosh backend indexes, so both
+match the same articles. The Article itself is kept whole in `article` (stored, not
+indexed) and the term strings are left out of `_source`.
+
+Quotes and comments are nested documents, each with its text and its speaker or author,
+so that `speaker:X` and words of one quote can be asked to meet in the same quote.
+Facets are keyword arrays of the article (their counts are counts of articles).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indexer.article import Article
+from searchapp.analysis import terms
+from searchapp.fields import (
+    AUTHOR,
+    BODY,
+    CAPTIONS,
+    COMMENTER,
+    COMMENTS,
+    FACETS,
+    HEADLINE,
+    QUOTES,
+    SOURCE,
+    SPEAKER,
+    TAG,
+    facet_value,
+    facet_values,
+    name_values,
+    published_datetime,
+)
+
+# The layout of documents and mapping; an index of another version is refused.
+FORMAT_VERSION = 1
+# Positions of consecutive entries (captions, names) are 100 apart, as in the Whoosh
+# backend: Lucene puts the next value at the last position + gap + 1.
+ENTRY_GAP = 99
+ANALYZER = "scrapesearch_terms"
+
+ID, PATH, HASH, URL, SEQ, PUBLISHED, NCOMMENTS, ARTICLE = (
+    "id", "path", "hash", "url", "seq", "published", "ncomments", "article")
+# Nested entries and their fields.
+TEXT = "text"
+ENTRY_NAME = {QUOTES: "speaker", COMMENTS: "commenter"}
+# Where each part or name is searched: (nested path or None, field).
+TARGETS: dict[str, tuple[str | None, str]] = {
+    HEADLINE: (None, HEADLINE),
+    BODY: (None, BODY),
+    CAPTIONS: (None, CAPTIONS),
+    QUOTES: (QUOTES, f"{QUOTES}.{TEXT}"),
+    COMMENTS: (COMMENTS, f"{COMMENTS}.{TEXT}"),
+    SPEAKER: (QUOTES, f"{QUOTES}.speaker"),
+    COMMENTER: (COMMENTS, f"{COMMENTS}.commenter"),
+    AUTHOR: (None, "author_names"),
+    SOURCE: (None, "source_name"),
+    TAG: (None, "tag_names"),
+}
+FACET_FIELDS = {name: f"facet_{name}" for name in FACETS}
+
+
+def _terms(text: str, stemming: bool = True) -> str:
+    return " ".join(t for t, _, _, _ in terms(text, stemming=stemming, stops=stemming))
+
+
+def _entries(texts, stemming: bool = True) -> list[str]:
+    """Term strings of entries, empty ones left out (they hold no position either)."""
+    return [t for t in (_terms(x, stemming) for x in texts) if t]
+
+
+def to_document(article: Article, digest: str) -> dict[str, Any]:
+    """The document indexed for `article` (without `seq`, which the writer numbers)."""
+    facets = facet_values(article)
+    names = name_values(article, facets)
+    published = published_datetime(article.published)
+    doc: dict[str, Any] = {
+        ID: article.id,
+        PATH: article.path,
+        HASH: digest,
+        NCOMMENTS: len(article.comments),
+        HEADLINE: _terms(article.headline),
+        BODY: _terms(article.body),
+        CAPTIONS: _entries(article.captions),
+        QUOTES: [{TEXT: _terms(q.text), "speaker": _terms(facet_value(q.speaker), False)}
+                 for q in article.quotes],
+        COMMENTS: [{TEXT: _terms(c.text), "commenter": _terms(facet_value(c.author), False)}
+                   for c in article.comments],
+        "author_names": _entries(names[AUTHOR], False),
+        "source_name": _entries(names[SOURCE], False),
+        "tag_names": _entries(names[TAG], False),
+        ARTICLE: article.as_dict(),
+    }
+    if article.url:
+        doc[URL] = article.url
+    if published is not None:
+        doc[PUBLISHED] = published.isoformat()
+    for name, values in facets.items():
+        if values:
+            doc[FACET_FIELDS[name]] = values
+    return doc
+
+
+def prepare(article: Article, digest: str) -> dict[str, Any]:
+    """`SearchBackend.prepare`: the document, analysed in an extraction worker."""
+    return to_document(article, digest)
+
+
+def _text(**extra) -> dict[str, Any]:
+    return {"type": "text", "analyzer": ANALYZER, "index_options": "positions",
+            "position_increment_gap": ENTRY_GAP, **extra}
+
+
+def index_body(shards: int, replicas: int | None, meta: dict[str, Any]) -> dict[str, Any]:
+    """Settings and mapping of a new index (built with no replica and no refresh: `live()`
+    gives both back when it is finished)."""
+    settings: dict[str, Any] = {
+        "number_of_shards": shards,
+        "number_of_replicas": 0,
+        "refresh_interval": "-1",
+        "mapping.nested_objects.limit": 100_000,
+        "max_result_window": 10_000,
+        "analysis": {
+            "tokenizer": {
+                # Our terms are never longer than this; the default would cut at 255.
+                "scrapesearch_spaces": {"type": "whitespace", "max_token_length": 8191},
+            },
+            "analyzer": {ANALYZER: {"type": "custom", "tokenizer": "scrapesearch_spaces"}},
+        },
+    }
+    nested = {
+        part: {"type": "nested", "properties": {
+            TEXT: _text(), ENTRY_NAME[part]: _text()}}
+        for part in (QUOTES, COMMENTS)
+    }
+    properties: dict[str, Any] = {
+        ID: {"type": "keyword"},
+        PATH: {"type": "keyword"},
+        HASH: {"type": "keyword", "index": False},
+        URL: {"type": "keyword", "index": False},
+        SEQ: {"type": "long"},
+        PUBLISHED: {"type": "date", "format": "strict_date_optional_time||epoch_millis"},
+        NCOMMENTS: {"type": "integer"},
+        HEADLINE: _text(),
+        BODY: _text(),
+        CAPTIONS: _text(),
+        "author_names": _text(),
+        "source_name": _text(),
+        "tag_names": _text(),
+        **nested,
+        **{f: {"type": "keyword"} for f in FACET_FIELDS.values()},
+        ARTICLE: {"type": "object", "enabled": False},
+    }
+    return {
+        "settings": {"index": settings},
+        "mappings": {
+            "dynamic": "strict",
+            "_meta": meta,
+            # The term strings are only for the index: _source keeps the Article.
+            "_source": {"excludes": [HEADLINE, BODY, CAPTIONS, f"{QUOTES}.*",
+                                     f"{COMMENTS}.*", "author_names", "source_name",
+                                     "tag_names"]},
+            "properties": properties,
+        },
+    }
+
+
+def live_settings(replicas: int | None) -> dict[str, Any]:
+    """What a finished index gets back: refreshes, and its replicas."""
+    out: dict[str, Any] = {"refresh_interval": None}
+    if replicas is None:
+        out["auto_expand_replicas"] = "0-1"
+    else:
+        out["number_of_replicas"] = replicas
+    return {"index": out}

@@ -1,0 +1,192 @@
+"""Our parsed query tree as OpenSearch query DSL (user text never reaches `query_string`).
+
+Words are analysed here by `searchapp.analysis` (the index holds those terms) and become
+`term` queries; a phrase, or a word that analyses to several terms, an ordered `intervals`
+query with `max_gaps` = its slop; `word*` a `prefix` query on the word and on its stem,
+capped like the Whoosh backend's expansion; `word~N` a `fuzzy` query sharing the first
+letter. Quotes and comments are nested: a clause on them is wrapped in a `nested` query.
+The rules of what is left out (a stop word, a too-short prefix) are the Whoosh backend's,
+with the same notices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from searchapp.backends.base import Query
+from searchapp.backends.opensearch.mapping import FACET_FIELDS, PUBLISHED, TARGETS
+from searchapp.fields import FIELD_PREFIXES, PART_BOOSTS, PARTS, SCOPES, SORTS
+from searchapp.search.matcher import MIN_PREFIX_CHARS, analyze, prefixes
+from searchapp.search.parser import And, Not, Or, Phrase, Word
+
+MAX_PREFIX_TERMS = 1000  # as the Whoosh backend: expansions of word* kept
+MAX_FUZZY_TERMS = 100
+MATCH_NONE: dict[str, Any] = {"match_none": {}}
+MATCH_ALL: dict[str, Any] = {"match_all": {}}
+
+
+@dataclass
+class Translation:
+    query: dict[str, Any]  # the words (match_all without any)
+    searched: bool  # False when there were no words: nothing to rank by
+    notices: list[str] = field(default_factory=list)
+
+
+class Translator:
+    def __init__(self, scope: str):
+        self.scope_fields = SCOPES[scope]
+        self.notices: list[str] = []
+
+    def notice(self, text: str) -> None:
+        if text not in self.notices:
+            self.notices.append(text)
+
+    def run(self, tree) -> Translation:
+        if tree is None:
+            return Translation(MATCH_ALL, False, self.notices)
+        q = self.node(tree)
+        return Translation(MATCH_NONE if q is None else q, True, self.notices)
+
+    def node(self, node) -> dict | None:
+        if isinstance(node, Word):
+            return self.word(node)
+        if isinstance(node, Phrase):
+            return self.phrase(node)
+        if isinstance(node, Not):
+            inner = self.node(node.item)
+            return None if inner is None else {"bool": {"must_not": [inner]}}
+        if isinstance(node, And | Or):
+            items = [q for q in (self.node(x) for x in node.items) if q is not None]
+            if not items:
+                return None
+            if len(items) == 1:
+                return items[0]
+            if isinstance(node, And):
+                return {"bool": {"must": items}}
+            return {"bool": {"should": items, "minimum_should_match": 1}}
+        return None
+
+    def targets(self, fieldname: str | None) -> tuple[str, ...]:
+        return (FIELD_PREFIXES[fieldname],) if fieldname else self.scope_fields
+
+    def word(self, node: Word) -> dict | None:
+        clauses = []
+        for target in self.targets(node.field):
+            if node.prefix:
+                starts = prefixes(target, node.text)
+                if not starts:
+                    self.notice(f"'{node.text}*' is too short for a prefix search; use at "
+                                f"least {MIN_PREFIX_CHARS} letters")
+                    continue
+                clauses.append(self.leaf(target, [_prefix(target, p) for p in starts]))
+                continue
+            ts = analyze(target, node.text)
+            if not ts:
+                continue
+            if node.fuzzy:
+                clauses.append(self.leaf(target, [_fuzzy(target, ts[0], node.fuzzy)]))
+            else:
+                clauses.append(self.leaf(target, [_terms(target, ts, 0)]))
+        if not clauses:
+            if not node.prefix and not node.fuzzy:
+                self.notice(f"'{node.text}' is too common or too short to search for; "
+                            "it was left out")
+            return None
+        return _any(clauses)
+
+    def phrase(self, node: Phrase) -> dict | None:
+        clauses = []
+        for target in self.targets(node.field):
+            ts = analyze(target, " ".join(node.words))
+            if ts:
+                clauses.append(self.leaf(target, [_terms(target, ts, node.slop)]))
+        if not clauses:
+            self.notice(f"\"{' '.join(node.words)}\" has only common words; it was left out")
+            return None
+        return _any(clauses)
+
+    @staticmethod
+    def leaf(target: str, queries: list[dict]) -> dict:
+        """The queries on one part or name (any of them), nested where it lives in entries."""
+        path, _ = TARGETS[target]
+        q = _any(queries)
+        if target in PARTS:
+            q = {"bool": {"must": [q], "boost": PART_BOOSTS[target]}}
+        if path is not None:
+            q = {"nested": {"path": path, "query": q, "score_mode": "max"}}
+        return q
+
+
+def _any(queries: list[dict]) -> dict:
+    return queries[0] if len(queries) == 1 else {
+        "bool": {"should": queries, "minimum_should_match": 1}}
+
+
+def _field(target: str) -> str:
+    return TARGETS[target][1]
+
+
+def _terms(target: str, ts: list[str], slop: int) -> dict:
+    if len(ts) == 1:
+        return {"term": {_field(target): ts[0]}}
+    return {"intervals": {_field(target): {"match": {
+        "query": " ".join(ts), "max_gaps": slop, "ordered": True}}}}
+
+
+def _prefix(target: str, start: str) -> dict:
+    return {"prefix": {_field(target): {"value": start,
+                                        "rewrite": f"top_terms_{MAX_PREFIX_TERMS}"}}}
+
+
+def _fuzzy(target: str, term: str, edits: int) -> dict:
+    return {"fuzzy": {_field(target): {"value": term, "fuzziness": min(edits, 2),
+                                       "prefix_length": 1, "transpositions": False,
+                                       "max_expansions": MAX_FUZZY_TERMS}}}
+
+
+# -- filters and order -------------------------------------------------------------------------
+
+def date_filter(query: Query) -> dict | None:
+    rng = query.dates
+    if rng is None or (rng.start is None and rng.end is None):
+        return None
+    bounds: dict[str, str] = {}
+    if rng.start:
+        bounds["gte"] = f"{rng.start}T00:00:00"
+    if rng.end:
+        bounds["lte"] = f"{rng.end}T23:59:59.999"
+    return {"range": {PUBLISHED: bounds}}
+
+
+def facet_filter(name: str, values: tuple[str, ...]) -> dict:
+    return {"terms": {FACET_FIELDS[name]: list(values)}}
+
+
+def facet_filters(query: Query, leave_out: str | None = None) -> list[dict]:
+    return [facet_filter(name, values) for name, values in query.filters.items()
+            if name != leave_out]
+
+
+def search_query(query: Query, words: dict, with_facets: bool = True) -> dict:
+    """The words, the date range and (unless left to a post_filter) the facet filters."""
+    filters = [f for f in (date_filter(query),) if f is not None]
+    if with_facets:
+        filters += facet_filters(query)
+    if not filters:
+        return words
+    return {"bool": {"must": [words], "filter": filters}}
+
+
+def sort_of(query: Query, searched: bool) -> list:
+    """The order of the matches, ties in index order (`seq`)."""
+    sort = query.sort if query.sort in SORTS else "relevance"
+    if sort == "relevance" and searched:
+        key: list = [{"_score": "desc"}]
+    elif sort == "oldest":
+        key = [{PUBLISHED: {"order": "asc", "missing": "_last"}}]
+    elif sort == "comments":
+        key = [{"ncomments": "desc"}]
+    else:
+        key = [{PUBLISHED: {"order": "desc", "missing": "_last"}}]
+    return [*key, {"seq": "asc"}]
