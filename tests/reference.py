@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from dataclasses import field as default
 
 from indexer.article import Article
 from searchapp.analysis import fold, terms
 from searchapp.fields import (
     BODY,
     CAPTIONS,
+    COMMENTER,
     COMMENTS,
     FIELD_PREFIXES,
     HEADLINE,
@@ -25,11 +27,14 @@ from searchapp.fields import (
     PARTS,
     QUOTES,
     SCOPES,
+    SPEAKER,
+    facet_value,
     facet_values,
     name_values,
     published_datetime,
 )
 from searchapp.search.dates import DateRange, intersect
+from searchapp.search.matcher import entry_groups
 from searchapp.search.parser import And, Not, Phrase, Word, parse
 
 MIN_PREFIX_CHARS = 2
@@ -53,6 +58,8 @@ class Doc:
     fields: dict[str, list[list[tuple[str, int]]]]
     published: dt.datetime | None
     facets: dict[str, list[str]]
+    # Each quote (comment) alone, with its speaker (author): for words that must meet in one.
+    entries: dict[str, list[Doc]] = default(default_factory=dict)
 
     @classmethod
     def of(cls, a: Article) -> Doc:
@@ -64,7 +71,16 @@ class Doc:
         for name in NAMES:
             fields[name] = [[(t, p) for t, p, _, _ in terms(v, stemming=False, stops=False)]
                             for v in names[name]]
-        return cls(a.id, fields, published_datetime(a.published), facet_values(a))
+        doc = cls(a.id, fields, published_datetime(a.published), facet_values(a))
+        for kind, person, items in ((QUOTES, SPEAKER, [(q.text, q.speaker) for q in a.quotes]),
+                                    (COMMENTS, COMMENTER, [(c.text, c.author)
+                                                           for c in a.comments])):
+            doc.entries[kind] = [cls(a.id, {
+                kind: [[(t, p) for t, p, _, _ in terms(text)]],
+                person: [[(t, p) for t, p, _, _ in terms(facet_value(who), stemming=False,
+                                                         stops=False)]]}, None, {})
+                for text, who in items]
+        return doc
 
     def vocabulary(self, field: str) -> set[str]:
         return {t for entry in self.fields.get(field, ()) for t, _ in entry}
@@ -138,7 +154,20 @@ class Model:
         results = [r for r in results if r is not None]
         if not results:
             return None
+        if isinstance(node, And) and all(results):
+            # The grouping rule is searchapp.search.matcher's; matching in an entry is ours.
+            groups, _ = entry_groups(node.items, scope)
+            return all(self._in_one(doc.entries.get(kind, []), members, scope)
+                       for kind, members in groups.items())
         return all(results) if isinstance(node, And) else any(results)
+
+    def _in_one(self, entries: list[Doc], members: list, scope: str) -> bool:
+        for entry in entries:
+            results = [r for r in (self._match(entry, m, scope) for m in members)
+                       if r is not None]
+            if results and all(results):
+                return True
+        return False
 
     def _leaf(self, doc: Doc, node, scope: str) -> bool | None:
         fields = (FIELD_PREFIXES_TARGETS[node.field],) if node.field else SCOPES[scope]

@@ -427,7 +427,7 @@ def test_the_instance_config_chooses_the_backend_and_index(tmp_path, monkeypatch
     result = run("stats")
     assert result.exit_code == EXIT_FAILED
     assert one_sentence_error(result.stderr) == (
-        "Error: There is no search backend called 'solr'; choose one of whoosh.")
+        "Error: There is no search backend called 'solr'; choose one of opensearch, whoosh.")
     result = run("stats", "--json", env={"SCRAPESEARCH_BACKEND": "whoosh",
                                          "SCRAPESEARCH_INDEX_DIR": str(tmp_path / "configured")})
     assert result.exit_code == EXIT_OK and json.loads(result.stdout)["backend"] == "whoosh"

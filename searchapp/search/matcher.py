@@ -208,3 +208,125 @@ def highlights(article, marks: dict[str, Wanted], parts=PARTS) -> Highlights:
         quotes=[one(QUOTES, q.text) for q in article.quotes] if QUOTES in parts else [],
         comments=[one(COMMENTS, c.text) for c in article.comments] if COMMENTS in parts else [],
     )
+
+
+# -- words that must meet in one quote or one comment ----------------------------------------
+#
+# `speaker:popov ceasefire` in the quotes scope asks for a quote by Popov that says
+# "ceasefire", not an article with some quote by Popov and some other quote saying it.
+# So in an AND, the items that search only quotes (speaker:, quote:, and plain words when
+# the scope is quotes) must match within one quote when one of them names the speaker;
+# likewise commenter:, comment: and plain words in the comments scope within one comment.
+# Without a person among them, items match anywhere in the article, as before; items under
+# a NOT are never grouped (an excluded word is excluded from the whole article).
+
+ENTRY_PERSON = {QUOTES: "speaker", COMMENTS: "commenter"}
+_KIND_OF = {QUOTES: QUOTES, "speaker": QUOTES, COMMENTS: COMMENTS, "commenter": COMMENTS}
+
+
+def _targets(node, scope: str) -> tuple[str, ...]:
+    return (FIELD_PREFIXES[node.field],) if node.field else SCOPES[scope]
+
+
+def entry_kind(node, scope: str) -> str | None:
+    """QUOTES or COMMENTS when every leaf of `node` searches only that kind of entry."""
+    if isinstance(node, Word | Phrase):
+        kinds = {_KIND_OF.get(t) for t in _targets(node, scope)}
+        return kinds.pop() if len(kinds) == 1 else None
+    if isinstance(node, And | Or):
+        kinds = {entry_kind(x, scope) for x in node.items}
+        return kinds.pop() if len(kinds) == 1 else None
+    return None
+
+
+def _names_person(node) -> bool:
+    if isinstance(node, Word | Phrase):
+        return node.field is not None and FIELD_PREFIXES[node.field] in ENTRY_PERSON.values()
+    if isinstance(node, And | Or):
+        return any(_names_person(x) for x in node.items)
+    return False
+
+
+def entry_groups(items, scope: str) -> tuple[dict[str, list], list]:
+    """The items of an AND that must meet in one entry, by kind, and the others."""
+    by_kind: dict[str, list] = {}
+    rest = []
+    for item in items:
+        kind = entry_kind(item, scope)
+        if kind is None:
+            rest.append(item)
+        else:
+            by_kind.setdefault(kind, []).append(item)
+    groups = {}
+    for kind, members in by_kind.items():
+        if len(members) > 1 and any(_names_person(m) for m in members):
+            groups[kind] = members
+        else:
+            rest.extend(members)
+    return groups, rest
+
+
+def entry_tokens(kind: str, text: str, person: str | None) -> dict[str, list[Token]]:
+    """One quote or comment as the entry matcher reads it: its text and its person."""
+    from searchapp.fields import facet_value
+
+    return {kind: terms(text), ENTRY_PERSON[kind]: terms(facet_value(person), False, False)}
+
+
+def entry_match(node, entry: dict[str, list[Token]], scope: str) -> bool | None:
+    """Whether `node` matches within one entry (None: nothing searchable in it)."""
+    if isinstance(node, Word | Phrase):
+        found = None
+        for target in _targets(node, scope):
+            tokens = entry.get(target)
+            if tokens is None:
+                continue
+            hit = _leaf_in(node, target, tokens)
+            if hit is not None:
+                found = bool(found) or hit
+        return found
+    if isinstance(node, Not):
+        inner = entry_match(node.item, entry, scope)
+        return None if inner is None else not inner
+    if isinstance(node, And | Or):
+        results = [r for r in (entry_match(x, entry, scope) for x in node.items) if r is not None]
+        if not results:
+            return None
+        return all(results) if isinstance(node, And) else any(results)
+    return None
+
+
+def _leaf_in(node, target: str, tokens: list[Token]) -> bool | None:
+    w = Wanted()
+    if isinstance(node, Word) and node.prefix:
+        w.prefixes.update(prefixes(target, node.text))
+        if not w.prefixes:
+            return None
+    else:
+        text = node.text if isinstance(node, Word) else " ".join(node.words)
+        ts = analyze(target, text)
+        if not ts:
+            return None
+        if isinstance(node, Word) and node.fuzzy:
+            w.fuzzy.add((ts[0], node.fuzzy))
+        elif len(ts) == 1:
+            w.terms.add(ts[0])
+        else:
+            w.phrases.add((tuple(ts), node.slop if isinstance(node, Phrase) else 0))
+    return bool(w.spans(tokens))
+
+
+def article_entries(article, kind: str) -> list[dict[str, list[Token]]]:
+    """Every quote (or comment) of `article` as entry tokens."""
+    if kind == QUOTES:
+        return [entry_tokens(kind, q.text, q.speaker) for q in article.quotes]
+    return [entry_tokens(kind, c.text, c.author) for c in article.comments]
+
+
+def in_one_entry(article, kind: str, members: list, scope: str) -> bool:
+    """True when one quote (or comment) of `article` matches every member."""
+    for entry in article_entries(article, kind):
+        results = [r for r in (entry_match(m, entry, scope) for m in members) if r is not None]
+        if results and all(results):
+            return True
+    return False

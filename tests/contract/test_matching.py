@@ -201,3 +201,42 @@ def test_every_hit_has_its_match_marked(backend, q, scope, terms):
         for m in marked:
             found = [t for t, _, _, _ in analyse(m)]
             assert (found[0] if len(found) == 1 else tuple(found)) in terms, (hit.id, m)
+
+
+ENTRY_RECORDS = [
+    article(id="same", headline="Talks", body="Talks went on.",
+            quotes=[{"text": "We need a ceasefire now", "speaker": "General Yury Popov"},
+                    {"text": "No comment", "speaker": "Ann Lee"}],
+            comments=[{"author": "Cy Young", "text": "A treaty at last"},
+                      {"author": "Di Park", "text": "Too late"}]),
+    article(id="split", headline="Talks", body="Talks went on.",
+            quotes=[{"text": "The weather is fine", "speaker": "Yury Popov"},
+                    {"text": "A ceasefire is near", "speaker": "Ann Lee"}],
+            comments=[{"author": "Cy Young", "text": "Too late"},
+                      {"author": "Di Park", "text": "A treaty at last"}]),
+]
+ENTRY_MODEL = Model([Article.from_dict({**r, "path": "x"}) for r in ENTRY_RECORDS])
+
+
+@pytest.mark.parametrize(("q", "scope", "expected"), [
+    # The speaker's words in the speaker's own quote.
+    ("speaker:popov ceasefire", "quotes", {"same"}),
+    ("speaker:popov quote:ceasefire", "all", {"same"}),
+    ('speaker:"yury popov" "need a ceasefire"', "quotes", {"same"}),
+    ("speaker:popov ceasef*", "quotes", {"same"}),
+    ("speaker:(popov OR lee) ceasefire", "quotes", {"same", "split"}),
+    # Plain words in the "all" scope search the whole article, quotes included.
+    ("speaker:popov ceasefire", "all", {"same", "split"}),
+    # Without a person, words of quotes may sit in different quotes.
+    ("quote:ceasefire quote:weather", "all", {"split"}),
+    # An excluded word is excluded from the whole article.
+    ("speaker:popov -ceasefire", "quotes", set()),
+    ("speaker:popov -weather", "quotes", {"same"}),
+    # Commenters and their comments.
+    ('commenter:"cy young" treaty', "comments", {"same"}),
+    ("commenter:park comment:treaty", "all", {"split"}),
+    ("commenter:park treaty", "all", {"same", "split"}),
+])
+def test_a_person_and_words_meet_in_one_entry(make_backend, q, scope, expected):
+    backend = make_backend(ENTRY_RECORDS)
+    assert set(ids(backend, q=q, scope=scope)) == ENTRY_MODEL.ids(q, scope) == expected

@@ -17,7 +17,7 @@ from typing import Any
 from searchapp.backends.base import Query
 from searchapp.backends.opensearch.mapping import FACET_FIELDS, PUBLISHED, TARGETS
 from searchapp.fields import FIELD_PREFIXES, PART_BOOSTS, PARTS, SCOPES, SORTS
-from searchapp.search.matcher import MIN_PREFIX_CHARS, analyze, prefixes
+from searchapp.search.matcher import MIN_PREFIX_CHARS, analyze, entry_groups, prefixes
 from searchapp.search.parser import And, Not, Or, Phrase, Word
 
 MAX_PREFIX_TERMS = 1000  # as the Whoosh backend: expansions of word* kept
@@ -34,9 +34,12 @@ class Translation:
 
 
 class Translator:
-    def __init__(self, scope: str):
+    def __init__(self, scope: str, inside: str | None = None,
+                 notices: list[str] | None = None):
+        self.scope = scope
         self.scope_fields = SCOPES[scope]
-        self.notices: list[str] = []
+        self.inside = inside  # the nested path we are in (its clauses are not wrapped)
+        self.notices: list[str] = [] if notices is None else notices
 
     def notice(self, text: str) -> None:
         if text not in self.notices:
@@ -56,6 +59,8 @@ class Translator:
         if isinstance(node, Not):
             inner = self.node(node.item)
             return None if inner is None else {"bool": {"must_not": [inner]}}
+        if isinstance(node, And) and self.inside is None:
+            return self.and_node(node)
         if isinstance(node, And | Or):
             items = [q for q in (self.node(x) for x in node.items) if q is not None]
             if not items:
@@ -66,6 +71,28 @@ class Translator:
                 return {"bool": {"must": items}}
             return {"bool": {"should": items, "minimum_should_match": 1}}
         return None
+
+    def and_node(self, node: And) -> dict | None:
+        """Items that must meet in one quote or comment (matcher.entry_groups) go into one
+        nested query together; the others each on their own."""
+        groups, _ = entry_groups(node.items, self.scope)
+        grouped = {id(m) for members in groups.values() for m in members}
+        items = []
+        for x in node.items:
+            if id(x) in grouped:
+                continue
+            q = self.node(x)
+            if q is not None:
+                items.append(q)
+        for kind, members in groups.items():
+            inner = Translator(self.scope, inside=kind, notices=self.notices)
+            clauses = [q for q in (inner.node(m) for m in members) if q is not None]
+            if clauses:
+                items.append({"nested": {"path": kind, "score_mode": "max", "query": {
+                    "bool": {"must": clauses}}}})
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else {"bool": {"must": items}}
 
     def targets(self, fieldname: str | None) -> tuple[str, ...]:
         return (FIELD_PREFIXES[fieldname],) if fieldname else self.scope_fields
@@ -106,14 +133,13 @@ class Translator:
             return None
         return _any(clauses)
 
-    @staticmethod
-    def leaf(target: str, queries: list[dict]) -> dict:
+    def leaf(self, target: str, queries: list[dict]) -> dict:
         """The queries on one part or name (any of them), nested where it lives in entries."""
         path, _ = TARGETS[target]
         q = _any(queries)
         if target in PARTS:
             q = {"bool": {"must": [q], "boost": PART_BOOSTS[target]}}
-        if path is not None:
+        if path is not None and path != self.inside:
             q = {"nested": {"path": path, "query": q, "score_mode": "max"}}
         return q
 

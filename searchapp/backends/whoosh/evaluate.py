@@ -17,9 +17,10 @@ import numpy as np
 
 from searchapp.analysis import fold, terms
 from searchapp.backends.whoosh.arrays import IndexData
+from searchapp.backends.whoosh.documents import to_article
 from searchapp.backends.whoosh.schema import NAME_FIELDS
 from searchapp.fields import PARTS, SCOPES
-from searchapp.search.matcher import phrase_at
+from searchapp.search.matcher import entry_groups, in_one_entry, phrase_at
 from searchapp.search.parser import And, Not, Or, Phrase, Word
 
 K1, B = 1.2, 0.75
@@ -63,6 +64,7 @@ class Evaluator:
     def __init__(self, data: IndexData, scope: str = "all"):
         self.data = data
         self.n = data.n
+        self.scope = scope
         self.scope_fields = SCOPES[scope]
         self.marks: dict[str, Marks] = {}
         self.notices: list[str] = []
@@ -121,10 +123,22 @@ class Evaluator:
             scores += r[1]
         if mask is None:
             return None
+        groups, _ = entry_groups(node.items, self.scope)
+        for kind, members in groups.items():
+            self.in_one_entry(mask, kind, members)
         # A document that matched only some of the items must not carry their scores into
         # an enclosing OR (where it may match through another branch).
         scores[~mask] = 0
         return mask, scores
+
+    def in_one_entry(self, mask: np.ndarray, kind: str, members: list) -> None:
+        """Keep in `mask` only the documents where one quote (comment) matches every member
+        (searchapp.search.matcher: a speaker's words in the speaker's own quote)."""
+        searcher = self.data.searcher
+        for d in np.flatnonzero(mask):
+            article = to_article(searcher.stored_fields(int(d)))
+            if not in_one_entry(article, kind, members, self.scope):
+                mask[d] = False
 
     def fields_for(self, fieldname: str | None) -> tuple[str, ...]:
         return PREFIX_FIELDS[fieldname] if fieldname else self.scope_fields
