@@ -85,8 +85,10 @@ class Writer:
         deadline = now() + timeout
         if not self.call(self.client.indices.exists, index=self.lock_index):
             try:
-                self.client.indices.create(index=self.lock_index, body={"settings": {
-                    "index": {"number_of_shards": 1, "auto_expand_replicas": "0-1"}}})
+                self.client.indices.create(index=self.lock_index, body={
+                    "settings": {"index": {"number_of_shards": 1,
+                                           "auto_expand_replicas": "0-1"}},
+                    "mappings": {"dynamic": False}})
             except opensearchpy.RequestError as e:  # made by another writer just now
                 if "resource_already_exists" not in str(e.error):
                     raise describe(e, self.s.where, self.alias) from None
@@ -239,7 +241,7 @@ class Writer:
                 continue
             retired = meta.get("retired_at")
             if meta.get("state") == "building" or (
-                    retired is not None and now() - float(retired) > self.s.grace_seconds):
+                    retired is not None and now() - float(retired) >= self.s.grace_seconds):
                 self.call(self.client.indices.delete, index=name, ignore=[404])
 
 

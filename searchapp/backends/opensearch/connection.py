@@ -73,10 +73,10 @@ class Settings:
             return cls(hosts=hosts, index=index, user=config.get("OPENSEARCH_USER") or None,
                        password=config.get("OPENSEARCH_PASSWORD") or None, ca_certs=ca,
                        verify_certs=bool(verify),
-                       timeout=float(config.get("OPENSEARCH_TIMEOUT") or 10.0),
-                       shards=int(config.get("OPENSEARCH_SHARDS") or 1),
+                       timeout=float(_given(config, "OPENSEARCH_TIMEOUT", 10.0)),
+                       shards=int(_given(config, "OPENSEARCH_SHARDS", 1)),
                        replicas=_int_or_none(config.get("OPENSEARCH_REPLICAS")),
-                       grace_seconds=float(config.get("OPENSEARCH_GRACE_SECONDS") or 600))
+                       grace_seconds=float(_given(config, "OPENSEARCH_GRACE_SECONDS", 600)))
         except ValueError as e:
             raise BackendError(f"an OPENSEARCH_ setting is not a number: {e}") from None
 
@@ -84,6 +84,11 @@ class Settings:
     def where(self) -> str:
         """The hosts as shown in messages (never with a password)."""
         return ", ".join(_safe(h) for h in self.hosts)
+
+
+def _given(config: Mapping[str, Any], key: str, default):
+    value = config.get(key)
+    return default if value is None or str(value).strip() == "" else value
 
 
 def _int_or_none(value) -> int | None:
