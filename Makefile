@@ -19,10 +19,18 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# The demo index is built from the bundled samples the first time only.
-demo-index: $(VENV)/.installed
-	@if [ -e "$(INDEX)/current" ]; then \
-		echo "Using the existing index in $(INDEX) (delete it or run 'scrapesearch reindex' to rebuild)."; \
+# The OpenSearch backend's client, when SCRAPESEARCH_BACKEND=opensearch.
+$(VENV)/.installed-opensearch: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[opensearch]'
+	touch $@
+
+ENGINE_DEPS := $(VENV)/.installed $(if $(filter opensearch,$(SCRAPESEARCH_BACKEND)),$(VENV)/.installed-opensearch)
+
+# The demo index is built from the bundled samples the first time only (whichever backend
+# SCRAPESEARCH_BACKEND names: `scrapesearch stats` says whether it has an index).
+demo-index: $(ENGINE_DEPS)
+	@if $(BIN)/scrapesearch stats --index-dir "$(INDEX)" >/dev/null 2>&1; then \
+		echo "Using the existing index (delete it or run 'scrapesearch reindex' to rebuild)."; \
 	else \
 		$(BIN)/scrapesearch reindex --index-dir "$(INDEX)" samples/; \
 	fi

@@ -68,11 +68,12 @@ def main() -> None:
         capture_output=True, text=True, check=True).stdout)
     docs = stats["documents"]
     print(json.dumps({
-        "engine": "scrapesearch", "docs": docs, "index_s": round(seconds, 1),
+        "engine": "scrapesearch", "backend": stats.get("backend"), "docs": docs, "index_s": round(seconds, 1),
         "docs_per_s": round(docs / seconds, 1), "exit_code": proc.returncode,
         "peak_rss_mb_all_processes": round(peak_tree / 1024), "peak_rss_mb_indexer":
         round(peak_parent / 1024), "index_mb": round(stats["size_bytes"] / 1e6, 1),
-        "segments": stats["segments"], "index_dir": index_dir}))
+        "segments": stats.get("segments"), "shards": stats.get("shards"),
+        "index_dir": index_dir if stats.get("backend") == "whoosh" else None}))
     if proc.returncode not in (0, 1):
         sys.stderr.write(err)
         sys.exit(proc.returncode)

@@ -107,6 +107,9 @@ def test_every_readme_option_exists():
     known = set(_options(cli))
     for name in COMMANDS:
         known |= set(_options(cli.commands[name]))
+    # and those of the OpenSearch node launcher's script (`opensearch-node/start --nodes 3`)
+    start = (REPO / "opensearch-node" / "start").read_text(encoding="utf-8")
+    known |= set(re.findall(r"^\s+(--[a-z][a-z-]*)\)", start, re.MULTILINE))
     mentioned = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", README))
     unknown = mentioned - known
     assert not unknown, f"README.md mentions options the CLI does not have: {sorted(unknown)}"
