@@ -68,7 +68,8 @@ def main() -> None:
         capture_output=True, text=True, check=True).stdout)
     docs = stats["documents"]
     print(json.dumps({
-        "engine": "scrapesearch", "backend": stats.get("backend"), "docs": docs, "index_s": round(seconds, 1),
+        "engine": "scrapesearch", "backend": stats.get("backend"), "docs": docs,
+        "index_s": round(seconds, 1),
         "docs_per_s": round(docs / seconds, 1), "exit_code": proc.returncode,
         "peak_rss_mb_all_processes": round(peak_tree / 1024), "peak_rss_mb_indexer":
         round(peak_parent / 1024), "index_mb": round(stats["size_bytes"] / 1e6, 1),
