@@ -20,6 +20,7 @@
 # OPENSEARCH_SHARDS = 1                       # of a new index (reindex)
 # OPENSEARCH_REPLICAS = "auto"                # "auto": one replica when there is a 2nd node
 # OPENSEARCH_GRACE_SECONDS = 600              # a replaced index is kept this long
+# OPENSEARCH_DFS = True                       # rank by whole-index statistics, not per shard
 
 # Where the index lives. Default: <instance folder>/index. The environment variable
 # SCRAPESEARCH_INDEX_DIR overrides this, and is what `scrapesearch reindex --index-dir` uses.

@@ -34,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     "OPENSEARCH_SHARDS": 1,
     "OPENSEARCH_REPLICAS": "auto",
     "OPENSEARCH_GRACE_SECONDS": 600,
+    # Rank by BM25 statistics of the whole index, not of each shard (dfs_query_then_fetch):
+    # the order then does not depend on where an article was stored; one more round trip.
+    "OPENSEARCH_DFS": True,
     # The name shown in the page header and titles.
     "SITE_NAME": "scrapesearch",
     # Cache-Control for search pages: searches by journalists may be sensitive, so no caching
@@ -51,7 +54,8 @@ ENVIRONMENT = {
     **{f"SCRAPESEARCH_{key}": key for key in (
         "OPENSEARCH_URL", "OPENSEARCH_INDEX", "OPENSEARCH_USER", "OPENSEARCH_PASSWORD",
         "OPENSEARCH_CA_CERTS", "OPENSEARCH_VERIFY_CERTS", "OPENSEARCH_TIMEOUT",
-        "OPENSEARCH_SHARDS", "OPENSEARCH_REPLICAS", "OPENSEARCH_GRACE_SECONDS")},
+        "OPENSEARCH_SHARDS", "OPENSEARCH_REPLICAS", "OPENSEARCH_GRACE_SECONDS",
+        "OPENSEARCH_DFS")},
 }
 INSTANCE_ENV = "SCRAPESEARCH_INSTANCE"
 CONFIG_FILE = "config.py"

@@ -32,7 +32,7 @@ from searchapp.backends.base import (
 )
 from searchapp.backends.opensearch import building, mapping
 from searchapp.backends.opensearch.connection import Connection, Settings, describe
-from searchapp.backends.opensearch.reading import scan
+from searchapp.backends.opensearch.reading import scan, search_type
 from searchapp.backends.opensearch.suggest import respell
 from searchapp.backends.opensearch.translate import (
     Translator,
@@ -118,7 +118,7 @@ class OpenSearchBackend(SearchBackend):
                     words = Translator(scope).run(q.tree).query
                     searches.append({"size": 0, "track_total_hits": True,
                                      "query": search_query(q, words)})
-        responses = self._msearch(searches)
+        responses = self._msearch(searches, search_type(self.settings, body["sort"]))
         main = responses[0]
         total = main["hits"]["total"]["value"]
         hits = main["hits"]["hits"]
@@ -146,12 +146,16 @@ class OpenSearchBackend(SearchBackend):
         return SearchPage(total, found, facets, generation, counts, respellings,
                           list(tr.notices), ranked=tr.searched)
 
-    def _msearch(self, searches: list[dict]) -> list[dict]:
+    def _msearch(self, searches: list[dict], first: dict[str, str] | None = None
+                 ) -> list[dict]:
+        """The searches in one request; `first`: the search type of the first one."""
+        first = first or {}
         if len(searches) == 1:
-            return [self._call(self.client.search, index=self.alias, body=searches[0])]
+            return [self._call(self.client.search, index=self.alias, body=searches[0],
+                               **first)]
         lines: list[dict] = []
-        for s in searches:
-            lines += [{"index": self.alias}, s]
+        for i, s in enumerate(searches):
+            lines += [{"index": self.alias, **(first if i == 0 else {})}, s]
         resp = self._call(self.client.msearch, body=lines)
         out = []
         for r in resp["responses"]:

@@ -7,7 +7,8 @@ OPENSEARCH_PASSWORD, OPENSEARCH_CA_CERTS (a CA bundle for https), OPENSEARCH_VER
 prefix of the indexes behind it), OPENSEARCH_TIMEOUT (seconds per request),
 OPENSEARCH_SHARDS and OPENSEARCH_REPLICAS (of a new index; replicas "auto": one copy on
 another node when there is one), OPENSEARCH_GRACE_SECONDS (how long a replaced index is
-kept for exports still reading it).
+kept for exports still reading it), OPENSEARCH_DFS (ranking by the statistics of the
+whole index rather than each shard's: on unless false).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Settings:
     shards: int = 1
     replicas: int | None = None  # None: one copy more when the cluster has two nodes
     grace_seconds: float = 600.0
+    dfs: bool = True  # relevance from the whole index's statistics (dfs_query_then_fetch)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -66,13 +68,11 @@ class Settings:
         ca = config.get("OPENSEARCH_CA_CERTS") or None
         if ca and not os.path.isfile(ca):
             raise BackendError(f"the CA bundle {ca} named by OPENSEARCH_CA_CERTS does not exist")
-        verify = config.get("OPENSEARCH_VERIFY_CERTS", True)
-        if isinstance(verify, str):
-            verify = verify.strip().lower() not in _FALSE
+        verify = _flag(config.get("OPENSEARCH_VERIFY_CERTS", True))
         try:
             return cls(hosts=hosts, index=index, user=config.get("OPENSEARCH_USER") or None,
                        password=config.get("OPENSEARCH_PASSWORD") or None, ca_certs=ca,
-                       verify_certs=bool(verify),
+                       verify_certs=verify, dfs=_flag(config.get("OPENSEARCH_DFS", True)),
                        timeout=float(_given(config, "OPENSEARCH_TIMEOUT", 10.0)),
                        shards=int(_given(config, "OPENSEARCH_SHARDS", 1)),
                        replicas=_int_or_none(config.get("OPENSEARCH_REPLICAS")),
@@ -84,6 +84,12 @@ class Settings:
     def where(self) -> str:
         """The hosts as shown in messages (never with a password)."""
         return ", ".join(_safe(h) for h in self.hosts)
+
+
+def _flag(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() not in _FALSE
+    return bool(value)
 
 
 def _given(config: Mapping[str, Any], key: str, default):

@@ -14,6 +14,14 @@ import opensearchpy
 from searchapp.backends.opensearch.connection import Settings, describe
 
 BATCH = 1000
+
+
+def search_type(settings: Settings, sort: list) -> dict[str, str]:
+    """Ranked by score: BM25 statistics of the whole index, not of each shard (one more round
+    trip), so that the order does not depend on which shard an article landed in."""
+    if settings.dfs and sort and sort[0] == {"_score": "desc"}:
+        return {"search_type": "dfs_query_then_fetch"}
+    return {}
 KEEP_ALIVE = "5m"
 
 
@@ -45,7 +53,7 @@ def _walk(client, settings: Settings, pit: str, query: dict, sort: list,
             if after is not None:
                 body["search_after"] = after
             try:
-                resp = client.search(body=body)
+                resp = client.search(body=body, **search_type(settings, sort))
             except opensearchpy.exceptions.OpenSearchException as e:
                 raise describe(e, settings.where, settings.index) from None
             pit = resp.get("pit_id") or pit
