@@ -48,6 +48,20 @@ class IndexBusy(BackendError):
     """Another reindex or update is writing the index."""
 
 
+# What every backend says of an index in a layout this code does not read.
+OLDER = "this index was built by an older scrapesearch; run `scrapesearch reindex`"
+NEWER = ("this index was built by a newer scrapesearch; upgrade scrapesearch, or run "
+         "`scrapesearch reindex` to rebuild it with this one")
+
+
+def check_format_version(found: int | None, current: int) -> None:
+    """IndexUnavailable with one sentence when an index's format is not `current`."""
+    if found is None or found < current:
+        raise IndexUnavailable(OLDER)
+    if found > current:
+        raise IndexUnavailable(NEWER)
+
+
 # -- what to search --------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from searchapp.backends.base import (
     SearchBackend,
     SearchPage,
     SearchRequest,
+    check_format_version,
 )
 from searchapp.backends.opensearch import building, mapping
 from searchapp.backends.opensearch.connection import Connection, Settings, describe
@@ -58,6 +59,7 @@ class OpenSearchBackend(SearchBackend):
         self.settings = settings
         self.alias = settings.index
         self.conn = Connection(settings)
+        self._readable: set[str] = set()  # indexes whose format was checked
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> OpenSearchBackend:
@@ -73,6 +75,15 @@ class OpenSearchBackend(SearchBackend):
     def client(self):
         return self.conn.client()
 
+    def _check(self, index: str) -> str:
+        """`index`, once its format is known to be the one this code reads."""
+        if index not in self._readable:
+            got = self._call(self.client.indices.get_mapping, index=index)
+            meta = (got.get(index, {}).get("mappings") or {}).get("_meta") or {}
+            check_format_version(meta.get("format_version"), mapping.FORMAT_VERSION)
+            self._readable.add(index)
+        return index
+
     def _live_index(self) -> str:
         got = self._call(self.client.indices.get_alias, name=self.alias, ignore=[404])
         names = sorted(k for k in got if k not in ("error", "status"))
@@ -80,7 +91,7 @@ class OpenSearchBackend(SearchBackend):
             raise IndexUnavailable(f"there is no index '{self.alias}' in OpenSearch at "
                                    f"{self.settings.where} yet; build one with "
                                    "`scrapesearch reindex SOURCE...`")
-        return names[-1]
+        return self._check(names[-1])
 
     # -- a result page -------------------------------------------------------------------------
 
@@ -139,7 +150,7 @@ class OpenSearchBackend(SearchBackend):
             for scope, resp in zip(other_scopes, responses[1:], strict=True):
                 counts[scope] = resp["hits"]["total"]["value"]
             counts = {scope: counts[scope] for scope in SCOPES}
-        generation = hits[0]["_index"] if hits else self._live_index()
+        generation = self._check(hits[0]["_index"]) if hits else self._live_index()
         respellings = {}
         if total == 0 and request.suggest:
             respellings = respell(self.client, self.settings, q.tree)
@@ -177,6 +188,7 @@ class OpenSearchBackend(SearchBackend):
     # -- every match -----------------------------------------------------------------------
 
     def export(self, query: Query, limit: int | None = None) -> Iterator[Article]:
+        self._live_index()
         tr = Translator(query.scope).run(query.tree)
         hits = scan(self.client, self.settings, self.alias, search_query(query, tr.query),
                     sort_of(query, tr.searched), _ARTICLE, limit=limit)
@@ -191,6 +203,7 @@ class OpenSearchBackend(SearchBackend):
             if got.get("status") == 404 and "index_not_found" in str(got.get("error")):
                 self._live_index()  # raises IndexUnavailable with its sentence
             return None
+        self._check(got["_index"])
         return got
 
     def get(self, article_id: str) -> Article | None:

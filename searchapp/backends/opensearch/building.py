@@ -26,7 +26,15 @@ from typing import Any
 import opensearchpy
 
 from indexer.work import Extracted
-from searchapp.backends.base import BackendError, Build, IndexBusy, IndexUnavailable, Known, Update
+from searchapp.backends.base import (
+    BackendError,
+    Build,
+    IndexBusy,
+    IndexUnavailable,
+    Known,
+    Update,
+    check_format_version,
+)
 from searchapp.backends.opensearch import mapping
 from searchapp.backends.opensearch.connection import Connection, describe
 
@@ -331,6 +339,8 @@ class OpenSearchUpdate(Update):
                     f"there is no index '{self.w.alias}' in OpenSearch at {self.w.s.where} to "
                     "update; build one with `scrapesearch reindex SOURCE...` first")
             self.index = self.generation = live
+            check_format_version(self.w.meta(live).get("format_version"),
+                                 mapping.FORMAT_VERSION)
             agg = self.w.call(self.w.client.search, index=live, body={
                 "size": 0, "aggs": {"seq": {"max": {"field": mapping.SEQ}}}})
             self.seq = int(agg["aggregations"]["seq"]["value"] or 0)

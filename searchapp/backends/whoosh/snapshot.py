@@ -22,16 +22,13 @@ from dataclasses import dataclass
 
 from whoosh import index as whoosh_index
 
-from searchapp.backends.base import IndexUnavailable
+from searchapp.backends.base import IndexUnavailable, check_format_version
 from searchapp.backends.whoosh import generations
 from searchapp.backends.whoosh.arrays import IndexData
 from searchapp.backends.whoosh.schema import FORMAT_VERSION, build_schema
 
 OPEN_RETRIES = 3
 OPEN_RETRY_DELAY = 0.05
-OLDER = "this index was built by an older scrapesearch; run `scrapesearch reindex`"
-NEWER = ("this index was built by a newer scrapesearch; upgrade scrapesearch, or run "
-         "`scrapesearch reindex` to rebuild it with this one")
 
 
 @dataclass
@@ -66,11 +63,7 @@ def format_version(report: dict) -> int | None:
 
 def check_format(report: dict) -> None:
     """IndexUnavailable with one sentence when this code cannot read the generation."""
-    version = format_version(report)
-    if version is None or version < FORMAT_VERSION:
-        raise IndexUnavailable(OLDER)
-    if version > FORMAT_VERSION:
-        raise IndexUnavailable(NEWER)
+    check_format_version(format_version(report), FORMAT_VERSION)
 
 
 def live_generation(index_dir: str) -> str:

@@ -17,7 +17,13 @@ from engines import ENGINES, opensearch_url
 
 from indexer.article import Article
 from indexer.work import Extracted
-from searchapp.backends.base import BackendError, IndexBusy, Query
+from searchapp.backends.base import (
+    BackendError,
+    IndexBusy,
+    IndexUnavailable,
+    Query,
+    SearchRequest,
+)
 from searchapp.indexing import reindex
 from searchapp.search.params import SearchParams
 from searchapp.search.service import run_search
@@ -249,3 +255,22 @@ def test_opensearch_backend_named_by_the_environment(engine, tmp_path):
     assert info["alias"] == alias
     app = app_of(engine, engine.new(tmp_path), tmp_path)  # the web app, same settings
     assert app.test_client().get("/healthz").status_code == 503  # its own empty alias
+
+
+def test_an_index_of_another_format_is_refused_with_one_sentence(backend, tmp_path):
+    from searchapp.backends.base import NEWER, OLDER
+    from searchapp.backends.opensearch import OpenSearchBackend, mapping
+
+    first = _load(tmp_path, backend, RECORDS)
+    for version, sentence in ((mapping.FORMAT_VERSION + 1, NEWER), (None, OLDER)):
+        meta = backend.client.indices.get_mapping(index=first.generation)[
+            first.generation]["mappings"]["_meta"]
+        backend.client.indices.put_mapping(index=first.generation,
+                                           body={"_meta": {**meta, "format_version": version}})
+        fresh = OpenSearchBackend(backend.settings)  # a worker that has not looked yet
+        calls = ((fresh.search, SearchRequest(Query())), (fresh.health,), (fresh.get, "a1"),
+                 (fresh.start_update,))
+        for fn, *args in calls:
+            with pytest.raises(IndexUnavailable) as e:
+                fn(*args)
+            assert str(e.value) == sentence

@@ -14,9 +14,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, app_for, article, build_index
 
-from searchapp.backends.base import BackendError, IndexUnavailable
+from searchapp.backends.base import NEWER, OLDER, BackendError, IndexUnavailable
 from searchapp.backends.whoosh import WhooshBackend, check_whoosh, generations
-from searchapp.backends.whoosh.snapshot import NEWER, OLDER
 from searchapp.cli import EXIT_FAILED, cli
 from searchapp.indexing import reindex
 from searchapp.search.params import SearchParams
