@@ -129,6 +129,10 @@ def reindex(sources: list[str], backend: SearchBackend, jobs: int | None = None,
             raise NothingIndexed("no article could be indexed, so the index was left as it was",
                                  report)
         report.index = build.finish()
+        # Articles the engine itself refused (it says why): skipped like unreadable inputs.
+        for refused in report.index.pop("rejected", ()):
+            report.skip(refused["id"], refused["reason"])
+            report.indexed -= 1
         report.seconds = clock() - started
         build.commit(report.as_dict())
     return report

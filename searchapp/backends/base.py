@@ -210,7 +210,8 @@ class Build(ABC):
     @abstractmethod
     def finish(self) -> dict[str, Any]:
         """Write out everything added (searches still see the old index); return what the
-        build report should say about the new index (its segments, say)."""
+        build report should say about the new index (its segments, say), and under
+        "rejected" the articles the engine refused: [{"id": ..., "reason": ...}]."""
 
     @abstractmethod
     def commit(self, report: dict[str, Any]) -> None:

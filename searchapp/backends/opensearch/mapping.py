@@ -41,6 +41,9 @@ FORMAT_VERSION = 1
 # backend: Lucene puts the next value at the last position + gap + 1.
 ENTRY_GAP = 99
 ANALYZER = "scrapesearch_terms"
+# Lucene refuses a term over 32,766 bytes, and with it the whole document: a longer facet
+# value (or path) is kept in the Article but not indexed; a longer word is cut into pieces.
+KEYWORD_CHARS = 8191
 
 ID, PATH, HASH, URL, SEQ, PUBLISHED, NCOMMENTS, ARTICLE = (
     "id", "path", "hash", "url", "seq", "published", "ncomments", "article")
@@ -125,8 +128,9 @@ def index_body(shards: int, replicas: int | None, meta: dict[str, Any]) -> dict[
         "max_result_window": 10_000,
         "analysis": {
             "tokenizer": {
-                # Our terms are never longer than this; the default would cut at 255.
-                "scrapesearch_spaces": {"type": "whitespace", "max_token_length": 8191},
+                # The default would cut terms at 255 characters.
+                "scrapesearch_spaces": {"type": "whitespace",
+                                        "max_token_length": KEYWORD_CHARS},
             },
             "analyzer": {ANALYZER: {"type": "custom", "tokenizer": "scrapesearch_spaces"}},
         },
@@ -138,7 +142,7 @@ def index_body(shards: int, replicas: int | None, meta: dict[str, Any]) -> dict[
     }
     properties: dict[str, Any] = {
         ID: {"type": "keyword"},
-        PATH: {"type": "keyword"},
+        PATH: {"type": "keyword", "ignore_above": KEYWORD_CHARS},
         HASH: {"type": "keyword", "index": False},
         URL: {"type": "keyword", "index": False},
         SEQ: {"type": "long"},
@@ -151,7 +155,8 @@ def index_body(shards: int, replicas: int | None, meta: dict[str, Any]) -> dict[
         "source_name": _text(),
         "tag_names": _text(),
         **nested,
-        **{f: {"type": "keyword"} for f in FACET_FIELDS.values()},
+        **{f: {"type": "keyword", "ignore_above": KEYWORD_CHARS}
+           for f in FACET_FIELDS.values()},
         ARTICLE: {"type": "object", "enabled": False},
     }
     return {

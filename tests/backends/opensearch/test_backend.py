@@ -274,3 +274,15 @@ def test_an_index_of_another_format_is_refused_with_one_sentence(backend, tmp_pa
             with pytest.raises(IndexUnavailable) as e:
                 fn(*args)
             assert str(e.value) == sentence
+
+
+def test_huge_words_and_facet_values_do_not_cost_the_article(backend, tmp_path):
+    """Lucene refuses a term over 32,766 bytes with the whole document; ours goes in."""
+    huge = "ж" * 20_000  # 40,000 bytes in UTF-8
+    report = _load(tmp_path, backend, [
+        article(id="big", headline="Harbour", body=f"harbour {huge} quay", tags=[huge],
+                source="Gazette")])
+    assert "rejected" not in report.index
+    assert ids(backend, q="quay") == ["big"]
+    got = backend.get("big")
+    assert got.tags == (huge,) and huge in got.body
