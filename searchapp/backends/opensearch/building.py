@@ -356,6 +356,8 @@ class OpenSearchUpdate(Update):
                         [{mapping.SEQ: "asc"}], [mapping.PATH, mapping.HASH]):
             src = hit["_source"]
             out[hit["_id"]] = Known(src.get(mapping.PATH) or "", src.get(mapping.HASH) or "")
+            if len(out) % 10_000 == 0:
+                self.w.beat()  # a long read must not let the lock go stale
         return out
 
     def put(self, doc: Extracted) -> None:
