@@ -37,6 +37,7 @@ from searchapp.backends.base import (
 )
 from searchapp.backends.opensearch import mapping
 from searchapp.backends.opensearch.connection import Connection, describe
+from searchapp.backends.opensearch.reading import scan
 
 BULK_BYTES = 8 * 1024 * 1024  # a bulk request holds about this much
 BULK_DOCS = 2000
@@ -349,8 +350,6 @@ class OpenSearchUpdate(Update):
             raise
 
     def known(self) -> dict[str, Known]:
-        from searchapp.backends.opensearch.reading import scan
-
         out = {}
         for hit in scan(self.w.client, self.w.s, self.index, {"match_all": {}},
                         [{mapping.SEQ: "asc"}], [mapping.PATH, mapping.HASH]):
