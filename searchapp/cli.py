@@ -134,13 +134,14 @@ def reindex(sources, index_dir, jobs, wait, quiet):
 
     progress = make_progress(quiet)
     try:
-        report = run_reindex(list(sources), open_backend(index_dir), jobs=jobs,
+        backend = open_backend(index_dir)
+        report = run_reindex(list(sources), backend, jobs=jobs,
                              progress=progress, lock_timeout=wait)
     except NothingIndexed as e:
         if e.report is not None:  # say why before the one-sentence error
             _print_skips(e.report)
         raise
-    _print_summary(report, index_dir)
+    _print_summary(report, backend.location)
     sys.exit(EXIT_SKIPPED if report.skipped_total else EXIT_OK)
 
 
@@ -159,10 +160,11 @@ def update(sources, index_dir, jobs, wait, quiet):
     from searchapp.indexing import update as run_update
     from searchapp.progress import make_progress
 
-    report = run_update(list(sources), open_backend(index_dir), jobs=jobs,
+    backend = open_backend(index_dir)
+    report = run_update(list(sources), backend, jobs=jobs,
                         progress=make_progress(quiet), lock_timeout=wait)
     echo = functools.partial(click.echo, err=True)
-    echo(f"Updated {index_dir} ({report.generation}) in {report.seconds:.1f} s: "
+    echo(f"Updated {backend.location} ({report.generation}) in {report.seconds:.1f} s: "
          f"{report.added:,} added, {report.changed:,} changed, {report.removed:,} removed, "
          f"{report.unchanged:,} unchanged.")
     _print_passed_over(report)
@@ -170,10 +172,10 @@ def update(sources, index_dir, jobs, wait, quiet):
     sys.exit(EXIT_SKIPPED if report.skipped_total else EXIT_OK)
 
 
-def _print_summary(report, index_dir: str) -> None:
+def _print_summary(report, location: str) -> None:
     echo = functools.partial(click.echo, err=True)
     echo(f"Indexed {report.indexed:,} articles in {report.seconds:.1f} s "
-         f"({report.rate:,.0f} articles/s) into {index_dir} ({report.generation}).")
+         f"({report.rate:,.0f} articles/s) into {location} ({report.generation}).")
     if report.duplicates:
         echo(f"Replaced {report.duplicates:,} articles that appeared again under the same id "
              "(the later input wins).")
@@ -293,6 +295,11 @@ def stats(index_dir, as_json):
     click.echo(f"Backend:      {info.get('backend', '?')}")
     if "index_dir" in info:
         click.echo(f"Index:        {info['index_dir']}")
+    if "url" in info:
+        click.echo(f"Cluster:      {info['url']} ({info.get('nodes')} nodes, "
+                   f"{info.get('cluster_status')})")
+        click.echo(f"Alias:        {info['alias']}")
+        click.echo(f"Shards:       {info.get('shards')}, {info.get('replicas')} replica(s) each")
     click.echo(f"Generation:   {info['generation']}")
     click.echo(f"Documents:    {info['documents']:,}")
     if "segments" in info:

@@ -97,7 +97,7 @@ def test_reindex_mixed_folder(mixed):
     assert result.stdout == ""
     err = result.stderr
     assert "Indexed 4 articles" in err
-    assert "into idx (gen-" in err
+    assert f"into {os.path.abspath('idx')} (gen-" in err
     assert "Ignored 1 file that is not in a format scrapesearch reads." in err
     assert "Skipped 3 inputs:" in err
     for path, reason in BAD.items():

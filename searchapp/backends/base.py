@@ -269,6 +269,11 @@ class SearchBackend(ABC):
     # worker processes: a module-level function, so that the pool can send it by name.
     prepare: ClassVar[Callable[[Article, str], Any]]
 
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the index lives, as messages name it (a directory, an alias on a cluster)."""
+
     @classmethod
     @abstractmethod
     def from_config(cls, config: Mapping[str, Any]) -> SearchBackend:

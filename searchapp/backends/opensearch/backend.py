@@ -61,6 +61,10 @@ class OpenSearchBackend(SearchBackend):
         self.conn = Connection(settings)
         self._readable: set[str] = set()  # indexes whose format was checked
 
+    @property
+    def location(self) -> str:
+        return f"'{self.alias}' in OpenSearch at {self.settings.where}"
+
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> OpenSearchBackend:
         return cls(Settings.from_config(config))

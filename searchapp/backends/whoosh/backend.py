@@ -51,6 +51,10 @@ class WhooshBackend(SearchBackend):
         self.index_dir = os.path.abspath(index_dir)
         self._snapshots = SnapshotHolder(self.index_dir)
 
+    @property
+    def location(self) -> str:
+        return self.index_dir
+
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> WhooshBackend:
         return cls(config["INDEX_DIR"])
