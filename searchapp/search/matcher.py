@@ -24,6 +24,7 @@ from searchapp.fields import (
     PARTS,
     QUOTES,
     SCOPES,
+    facet_value,
 )
 from searchapp.search.parser import And, Not, Or, Phrase, Word
 
@@ -137,11 +138,11 @@ class Wanted:
             for t, p, s, e in tokens:
                 at.setdefault(t, {})[p] = (s, e)
             for words, slop in self.phrases:
-                out.extend(_phrase_spans([at.get(w, {}) for w in words], slop))
+                out.extend(phrase_spans([at.get(w, {}) for w in words], slop))
         return merge(out)
 
 
-def _phrase_spans(tables: list[dict[int, Span]], slop: int) -> list[Span]:
+def phrase_spans(tables: list[dict[int, Span]], slop: int) -> list[Span]:
     """From each first word that starts a match to the nearest last word that ends it."""
     if any(not t for t in tables):
         return []
@@ -189,20 +190,24 @@ def wanted(tree, scope: str) -> dict[str, Wanted]:
     return {part: w for part, w in out.items() if w}
 
 
-def _add(w: Wanted, part: str, node) -> None:
+def _add(w: Wanted, target: str, node) -> bool:
+    """Add what the leaf `node` asks to mark in `target` to `w`; False when it asks for
+    nothing there (a stop word, a prefix too short)."""
     if isinstance(node, Word) and node.prefix:
-        w.prefixes.update(prefixes(part, node.text))
-        return
+        starts = prefixes(target, node.text)
+        w.prefixes.update(starts)
+        return bool(starts)
     text = node.text if isinstance(node, Word) else " ".join(node.words)
-    ts = analyze(part, text)
+    ts = analyze(target, text)
     if not ts:
-        return
+        return False
     if isinstance(node, Word) and node.fuzzy:
         w.fuzzy.add((ts[0], node.fuzzy))
     elif len(ts) == 1:
         w.terms.add(ts[0])
     else:
         w.phrases.add((tuple(ts), node.slop if isinstance(node, Phrase) else 0))
+    return True
 
 
 def highlights(article, marks: dict[str, Wanted], parts=PARTS) -> Highlights:
@@ -279,8 +284,6 @@ def entry_groups(items, scope: str) -> tuple[dict[str, list], list]:
 
 def entry_tokens(kind: str, text: str, person: str | None) -> dict[str, list[Token]]:
     """One quote or comment as the entry matcher reads it: its text and its person."""
-    from searchapp.fields import facet_value
-
     return {kind: terms(text), ENTRY_PERSON[kind]: terms(facet_value(person), False, False)}
 
 
@@ -309,22 +312,7 @@ def entry_match(node, entry: dict[str, list[Token]], scope: str) -> bool | None:
 
 def _leaf_in(node, target: str, tokens: list[Token]) -> bool | None:
     w = Wanted()
-    if isinstance(node, Word) and node.prefix:
-        w.prefixes.update(prefixes(target, node.text))
-        if not w.prefixes:
-            return None
-    else:
-        text = node.text if isinstance(node, Word) else " ".join(node.words)
-        ts = analyze(target, text)
-        if not ts:
-            return None
-        if isinstance(node, Word) and node.fuzzy:
-            w.fuzzy.add((ts[0], node.fuzzy))
-        elif len(ts) == 1:
-            w.terms.add(ts[0])
-        else:
-            w.phrases.add((tuple(ts), node.slop if isinstance(node, Phrase) else 0))
-    return bool(w.spans(tokens))
+    return bool(w.spans(tokens)) if _add(w, target, node) else None
 
 
 def article_entries(article, kind: str) -> list[dict[str, list[Token]]]:

@@ -32,7 +32,12 @@ from searchapp.backends.base import (
     check_format_version,
 )
 from searchapp.backends.opensearch import building, mapping
-from searchapp.backends.opensearch.connection import Connection, Settings, describe
+from searchapp.backends.opensearch.connection import (
+    Connection,
+    Settings,
+    alias_targets,
+    describe,
+)
 from searchapp.backends.opensearch.reading import scan, search_type
 from searchapp.backends.opensearch.suggest import respell
 from searchapp.backends.opensearch.translate import (
@@ -89,8 +94,7 @@ class OpenSearchBackend(SearchBackend):
         return index
 
     def _live_index(self) -> str:
-        got = self._call(self.client.indices.get_alias, name=self.alias, ignore=[404])
-        names = sorted(k for k in got if k not in ("error", "status"))
+        names = self._call(alias_targets, self.client, self.alias)
         if not names:
             raise IndexUnavailable(f"there is no index '{self.alias}' in OpenSearch at "
                                    f"{self.settings.where} yet; build one with "

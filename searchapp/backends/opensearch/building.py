@@ -36,7 +36,7 @@ from searchapp.backends.base import (
     check_format_version,
 )
 from searchapp.backends.opensearch import mapping
-from searchapp.backends.opensearch.connection import Connection, describe
+from searchapp.backends.opensearch.connection import Connection, alias_targets, describe
 from searchapp.backends.opensearch.reading import scan
 
 BULK_BYTES = 8 * 1024 * 1024  # a bulk request holds about this much
@@ -104,39 +104,36 @@ class Writer:
             except opensearchpy.exceptions.OpenSearchException as e:
                 raise describe(e, self.s.where, self.alias) from None
         while True:
-            try:
-                self.client.index(index=self.lock_index, id="writer", op_type="create",
-                                  body={**holder, "beat": now()}, refresh="true")
-                self._locked = True
-                self._lock_seen = now()
+            if self._claim(holder, op_type="create"):
                 return
-            except opensearchpy.ConflictError:
-                pass
-            except opensearchpy.exceptions.OpenSearchException as e:
-                raise describe(e, self.s.where, self.alias) from None
             got = self.call(self.client.get, index=self.lock_index, id="writer",
                             ignore=[404])
             if got.get("found"):
                 held = got["_source"]
-                if now() - float(held.get("beat", 0)) > LOCK_STALE:
-                    try:  # the writer died: take its lock over, unless another one did
-                        self.client.index(index=self.lock_index, id="writer",
-                                          body={**holder, "beat": now()}, refresh="true",
-                                          if_seq_no=got["_seq_no"],
-                                          if_primary_term=got["_primary_term"])
-                        self._locked = True
-                        self._lock_seen = now()
-                        return
-                    except opensearchpy.ConflictError:
-                        pass
-                    except opensearchpy.exceptions.OpenSearchException as e:
-                        raise describe(e, self.s.where, self.alias) from None
+                # The writer died: take its lock over, unless another writer just did.
+                if now() - float(held.get("beat", 0)) > LOCK_STALE and self._claim(
+                        holder, if_seq_no=got["_seq_no"],
+                        if_primary_term=got["_primary_term"]):
+                    return
                 if now() >= deadline:
                     raise IndexBusy(
                         f"another reindex or update is writing '{self.alias}' in OpenSearch "
                         f"(process {held.get('pid')} on {held.get('host')}, since "
                         f"{held.get('since')}); try again when it has finished")
             time.sleep(min(0.5, max(0.0, deadline - now())) or 0.05)
+
+    def _claim(self, holder: dict, **condition) -> bool:
+        """Write the lock document on `condition`; False when another writer has it."""
+        try:
+            self.client.index(index=self.lock_index, id="writer", refresh="true",
+                              body={**holder, "beat": now()}, **condition)
+        except opensearchpy.ConflictError:
+            return False
+        except opensearchpy.exceptions.OpenSearchException as e:
+            raise describe(e, self.s.where, self.alias) from None
+        self._locked = True
+        self._lock_seen = now()
+        return True
 
     def beat(self) -> None:
         """Keep the lock fresh (called as bulk requests go)."""
@@ -223,11 +220,13 @@ class Writer:
         meta = {**self.meta(index), **changes}
         self.call(self.client.indices.put_mapping, index=index, body={"_meta": meta})
 
+    def aliased(self) -> list[str]:
+        """The indexes the alias points at (one, or none before the first build)."""
+        return self.call(alias_targets, self.client, self.alias)
+
     def live_index(self) -> str | None:
-        """The index the alias points at, or None."""
-        got = self.call(self.client.indices.get_alias, name=self.alias, ignore=[404])
-        names = [k for k in got if k not in ("error", "status")]
-        return sorted(names)[-1] if names else None
+        names = self.aliased()
+        return names[-1] if names else None
 
     def our_indexes(self) -> dict[str, dict]:
         """Our indexes (named `<alias>-g...`, with our _meta) -> their _meta."""
@@ -261,6 +260,9 @@ class OpenSearchBuild(Build):
         self.index = ""
         try:
             live = self.w.live_index()
+            if live is None and self.w.call(self.w.client.indices.exists, index=self.w.alias):
+                raise BackendError(f"'{self.w.alias}' in OpenSearch is an index, not an alias; "
+                                   "choose another OPENSEARCH_INDEX or delete that index")
             self.w.sweep(keep={live} if live else set())
             self.index = self.generation = new_index_name(self.w.alias)
             meta = {"scrapesearch": True, "format_version": mapping.FORMAT_VERSION,
@@ -304,11 +306,7 @@ class OpenSearchBuild(Build):
     def commit(self, report: dict[str, Any]) -> None:
         w = self.w
         w.put_meta(self.index, state="live", report=report, live_since=now())
-        got = w.call(w.client.indices.get_alias, name=w.alias, ignore=[404])
-        old = [k for k in got if k not in ("error", "status")]
-        if w.call(w.client.indices.exists, index=w.alias) and not old:
-            raise BackendError(f"'{w.alias}' in OpenSearch is an index, not an alias; choose "
-                               "another OPENSEARCH_INDEX or delete that index")
+        old = w.aliased()
         actions: list[dict] = [{"remove": {"index": name, "alias": w.alias}} for name in old]
         actions.append({"add": {"index": self.index, "alias": w.alias}})
         # One request: every search sees the old index or the new one, never neither.

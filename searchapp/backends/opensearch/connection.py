@@ -139,6 +139,12 @@ class Connection:
             self._client = None
 
 
+def alias_targets(client, alias: str) -> list[str]:
+    """The indexes `alias` points at (sorted; none when there is no such alias)."""
+    got = client.indices.get_alias(name=alias, ignore=[404])
+    return sorted(k for k in got if k not in ("error", "status"))
+
+
 def describe(e: Exception, where: str, index: str) -> BackendError:
     """The engine's error as one of ours, with one sentence (never a traceback)."""
     if isinstance(e, BackendError):

@@ -6,9 +6,7 @@ from __future__ import annotations
 from whoosh.analysis import Token
 from whoosh.analysis.analyzers import Analyzer
 
-from searchapp.analysis import MIN_WORD, STOP, WORD, fold, stem, terms
-
-__all__ = ["MIN_WORD", "STOP", "WORD", "NewsAnalyzer", "fold", "stem", "terms"]
+from searchapp.analysis import fold, terms
 
 
 class NewsAnalyzer(Analyzer):

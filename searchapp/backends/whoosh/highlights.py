@@ -14,7 +14,7 @@ from searchapp.backends.base import Highlights, Span
 from searchapp.backends.whoosh.evaluate import Marks
 from searchapp.backends.whoosh.schema import META
 from searchapp.fields import BODY, CAPTIONS, COMMENTS, HEADLINE, QUOTES
-from searchapp.search.matcher import follow, merge
+from searchapp.search.matcher import merge, phrase_spans
 
 
 def occurrences(reader, fieldname: str, marks: Marks, docnums: list[int]
@@ -44,27 +44,10 @@ def occurrences(reader, fieldname: str, marks: Marks, docnums: list[int]
     for d in ordered:
         spans = [(s, e) for t in marks.terms for _, s, e in chars.get(t, {}).get(d, ())]
         for words, slop in marks.phrases:
-            spans.extend(_phrase_spans([chars.get(w, {}).get(d, []) for w in words], slop))
+            spans.extend(phrase_spans([{p: (s, e) for p, s, e in chars.get(w, {}).get(d, [])}
+                                      for w in words], slop))
         if spans:
             out[d] = merge(spans)
-    return out
-
-
-def _phrase_spans(per_word: list[list[tuple[int, int, int]]], slop: int
-                  ) -> list[tuple[int, int]]:
-    """(start, end) from each first word that starts a match to the nearest last word."""
-    if not per_word or any(not occ for occ in per_word):
-        return []
-    by_pos = [{p: (s, e) for p, s, e in occ} for occ in per_word]
-    out = []
-    for p, s, _e in per_word[0]:
-        cost = {p: 0}
-        for table in by_pos[1:]:
-            cost = follow(cost, table, slop)
-            if not cost:
-                break
-        else:
-            out.append((s, by_pos[-1][min(cost)][1]))
     return out
 
 

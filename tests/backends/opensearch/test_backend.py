@@ -286,3 +286,13 @@ def test_huge_words_and_facet_values_do_not_cost_the_article(backend, tmp_path):
     assert ids(backend, q="quay") == ["big"]
     got = backend.get("big")
     assert got.tags == (huge,) and huge in got.body
+
+
+def test_an_index_in_the_aliass_place_is_refused_before_building(backend):
+    backend.client.indices.create(index=backend.alias)
+    try:
+        with pytest.raises(BackendError, match="is an index, not an alias"):
+            backend.start_build()
+        assert backend.client.indices.get(index=f"{backend.alias}-g*") == {}
+    finally:
+        backend.client.indices.delete(index=backend.alias)
