@@ -8,76 +8,22 @@ the last generation.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import REPO, article, write_jsonl
+from conftest import REPO, write_jsonl
+from served import cli, corpus, finish, free_port, get
 
 from searchapp.backends.whoosh import generations
 
 pytestmark = pytest.mark.slow
-
-WORDS = ("harbour strike ferry council budget heatwave tram election market football "
-         "museum library river bridge school hospital police festival port union").split()
-NAMES = ("Lena Ortiz", "Amir Haddad", "Brian Hollis", "Priya Raman", "Kofi Mensah")
-
-
-def corpus(n: int, seed: int) -> list[dict]:
-    rnd = random.Random(seed)
-    out = []
-    for i in range(n):
-        words = [rnd.choice(WORDS) for _ in range(60)]
-        speaker = rnd.choice(NAMES)
-        out.append(article(
-            id=f"swap-{seed}-{i}", headline=f"{rnd.choice(WORDS).title()} story {i}",
-            body=" ".join(words) + ".", source=f"Source {i % 5}",
-            published=f"20{10 + i % 12:02d}-0{1 + i % 9}-1{i % 9}",
-            quotes=[{"text": " ".join(rnd.choice(WORDS) for _ in range(8)), "speaker": speaker}],
-            comments=[{"author": rnd.choice(NAMES), "text": " ".join(words[:10])}]))
-    return out
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cli(*args: str, env: dict, log: Path) -> subprocess.Popen:
-    # stderr to a file, not a pipe: a killed build's pool workers may outlive it briefly.
-    with open(log, "ab") as err:
-        return subprocess.Popen([sys.executable, "-m", "searchapp", *args], cwd=REPO, env=env,
-                                stdout=subprocess.DEVNULL, stderr=err)
-
-
-def finish(proc: subprocess.Popen, log: Path) -> int:
-    """Wait for a CLI run; its stderr goes to the test output when it failed."""
-    proc.wait(timeout=120)
-    if proc.returncode not in (0, -signal.SIGKILL):
-        print(log.read_text(errors="replace"))
-    return proc.returncode
-
-
-def get(url: str) -> tuple[int, dict | None]:
-    try:
-        with urllib.request.urlopen(url, timeout=30) as r:
-            body = r.read()
-            is_json = r.headers.get_content_type() == "application/json"
-            return r.status, (json.loads(body) if is_json else None)
-    except urllib.error.HTTPError as e:
-        return e.code, None
-
 
 def test_reindex_under_load(tmp_path: Path):
     a = write_jsonl(tmp_path / "a.jsonl", corpus(300, 1))
