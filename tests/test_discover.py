@@ -103,7 +103,11 @@ def test_jsonl_lines_are_items(tmp_path, monkeypatch):
         ("f.jsonl#4", b'{"headline": "b"}'),  # N counts lines in the file, blank ones too
         ("f.jsonl#5", b'{"headline": "c"}'),
     ]
-    assert all(i.format == "jsonl" and i.size == len(i.data) for i in items)
+    assert all(i.format == "jsonl" for i in items)
+    # Each line stands for the file's bytes read for it (blank lines too), so that the
+    # progress of a file ends at its size (issue 9).
+    assert [i.size for i in items] == [19, 23, 17]
+    assert sum(i.size for i in items) == Path("f.jsonl").stat().st_size
 
 
 def test_gzipped_jsonl_lines_are_items(tmp_path):

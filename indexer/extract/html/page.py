@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from indexer.article import Article, make_id
+from indexer.article import Article, make_id, source_key
 from indexer.errors import ExtractError
 from indexer.extract.bylines import byline_names
 from indexer.extract.dates import find_date, parse_date
@@ -48,18 +48,21 @@ _URL_DATE = re.compile(
 
 
 def parse(data: bytes | str, path: str, *, url: str | None = None, fetched: str | None = None,
-          content_type: str | None = None) -> Article:
-    """The article of one HTML page; ExtractError when the page has no article text."""
+          content_type: str | None = None, key: str | None = None) -> Article:
+    """The article of one HTML page; ExtractError when the page has no article text.
+
+    Without a URL the id is made from `key` (article.source_key; by default the file's name).
+    """
     text = data if isinstance(data, str) else decode_html(data, content_type)
     try:
-        return _parse(text, path, url, fetched)
+        return _parse(text, path, url, fetched, key or source_key(path))
     except (etree.LxmlError, ValueError) as e:
         # libxml2 gives up on some pathological trees (millions of flat elements).
         raise ExtractError(f"the page's markup could not be read ({e.__class__.__name__})") \
             from None
 
 
-def _parse(text: str, path: str, url: str | None, fetched: str | None) -> Article:
+def _parse(text: str, path: str, url: str | None, fetched: str | None, key: str) -> Article:
     root = _tree(text)
     meta = read_meta(root)
     _strip(root)
@@ -81,7 +84,7 @@ def _parse(text: str, path: str, url: str | None, fetched: str | None) -> Articl
     page_url = _page_url(meta, url)
     site = _source(meta, title, headline, page_url or url)
     return Article(
-        id=make_id(headline, page_url, path, body),
+        id=make_id(headline, page_url, key, body),
         path=path,
         headline=headline,
         body=body,
