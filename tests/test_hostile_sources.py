@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -29,6 +30,8 @@ from searchapp.indexing import Progress, reindex
 NO_ENV = {"SCRAPESEARCH_INDEX_DIR": None, "SCRAPESEARCH_INSTANCE": None,
           "SCRAPESEARCH_BACKEND": None}
 UNREADABLE = "the directory could not be read (Permission denied)"
+DEEP_WARNING = ("the page is nested more than 256 elements deep; the text below that depth "
+                "was read without its markup")
 
 
 def run(*args: str):
@@ -61,6 +64,7 @@ def hostile(tmp_path, monkeypatch):
     os.mkdir(b"src/odd-\xfe")
     write_named(b"src/odd-\xfe", b"inside.txt", dump("Inside", "Inside an odd folder."))
     (src / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (src / "later" / "deep.html").write_bytes(nested_page(200_000))
     os.symlink("a.txt", src / "link-to-a.txt")
     os.symlink("later", src / "link-to-later")  # links to folders are not followed
     return src
@@ -76,6 +80,7 @@ def test_discovery_skips_each_bad_name_and_folder_once(hostile):
         Ignored("src/notes.pdf"),
         Skip("src/odd-\\xff.txt", NOT_UTF8),
         "src/later/b.txt",
+        "src/later/deep.html",
         Skip("src/locked", UNREADABLE),
         Skip("src/odd-\\xfe", NOT_UTF8),
     ]
@@ -91,7 +96,7 @@ def test_the_cli_reports_odd_names_and_unreadable_folders(hostile):
     with unreadable(hostile / "locked"):
         result = run("reindex", "--index-dir", "idx", "-j", "1", "src")
     assert result.exit_code == EXIT_SKIPPED, result.output
-    assert "Indexed 3 articles" in result.stderr
+    assert "Indexed 4 articles" in result.stderr
     assert "Skipped 3 inputs:" in result.stderr
     assert f"skipped src/locked: {UNREADABLE}" in result.stderr
     assert f"skipped src/odd-\\xff.txt: {NOT_UTF8}" in result.stderr
@@ -106,8 +111,14 @@ def test_the_cli_reports_odd_names_and_unreadable_folders(hostile):
     with unreadable(hostile / "locked"):
         result = run("update", "--index-dir", "idx", "-j", "1", "src")
     assert result.exit_code == EXIT_SKIPPED, result.output
-    assert "0 added, 0 changed, 0 removed, 3 unchanged." in result.stderr
+    assert "0 added, 0 changed, 0 removed, 4 unchanged." in result.stderr
     assert f"skipped src/locked: {UNREADABLE}" in result.stderr
+
+    # The page nested 200,000 deep is in, and says what happened to its markup.
+    deep = json.loads(run("extract", "src/later/deep.html").stdout)
+    assert deep["warnings"] == [DEEP_WARNING]
+    found = json.loads(run("search", "--index-dir", "idx", "--json", "dockers").stdout)
+    assert [r["headline"] for r in found["results"]] == ["Harbour strike ends"]
 
 
 def test_the_cli_stops_a_reindex_with_a_missing_source(hostile):
@@ -127,7 +138,7 @@ def test_the_cli_stops_a_reindex_with_a_missing_source(hostile):
     assert "skipped scr: it does not exist" in result.stderr
     after = json.loads(run("stats", "--index-dir", "idx", "--json").stdout)
     assert after["generation"] != before["generation"]
-    assert after["documents"] == 4
+    assert after["documents"] == 5
 
 
 class Recorder(Progress):
@@ -144,9 +155,11 @@ class Recorder(Progress):
 
 def test_progress_of_a_jsonl_gz_ends_at_its_size(tmp_path):
     path = tmp_path / "feed.jsonl.gz"
-    records = [article(headline=f"Record {i}", body=f"Body of record {i}. " * 20)
-               for i in range(3000)]
-    records[1500] = "not an object"  # a skipped line counts too
+    rng = random.Random(9)  # words that do not compress away: a file of many gzip reads
+    records = [article(headline=f"Record {i}",
+                       body=" ".join(f"{rng.getrandbits(40):x}" for _ in range(40)))
+               for i in range(1000)]
+    records[500] = "not an object"  # a skipped line counts too
     with gzip.open(path, "wt", encoding="utf-8") as f:
         f.writelines(json.dumps(r) + "\n" for r in records)
     from searchapp.backends.whoosh import WhooshBackend
@@ -154,7 +167,7 @@ def test_progress_of_a_jsonl_gz_ends_at_its_size(tmp_path):
     progress = Recorder()
     report = reindex([str(path)], WhooshBackend(str(tmp_path / "idx")), jobs=1,
                      progress=progress)
-    assert report.indexed == 2999 and report.skipped_total == 1
+    assert report.indexed == 999 and report.skipped_total == 1
     assert progress.total == path.stat().st_size
     assert len(progress.done) > 10
     assert progress.done == sorted(progress.done)
@@ -163,9 +176,18 @@ def test_progress_of_a_jsonl_gz_ends_at_its_size(tmp_path):
     assert progress.done[len(progress.done) // 2] < 0.8 * progress.total
 
 
-def big_feed(path: Path) -> Path:
+def big_feed(path: Path, records: int = 2000) -> Path:
+    """A feed whose Article JSON is far more than a pipe holds (64 KB)."""
     return write_jsonl(path, [article(headline=f"Record {i}", body="Text of the record. " * 40)
-                              for i in range(2000)])
+                              for i in range(records)])
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("pipe")
+    feed = big_feed(tmp / "feed.jsonl", 200)
+    assert run("reindex", "--index-dir", tmp / "idx", "-j", "1", feed).exit_code == 0
+    return tmp / "idx"
 
 
 def cli_process(*args: str) -> subprocess.Popen:
@@ -189,10 +211,8 @@ def test_extract_into_head_ends_quietly(tmp_path):
 
 @pytest.mark.parametrize("command", [["search", "record", "--json", "-n", "100"], ["stats"],
                                      ["search", "record"]])
-def test_printing_commands_end_quietly_when_the_reader_is_gone(tmp_path, command):
-    feed = big_feed(tmp_path / "feed.jsonl")
-    assert run("reindex", "--index-dir", tmp_path / "idx", "-j", "1", feed).exit_code == 0
-    proc = cli_process(*command, "--index-dir", str(tmp_path / "idx"))
+def test_printing_commands_end_quietly_when_the_reader_is_gone(small_index, command):
+    proc = cli_process(*command, "--index-dir", str(small_index))
     proc.stdout.close()  # the reader is gone before the first line
     with proc.stderr:
         stderr = proc.stderr.read()
@@ -214,9 +234,7 @@ def test_a_page_nested_200000_deep_says_why_its_body_is_short():
     a = parse_html(nested_page(200_000), "deep.html")
     assert a.headline == "Harbour strike ends"
     assert "The harbour strike ended on Monday" in a.body
-    assert a.warnings == (
-        "the page is nested more than 256 elements deep; the text below that depth "
-        "was read without its markup",)
+    assert a.warnings == (DEEP_WARNING,)
     assert "the dockers voted to accept the offer" in a.body
     assert "Ships were loaded again" in a.body
 
