@@ -106,6 +106,9 @@ def source_key(path: str, root: str = "") -> str:
     """
     if not root:
         return os.path.basename(path)
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if path.startswith(prefix):  # discovery joins names onto the root as given: no lookups
+        return path[len(prefix):].replace(os.sep, "/")
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 

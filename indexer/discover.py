@@ -20,9 +20,10 @@ NOT_UTF8 = "its name is not valid UTF-8; rename it to index it"
 class Item:
     """One article to extract: a whole file (`data` None) or one line or page of a container.
 
-    `size` is the input bytes it stands for (for the progress bar); `root` is the source
-    directory it was found in ("" for a file given by itself), which its id is made
-    relative to; an archived page also carries what its archive says about it.
+    `size` is the input bytes it stands for (for the progress bar); `key` is its path
+    below the source folder it was found in, which its id is made from ("" for a file
+    given by itself: its name is used); an archived page also carries what its archive
+    says about it.
     """
 
     path: str
@@ -32,12 +33,7 @@ class Item:
     url: str | None = None
     fetched: str | None = None  # when it was archived (ISO 8601)
     content_type: str | None = None  # the HTTP Content-Type header
-    root: str = ""
-
-    @property
-    def key(self) -> str:
-        """The part of its path the article's id depends on (article.source_key)."""
-        return source_key(self.path, self.root)
+    key: str = ""  # article.source_key, made here: workers may not share our directory
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +103,10 @@ def _walk(root: str) -> Iterator[str | Skip]:
                      for path in sorted(folders, reverse=True))
 
 
+def _key(path: str, root: str) -> str:
+    return source_key(path, root) if root else ""
+
+
 def _file_items(path: str, fmt: str, root: str = "") -> Iterator[Item | Skip]:
     if not _readable_name(path):
         yield Skip(shown(path), NOT_UTF8)
@@ -120,7 +120,7 @@ def _file_items(path: str, fmt: str, root: str = "") -> Iterator[Item | Skip]:
         yield from _archive_items(path, root)
         return
     if fmt != "jsonl":
-        yield Item(path, fmt, size, root=root)
+        yield Item(path, fmt, size, key=_key(path, root))
         return
     try:
         yield from _line_items(path, size, root)
@@ -147,7 +147,7 @@ def _line_items(path: str, size: int, root: str) -> Iterator[Item | Skip]:
             yield held
         step, counted = max(read - counted, 0), max(read, counted)
         held = (Skip(f"{path}#{n}", line.reason, size=step) if isinstance(line, ExtractError)
-                else Item(f"{path}#{n}", "jsonl", step, line, root=root))
+                else Item(f"{path}#{n}", "jsonl", step, line, key=_key(f"{path}#{n}", root)))
     if held is not None:  # the last line also stands for what was read after it
         yield replace(held, size=held.size + max(size - counted, 0))
 
@@ -160,7 +160,7 @@ def _archive_items(path: str, root: str) -> Iterator[Item | Skip]:
                 yield Skip(entry.path, entry.reason, entry.not_article)
             else:
                 yield Item(entry.path, "warc", entry.size, entry.data, entry.url,
-                           entry.fetched, entry.content_type, root)
+                           entry.fetched, entry.content_type, _key(entry.path, root))
     except ExtractError as e:
         yield Skip(path, e.reason)
 

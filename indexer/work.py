@@ -80,8 +80,7 @@ def extract_item(item: Item, prepare: Prepare = None) -> list[Extracted | Failed
     hard_stop = limits.hard_stop if _worker_limits else 0.0
     try:
         with time_bound(limits.item_seconds, hard_stop):
-            rel = item.key if item.root else ""
-            return [_extracted(a, prepare, rel) for a in _articles(item)]
+            return [_extracted(a, prepare, item.key) for a in _articles(item)]
     except TookTooLong:
         return [Failed(item.path, too_slow_reason(limits.item_seconds))]
     except ExtractError as e:
@@ -97,10 +96,10 @@ def extract_item(item: Item, prepare: Prepare = None) -> list[Extracted | Failed
 def _articles(item: Item) -> list:
     if item.format == "warc":
         return [extract_page(item.data or b"", item.path, url=item.url, fetched=item.fetched,
-                             content_type=item.content_type, key=item.key)]
+                             content_type=item.content_type, key=item.key or None)]
     if item.data is not None:
-        return [extract_jsonl_line(item.data, item.path, item.key)]
-    return extract_file(item.path, item.key)
+        return [extract_jsonl_line(item.data, item.path, item.key or None)]
+    return extract_file(item.path, item.key or None)
 
 
 def _extracted(article: Article, prepare: Prepare, rel: str = "") -> Extracted:
