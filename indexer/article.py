@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,9 +96,26 @@ class Article:
         )
 
 
-def make_id(headline: str, url: str | None, path: str, content: str) -> str:
-    """A stable id: slug of the headline plus a short hash of the URL (or path and content)."""
-    key = url if url else f"{path}\x00{content}"
+def source_key(path: str, root: str = "") -> str:
+    """What an article's id takes of its input's path: the path below its source folder
+    (`root`), or the file's name when the file was given by itself (`root` "").
+
+    `scrape/2024/a.txt` under `scrape` is `2024/a.txt`, and so it stays when the folder is
+    moved, mounted elsewhere or typed as `./scrape/../scrape`; a line of a JSON-lines file
+    or a page of an archive keeps its `#N`.
+    """
+    if not root:
+        return os.path.basename(path)
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if path.startswith(prefix):  # discovery joins names onto the root as given: no lookups
+        return path[len(prefix):].replace(os.sep, "/")
+    return os.path.relpath(path, root).replace(os.sep, "/")
+
+
+def make_id(headline: str, url: str | None, key: str, content: str) -> str:
+    """A stable id: slug of the headline plus a short hash of the URL, or of the input's
+    `source_key` and its content when there is no URL."""
+    key = url if url else f"{key}\x00{content}"
     digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     slug = slugify(headline or "", max_length=SLUG_WORDS_MAX, word_boundary=True)
     return f"{slug}-{digest}" if slug else f"article-{digest}"

@@ -68,6 +68,7 @@ def batches(entries: Iterable[Item | Skip | Ignored], report: RunReport
                 report.passed_over[entry.reason] += 1
             else:
                 report.skip(entry.path, entry.reason)
+            size += entry.size
             continue
         batch.append(entry)
         size += entry.size
@@ -75,7 +76,7 @@ def batches(entries: Iterable[Item | Skip | Ignored], report: RunReport
         if len(batch) >= BATCH_ITEMS or held >= BATCH_BYTES:
             yield batch, size
             batch, size, held = [], 0, 0
-    if batch:
+    if batch or size:
         yield batch, size
 
 

@@ -38,6 +38,9 @@ class Extracted:
     hash: str
     doc: Any  # what `prepare` made of the Article (the Article itself without one)
     warnings: tuple[str, ...] = ()
+    # Its input's path below the source folder it was found in ("" for a file given by
+    # itself): how `update` recognises a folder that has moved.
+    rel: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +80,7 @@ def extract_item(item: Item, prepare: Prepare = None) -> list[Extracted | Failed
     hard_stop = limits.hard_stop if _worker_limits else 0.0
     try:
         with time_bound(limits.item_seconds, hard_stop):
-            return [_extracted(a, prepare) for a in _articles(item)]
+            return [_extracted(a, prepare, item.key) for a in _articles(item)]
     except TookTooLong:
         return [Failed(item.path, too_slow_reason(limits.item_seconds))]
     except ExtractError as e:
@@ -93,16 +96,16 @@ def extract_item(item: Item, prepare: Prepare = None) -> list[Extracted | Failed
 def _articles(item: Item) -> list:
     if item.format == "warc":
         return [extract_page(item.data or b"", item.path, url=item.url, fetched=item.fetched,
-                             content_type=item.content_type)]
+                             content_type=item.content_type, key=item.key or None)]
     if item.data is not None:
-        return [extract_jsonl_line(item.data, item.path)]
-    return extract_file(item.path)
+        return [extract_jsonl_line(item.data, item.path, item.key or None)]
+    return extract_file(item.path, item.key or None)
 
 
-def _extracted(article: Article, prepare: Prepare) -> Extracted:
+def _extracted(article: Article, prepare: Prepare, rel: str = "") -> Extracted:
     digest = content_hash(article)
     doc = prepare(article, digest) if prepare is not None else article
-    return Extracted(article.id, article.path, digest, doc, article.warnings)
+    return Extracted(article.id, article.path, digest, doc, article.warnings, rel)
 
 
 def extract_batch(items: list[Item], prepare: Prepare = None) -> list[Extracted | Failed]:

@@ -5,7 +5,9 @@ arrows stay one-way (indexer never imports searchapp). Flask is never imported h
 except by `serve`.
 
 Exit codes: 0 ok; 1 some inputs were skipped (the summary says which and why); 2 usage
-error; 3 a failure that indexed nothing (busy index, no input indexed, no index to read).
+error; 3 a failure that indexed nothing (busy index, no input indexed, no index to read);
+141 the reader of the output went away (`| head`): quietly, as `cat` is ended by SIGPIPE,
+so that a script with `set -o pipefail` never takes a cut output for a whole one.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from searchapp.backends.base import SearchBackend
 from searchapp.fields import SCOPES, SORTS
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 128 + 13  # 128 + SIGPIPE: what a shell reports for `cat big | head`
 
 
 def instance_dir() -> str:
@@ -86,6 +89,8 @@ def friendly_errors(f):
             raise SystemExit(_fail(str(e))) from None
         except KeyboardInterrupt:
             raise SystemExit(_fail("interrupted; the live index was left as it was")) from None
+        except BrokenPipeError:
+            raise SystemExit(_reader_gone()) from None
         except OSError as e:
             if debug:
                 traceback.print_exc()
@@ -93,6 +98,18 @@ def friendly_errors(f):
             raise SystemExit(_fail(f"{e.strerror or e}{target}")) from None
 
     return wrapper
+
+
+def _reader_gone() -> int:
+    """The output's reader is gone (`| head`): end without a word."""
+    # Python flushes stdout once more on exit and would print that it could not:
+    # what is left goes nowhere instead.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (click's test runner)
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 def _fail(message: str) -> int:
@@ -117,7 +134,10 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @build_options
-def reindex(sources, index_dir, jobs, wait, quiet):
+@click.option("--allow-missing", is_flag=True,
+              help="Build even when a named source does not exist (it is reported as "
+                   "skipped); without it the index is left as it was.")
+def reindex(sources, index_dir, jobs, wait, quiet, allow_missing):
     """Rebuild the index from SOURCES (directories or files) and switch to it atomically.
 
     Reads text dumps (.txt), JSON lines (.jsonl), HTML pages (.html) and web archives
@@ -135,8 +155,8 @@ def reindex(sources, index_dir, jobs, wait, quiet):
     progress = make_progress(quiet)
     try:
         backend = open_backend(index_dir)
-        report = run_reindex(list(sources), backend, jobs=jobs,
-                             progress=progress, lock_timeout=wait)
+        report = run_reindex(list(sources), backend, jobs=jobs, progress=progress,
+                             lock_timeout=wait, allow_missing=allow_missing)
     except NothingIndexed as e:
         if e.report is not None:  # say why before the one-sentence error
             _print_skips(e.report)
@@ -234,6 +254,8 @@ def extract(files):
                     click.echo(f"skipped {item}: {result.reason}", err=True)
                 else:
                     click.echo(json_line(result.as_dict()))
+        except BrokenPipeError:
+            raise  # the reader is gone, not the input (friendly_errors)
         except OSError as e:
             failed += 1
             click.echo(f"skipped {path}: it could not be read ({e.strerror or e})", err=True)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from indexer.discover import Skip, iter_items, total_size
+from indexer.discover import Skip, iter_items, missing_sources, shown, total_size
 from indexer.errors import ScrapesearchError
 from indexer.pipeline import RunReport, read_sources
 from indexer.work import Extracted, Failed
@@ -28,6 +28,18 @@ class NothingIndexed(ScrapesearchError):
     def __init__(self, message: str, report: BuildReport | None = None):
         super().__init__(message)
         self.report = report  # which inputs were skipped, and why
+
+
+class MissingSource(ScrapesearchError):
+    """A source named for a full build does not exist: nothing was built or switched."""
+
+    def __init__(self, missing: list[str]):
+        names = ", ".join(shown(m) for m in missing)
+        which = (f"the source {names} does not" if len(missing) == 1
+                 else f"the sources {names} do not")
+        super().__init__(f"{which} exist, so the index was left as it was (--allow-missing "
+                         "indexes the other sources without it)")
+        self.missing = missing
 
 
 class Progress:
@@ -103,15 +115,20 @@ def _read(sources: list[str], backend: SearchBackend, report: RunReport, jobs: i
 
 def reindex(sources: list[str], backend: SearchBackend, jobs: int | None = None,
             progress: Progress | None = None, lock_timeout: float = 0.0,
-            clock: Callable[[], float] = time.monotonic) -> BuildReport:
+            clock: Callable[[], float] = time.monotonic,
+            allow_missing: bool = False) -> BuildReport:
     """Build a new index from `sources` and make it live; the report says what happened.
 
     Raises IndexBusy when another build runs, NothingIndexed when no article could be
-    indexed (the live index is untouched then).
+    indexed, MissingSource when a source does not exist (checked before and after reading:
+    a mistyped source would take its articles out of the live index) unless
+    `allow_missing`; the live index is untouched then.
     """
+    if not allow_missing and missing_sources(sources):
+        raise MissingSource(missing_sources(sources))
     jobs = jobs or os.cpu_count() or 1
     progress = progress or Progress()
-    report = BuildReport(sources=list(sources))
+    report = BuildReport(sources=[shown(s) for s in sources])
     started = clock()
     report.started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     with backend.start_build(lock_timeout=lock_timeout) as build:
@@ -128,6 +145,8 @@ def reindex(sources: list[str], backend: SearchBackend, jobs: int | None = None,
             report.seconds = clock() - started
             raise NothingIndexed("no article could be indexed, so the index was left as it was",
                                  report)
+        if not allow_missing and missing_sources(sources):  # gone while it was read
+            raise MissingSource(missing_sources(sources))
         report.index = build.finish()
         # Articles the engine itself refused (it says why): skipped like unreadable inputs.
         for refused in report.index.pop("rejected", ()):
@@ -144,14 +163,21 @@ def _file_of(item_path: str) -> str:
     return head if sep and tail.isdigit() else item_path
 
 
-def _under(path: str, sources: list[str]) -> bool:
-    """True when `path` was read from one of the sources (a file or a directory)."""
+def _under(path: str, folders: list[str]) -> bool:
+    """True when `path` was read from one of the folders (or files)."""
     p = os.path.abspath(path)
-    for s in sources:
+    for s in folders:
         s = os.path.abspath(s)
         if p == s or p.startswith(s.rstrip(os.sep) + os.sep):
             return True
     return False
+
+
+def _old_root(old_path: str, rel: str) -> str | None:
+    """The folder an article was read from before, when its input sat at `rel` below it."""
+    old = os.path.abspath(old_path)
+    tail = os.sep + rel.replace("/", os.sep)
+    return old[: -len(tail)] if rel and old.endswith(tail) else None
 
 
 def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
@@ -163,10 +189,14 @@ def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
     these sources before that are not there now are removed, by id, not by path: an
     edited text dump without a URL gets a new id at the same path, and the lines of a
     JSON-lines file move up when one is removed.
+
+    A source folder that has moved (ids do not depend on where it is) is updated from its
+    new place: an article read again whose old folder no longer exists shows where the
+    source was, and what else was read from there and is not here now is gone.
     """
     jobs = jobs or os.cpu_count() or 1
     progress = progress or Progress()
-    report = UpdateReport(sources=list(sources))
+    report = UpdateReport(sources=[shown(s) for s in sources])
     started = clock()
     with backend.start_update(lock_timeout=lock_timeout) as upd:
         report.generation = upd.generation
@@ -176,6 +206,16 @@ def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
         # ...unless the input it came from failed now (an item, or a whole file that exists).
         failed: set[str] = set()
         queued: set[str] = set()
+        moved_from: set[str] = set()  # where source folders were before they moved
+
+        def failed_now(path: str) -> bool:
+            """True when the input at `path`, or a folder it is in, failed to read now."""
+            p = os.path.abspath(path)
+            while p not in failed:
+                if os.path.dirname(p) == p:
+                    return False
+                p = os.path.dirname(p)
+            return True
 
         def note_skips(entries):
             for entry in entries:
@@ -196,6 +236,10 @@ def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
                     continue
                 seen.add(r.id)
                 old = known.get(r.id)
+                if old is not None and old.path != r.path:
+                    root = _old_root(old.path, r.rel)
+                    if root is not None and not os.path.exists(root):
+                        moved_from.add(root)
                 if old is not None and old == Known(r.path, r.hash):
                     report.unchanged += 1
                     continue
@@ -209,10 +253,10 @@ def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
                 known[r.id] = Known(r.path, r.hash)
         # A source that is missing altogether (an unmounted disk, a typo) says nothing
         # about its articles: they stay. Only files missing inside a source are gone.
-        present = [src for src in sources if os.path.exists(src)]
+        present = [src for src in sources if os.path.exists(src)] + sorted(moved_from)
         gone = [i for i, k in known.items()
                 if i not in seen and _under(_file_of(k.path), present)
-                and not {os.path.abspath(k.path), os.path.abspath(_file_of(k.path))} & failed]
+                and not failed_now(k.path) and not failed_now(_file_of(k.path))]
         upd.remove(gone)
         report.removed = len(gone)
         report.seconds = clock() - started

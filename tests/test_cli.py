@@ -163,7 +163,7 @@ def test_reindex_of_nothing_usable_exits_3_and_keeps_the_index(mixed):
     before_gen = generations.current_path("idx")
     before = tree_digest(Path("idx"))
 
-    result = run("reindex", "--index-dir", "idx", "-j", "1",
+    result = run("reindex", "--index-dir", "idx", "-j", "1", "--allow-missing",
                  "src/empty.txt", "src/photo.txt", "src/report.pdf", "missing.txt")
     assert result.exit_code == EXIT_FAILED
     sentence = one_sentence_error(result.stderr)

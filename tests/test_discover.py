@@ -103,7 +103,11 @@ def test_jsonl_lines_are_items(tmp_path, monkeypatch):
         ("f.jsonl#4", b'{"headline": "b"}'),  # N counts lines in the file, blank ones too
         ("f.jsonl#5", b'{"headline": "c"}'),
     ]
-    assert all(i.format == "jsonl" and i.size == len(i.data) for i in items)
+    assert all(i.format == "jsonl" for i in items)
+    # Each line stands for the file's bytes read for it (blank lines too), so that the
+    # progress of a file ends at its size (issue 9).
+    assert [i.size for i in items] == [19, 23, 17]
+    assert sum(i.size for i in items) == Path("f.jsonl").stat().st_size
 
 
 def test_gzipped_jsonl_lines_are_items(tmp_path):
@@ -143,3 +147,17 @@ def test_total_size_counts_readable_inputs(tree):
         "data/B.TXT", "data/a.txt", "data/m.ndjson", "data/z.txt", "data/b/1.txt.gz",
         "data/b/10.txt", "data/b/2.txt", "data/c/deep/x.text"])
     assert total_size(["data", "missing"]) == expected
+
+
+def test_items_carry_their_path_below_the_source_folder(tmp_path, monkeypatch):
+    """What ids are made from (issue 9): the same for any spelling of the folder."""
+    monkeypatch.chdir(tmp_path)
+    Path("d/sub").mkdir(parents=True)
+    Path("d/x.txt").write_text("X\n\ntext\n", encoding="utf-8")
+    Path("d/sub/y.jsonl").write_text('{"headline": "y"}\n', encoding="utf-8")
+    for spelling in ("d", "d/", "./d/../d", str(tmp_path / "d")):
+        assert [(i.key, i.path) for i in iter_items([spelling])] == [
+            ("x.txt", os.path.join(spelling, "x.txt")),
+            ("sub/y.jsonl#1", os.path.join(spelling, "sub", "y.jsonl") + "#1")]
+    # A file given by itself: its name, which the extractors take when the key is "".
+    assert [i.key for i in iter_items(["d/x.txt", "d/sub/y.jsonl"])] == ["", ""]

@@ -67,11 +67,14 @@ def test_crlf_input_reads_the_same(dump):
     assert crlf == lf
 
 
-def test_path_is_kept_and_id_is_made_from_headline_path_and_text():
+def test_path_is_kept_and_id_is_made_from_headline_name_and_text():
+    # A file read by itself: the id takes its name, not the path as typed (issue 9).
     text = "Ferry returns\n\nThe ferry runs again from May."
     a = parse(text, "./data/../x.txt")
     assert a.path == "./data/../x.txt"
-    assert a.id == make_id("Ferry returns", None, "./data/../x.txt", text)
+    assert a.id == make_id("Ferry returns", None, "x.txt", text)
+    assert a.id == parse(text, "/elsewhere/x.txt").id
+    assert a.id == parse(text, "other/place.txt", key="x.txt").id
     assert a.id.startswith("ferry-returns-")
 
 

@@ -38,22 +38,25 @@ def format_of(name: str) -> str | None:
     return FORMATS.get(lower[dot:]) if dot >= 0 else None
 
 
-def extract_file(path: str) -> list[Article]:
-    """The article of a one-article file (a text dump); `path` is kept exactly as given."""
+def extract_file(path: str, key: str | None = None) -> list[Article]:
+    """The article of a one-article file (a text dump); `path` is kept exactly as given.
+
+    `key` is what the id takes of the path (article.source_key; by default the file's name).
+    """
     fmt = format_of(path)
     if fmt == "textdump":
         text = decode_text(read_input(path))
-        return [textdump.parse(text, path)]
+        return [textdump.parse(text, path, key)]
     if fmt == "html":
-        return [html.parse(read_input(path), path)]
+        return [html.parse(read_input(path), path, key=key)]
     if fmt in ("jsonl", "warc"):
         raise ExtractError("it holds many articles; read it with iter_extract()")
     raise ExtractError("it is not a format scrapesearch reads "
                        "(.txt, .jsonl, .html, .warc, and .gz of each)")
 
 
-def extract_jsonl_line(line: bytes | str, path: str) -> Article:
-    """One JSON-lines record (`path` is `file#N`) as an Article."""
+def extract_jsonl_line(line: bytes | str, path: str, key: str | None = None) -> Article:
+    """One JSON-lines record (`path` is `file#N`, `key` as for extract_file) as an Article."""
     if isinstance(line, bytes):
         line = decode_text(line)
     try:
@@ -62,7 +65,7 @@ def extract_jsonl_line(line: bytes | str, path: str) -> Article:
         # Some of json's messages already end in "at" ("Unterminated string starting at").
         where = f"{e.msg.removesuffix(' at')} at column {e.colno}"
         raise ExtractError(f"the line is not valid JSON ({where})") from None
-    return jsonl.parse_record(obj, path)
+    return jsonl.parse_record(obj, path, key)
 
 
 def iter_extract(path: str) -> Iterator[tuple[str, Article | ExtractError]]:

@@ -141,8 +141,13 @@ def gzip_reason(e: BaseException) -> str:
     return os_reason(e) if isinstance(e, OSError) else f"it could not be read ({e})"
 
 
-def iter_input_lines(path: str, max_line_bytes: int) -> Iterator[tuple[int, bytes | ExtractError]]:
+def iter_input_lines(path: str, max_line_bytes: int,
+                     consumed: Callable[[int], None] | None = None
+                     ) -> Iterator[tuple[int, bytes | ExtractError]]:
     """(line number from 1, UTF-8 bytes) for each non-blank line of a file, .gz or not.
+
+    `consumed`, when given, hears the bytes of the file (compressed, for a .gz) read so
+    far before each line is yielded: what a progress bar counts against the file's size.
 
     A line that cannot be read (too long, or where a gzip stream breaks off or inflates
     like a bomb) comes as (number, ExtractError); after a too-long line the file goes on.
@@ -165,7 +170,13 @@ def iter_input_lines(path: str, max_line_bytes: int) -> Iterator[tuple[int, byte
         if codec is None and looks_binary(head):
             raise ExtractError("it looks like binary data, not text")
         read = _text_reader(stream, codec) if codec else _byte_reader(stream)
-        yield from _numbered_lines(read, raw, stream if gz else None, max_line_bytes)
+        lines = _numbered_lines(read, raw, stream if gz else None, max_line_bytes)
+        if consumed is None:
+            yield from lines
+            return
+        for entry in lines:
+            consumed(raw.tell())
+            yield entry
 
 
 # A reader returns the next line or at most `size` bytes of it, and whether it stopped at

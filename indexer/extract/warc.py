@@ -276,11 +276,12 @@ def _quiet():
 
 
 def extract_page(data: bytes, path: str, *, url: str | None, fetched: str | None,
-                 content_type: str | None) -> Article:
+                 content_type: str | None, key: str | None = None) -> Article:
     """The Article of one archived page (the HTML extractor, told what the archive knows)."""
     from indexer.extract import html  # imported late: html imports this package's siblings
 
-    return html.parse(data, path, url=url, fetched=fetched, content_type=content_type)
+    return html.parse(data, path, url=url, fetched=fetched, content_type=content_type,
+                      key=key)
 
 
 def iter_articles(path: str) -> Iterator[tuple[str, Article | ExtractError]]:

@@ -97,9 +97,12 @@ def test_a_source_given_by_another_spelling(site, tmp_path):
     Path("site-a/2.txt").unlink()
     Path("site-a/1.txt").write_bytes(b"")
     report = update([str(tmp_path / "site-a") + "/"], site, jobs=1)
-    # A dump without a URL is keyed by its path as given: Story 0 comes back under a new id.
-    assert (report.added, report.removed, report.skipped_total) == (1, 2, 1)
+    # Ids do not depend on how a source is spelled (issue 9): Story 0 keeps its id, and
+    # its path becomes the one given now.
+    assert (report.added, report.removed, report.skipped_total) == (0, 1, 1)
     assert headlines(site) == ["Feed one", "Feed three", "Feed two", "Story 0", "Story 1"]
+    story = next(a for a in live(site).values() if a.headline == "Story 0")
+    assert story.path == str(tmp_path / "site-a") + "/0.txt"
 
 
 def test_a_removed_jsonl_line(site):

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from indexer.article import Article, make_id
+from indexer.article import Article, make_id, source_key
 from indexer.errors import ExtractError
 from indexer.extract.bylines import byline_names
 from indexer.extract.dates import find_date, parse_date
@@ -48,19 +48,23 @@ _URL_DATE = re.compile(
 
 
 def parse(data: bytes | str, path: str, *, url: str | None = None, fetched: str | None = None,
-          content_type: str | None = None) -> Article:
-    """The article of one HTML page; ExtractError when the page has no article text."""
+          content_type: str | None = None, key: str | None = None) -> Article:
+    """The article of one HTML page; ExtractError when the page has no article text.
+
+    Without a URL the id is made from `key` (article.source_key; by default the file's name).
+    """
     text = data if isinstance(data, str) else decode_html(data, content_type)
     try:
-        return _parse(text, path, url, fetched)
+        return _parse(text, path, url, fetched, key or source_key(path))
     except (etree.LxmlError, ValueError) as e:
         # libxml2 gives up on some pathological trees (millions of flat elements).
         raise ExtractError(f"the page's markup could not be read ({e.__class__.__name__})") \
             from None
 
 
-def _parse(text: str, path: str, url: str | None, fetched: str | None) -> Article:
-    root = _tree(text)
+def _parse(text: str, path: str, url: str | None, fetched: str | None, key: str) -> Article:
+    warnings: list[str] = []
+    root = _tree(text, warnings)
     meta = read_meta(root)
     _strip(root)
     comments = take_comments(root)
@@ -76,12 +80,11 @@ def _parse(text: str, path: str, url: str | None, fetched: str | None) -> Articl
         body = clean_text(meta.body)
     if not body and not headline:
         raise ExtractError("the page has no headline and no article text")
-    warnings: list[str] = []
     body = truncate(body, MAX_FIELD_CHARS, "body", warnings)
     page_url = _page_url(meta, url)
     site = _source(meta, title, headline, page_url or url)
     return Article(
-        id=make_id(headline, page_url, path, body),
+        id=make_id(headline, page_url, key, body),
         path=path,
         headline=headline,
         body=body,
@@ -99,17 +102,17 @@ def _parse(text: str, path: str, url: str | None, fetched: str | None) -> Articl
     )
 
 
-def _tree(text: str) -> lxml_html.HtmlElement:
+def _tree(text: str, warnings: list[str]) -> lxml_html.HtmlElement:
     # XML declarations with an encoding make lxml refuse str input; they say nothing now.
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text[:500]) + text[500:]
-    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False,
-                                  default_doctype=False)
-    try:
-        root = lxml_html.document_fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError) as e:
-        raise ExtractError(f"the page could not be parsed as HTML ({e})") from None
-    if root is None:
-        raise ExtractError("the page could not be parsed as HTML")
+    root, too_deep = _html_tree(text)
+    if too_deep:
+        # libxml2 stops reading at its depth limit (huge_tree lifts it only to 2048 and
+        # lifts other bounds with it), and the rest of the page would be lost in silence.
+        text = flatten_below(text, FLAT_BELOW)
+        root, _ = _html_tree(text)
+        warnings.append(f"the page is nested more than {too_deep} elements deep; the text "
+                        "below that depth was read without its markup")
     if len(text) > 1000 and len(root.text_content()) < 50:
         # libxml2 can lose a whole page to one broken start tag ('<html xmogo.jpg" ...');
         # Python's own parser (through bs4) recovers from that, slowly, so only then.
@@ -122,6 +125,59 @@ def _tree(text: str) -> lxml_html.HtmlElement:
         if rescued is not None and len(rescued.text_content()) > len(root.text_content()):
             return rescued
     return root
+
+
+def _html_tree(text: str) -> tuple[lxml_html.HtmlElement, int]:
+    """The parsed page, and libxml2's depth limit when the page went past it (else 0)."""
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False,
+                                  default_doctype=False)
+    try:
+        root = lxml_html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as e:
+        raise ExtractError(f"the page could not be parsed as HTML ({e})") from None
+    if root is None:
+        raise ExtractError("the page could not be parsed as HTML")
+    too_deep = next((int(m.group(1)) for e in parser.error_log
+                     if (m := _EXCESSIVE_DEPTH.search(e.message))), 0)
+    return root, too_deep
+
+
+# Elements deeper than this are read as bare text when a page passes libxml2's limit (256):
+# room for what libxml2 adds around a page (html, body) and for pages that never close <p>.
+FLAT_BELOW = 200
+_EXCESSIVE_DEPTH = re.compile(r"Excessive depth in document: (\d+)")
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr"
+                  .split())
+
+
+def flatten_below(text: str, depth: int) -> str:
+    """`text` with the tags of elements nested deeper than `depth` taken out (a space each).
+
+    Approximate, as HTML closes some elements by itself; only for pages libxml2 gave up on.
+    """
+    open_tags: list[str] = []
+    dropped: dict[str, int] = {}
+
+    def tag(m: re.Match) -> str:
+        name = m.group(2).lower()
+        if name in _VOID:
+            return m.group(0)
+        if not m.group(1):  # a start tag
+            if len(open_tags) < depth:
+                open_tags.append(name)
+                return m.group(0)
+            dropped[name] = dropped.get(name, 0) + 1
+            return " "
+        if dropped.get(name):
+            dropped[name] -= 1
+            return " "
+        if name in open_tags:
+            while open_tags.pop() != name:
+                pass
+        return m.group(0)
+
+    return _TAG.sub(tag, text)
 
 
 def _strip(root: lxml_html.HtmlElement) -> None:

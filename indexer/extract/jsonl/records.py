@@ -9,11 +9,11 @@ names each field may go by are data in `fieldnames`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from indexer.article import ID_PATTERN, Article, Comment, Quote, make_id
+from indexer.article import ID_PATTERN, Article, Comment, Quote, make_id, source_key
 from indexer.errors import ExtractError
 from indexer.extract.bylines import byline_names
 from indexer.extract.dates import parse_date
@@ -44,20 +44,26 @@ _LANG_TAG = re.compile(r"([A-Za-z]{2,3})((?:-[A-Za-z0-9]{1,8})*)")
 _ID = re.compile(ID_PATTERN)
 
 
-def iter_lines(path: str) -> Iterator[tuple[int, bytes | ExtractError]]:
+def iter_lines(path: str, consumed: Callable[[int], None] | None = None
+               ) -> Iterator[tuple[int, bytes | ExtractError]]:
     """(line number from 1, UTF-8 bytes) for each non-blank line of a .jsonl[.gz] file.
 
     A line that cannot be read comes as (number, ExtractError) and later lines still follow
-    when they can; see `decode.iter_input_lines`.
+    when they can; `consumed` hears the file's bytes read so far; see
+    `decode.iter_input_lines`.
     """
-    return iter_input_lines(path, MAX_LINE_BYTES)
+    return iter_input_lines(path, MAX_LINE_BYTES, consumed)
 
 
 # ---------------------------------------------------------------------------- records
 
 
-def parse_record(obj: Any, path: str) -> Article:
-    """One decoded JSON value (`path` is `file#N`) as an Article; ExtractError when unusable."""
+def parse_record(obj: Any, path: str, key: str | None = None) -> Article:
+    """One decoded JSON value (`path` is `file#N`) as an Article; ExtractError when unusable.
+
+    Without an id or URL in the record, the id is made from `key` (article.source_key; by
+    default `name#N`).
+    """
     if not isinstance(obj, dict):
         raise ExtractError(f"the line is a JSON {_json_type(obj)}, not an object")
     # Reversed, so that of two keys differing only in case, "_" or "-" the first one wins.
@@ -78,7 +84,8 @@ def parse_record(obj: Any, path: str) -> Article:
     if isinstance(given_id, str) and _ID.fullmatch(given_id):
         article_id = given_id
     else:
-        article_id = make_id(headline, url, path, f"{headline}\n\n{body}")
+        article_id = make_id(headline, url, key or source_key(path),
+                             f"{headline}\n\n{body}")
 
     return Article(
         id=article_id,

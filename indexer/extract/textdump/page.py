@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.article import Article, Comment, make_id
+from indexer.article import Article, Comment, make_id, source_key
 from indexer.extract.boilerplate import BODY_CHROME, BOILERPLATE, LEGAL
 from indexer.extract.language import guess_language
 from indexer.extract.quotes.finder import find_quotes
@@ -176,8 +176,9 @@ def split_byline(paras: list[Para]) -> tuple[list[str], str | None, list[Para]]:
 # The whole dump
 
 
-def parse(text: str, path: str) -> Article:
-    """One plain-text dump as an Article; `path` is kept exactly as given."""
+def parse(text: str, path: str, key: str | None = None) -> Article:
+    """One plain-text dump as an Article; `path` is kept exactly as given, the id is made
+    from `key` (article.source_key; by default the file's name)."""
     headline, rest = split_headline(to_paragraphs(text))
     cut = find_thread(rest)
     article, footer = split_footer(rest[:cut])
@@ -197,7 +198,7 @@ def parse(text: str, path: str) -> Article:
         for c in comments
     ]
     return Article(
-        id=make_id(headline, None, path, text),
+        id=make_id(headline, None, key or source_key(path), text),
         path=path,
         headline=headline,
         body=body,
