@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import os
 
-# Sync workers (the search is CPU-bound), a hard timeout that replaces a stuck worker, and
-# recycling that bounds memory growth (reliability.md B7). The app opens its index lazily
-# in each worker, so preloading would gain nothing and is left off (B6).
+# Threaded workers (gthread): the worker's main thread keeps telling the master it is alive
+# while request threads run, so `timeout` no longer kills an export that streams for longer
+# than it (issue 9, finding 7; tests/test_serving.py). Searches are CPU-bound, so the
+# processes give the parallelism (cores + 1) and the threads let a few long exports or slow
+# clients wait on their sockets without taking a whole worker. Since `timeout` now only
+# replaces a worker that is stuck as a whole, a runaway search is bounded by the search
+# layer itself (a time budget per search, a cap on expansions per query, reliability.md C)
+# and, as a last resort, by the recycling after `max_requests`, which also bounds memory
+# growth (B7). A recycling or stopping worker gives the requests in flight
+# `graceful_timeout` seconds to finish, so that is how long an export may still take once
+# its worker is told to go. The app opens its index lazily in each worker (and each thread
+# holds its own searcher, reliability.md B2), so preloading would gain nothing (B6).
 DEFAULTS = {
     "bind": "127.0.0.1:8000",
     "workers": min((os.cpu_count() or 1) + 1, 8),
-    "worker_class": "sync",
+    "worker_class": "gthread",
+    "threads": 4,
     "timeout": 30,
-    "graceful_timeout": 30,
+    "graceful_timeout": 300,
     "keepalive": 2,
     "max_requests": 1000,
     "max_requests_jitter": 100,
