@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -149,3 +150,35 @@ def test_exports_outlast_the_worker_timeout(served):
     finally:
         stop(server)
     assert "WORKER TIMEOUT" not in (tmp / "gunicorn.log").read_text()
+
+
+def test_a_recycling_worker_lets_its_export_finish(served):
+    """max_requests recycling while an export streams: the worker takes no new request but
+    finishes the export (for up to graceful_timeout, 300 s in our settings)."""
+    engine, backend, tmp = served
+    server, port = serve(tmp, engine.settings(backend), "--timeout", str(TIMEOUT),
+                         "--max-requests", "3", "--max-requests-jitter", "0")
+    result: list = []
+
+    def export() -> None:
+        try:
+            result.append(slow_get(port, "/export.jsonl", seconds=3 * TIMEOUT))
+        except Exception as e:  # noqa: BLE001 - reported by the assert below
+            result.append(e)
+
+    try:
+        reader = threading.Thread(target=export)
+        reader.start()  # request 2 (serve() asked for /healthz once)
+        time.sleep(1)  # the export is streaming
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/healthz")  # request 3: the worker starts to recycle
+        assert conn.getresponse().status == 200
+        conn.close()
+        reader.join(120)
+    finally:
+        stop(server)
+    assert len(result) == 1 and not isinstance(result[0], Exception), result
+    status, body = result[0]
+    assert status == 200
+    assert len(body.decode("utf-8").splitlines()) == ARTICLES
+    assert "Autorestarting worker" in (tmp / "gunicorn.log").read_text()
