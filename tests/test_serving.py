@@ -19,7 +19,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -32,7 +31,9 @@ from searchapp.indexing import reindex
 pytestmark = pytest.mark.slow
 
 ARTICLES = 1500
-TIMEOUT = 2  # gunicorn's worker timeout for these tests (seconds); ours is 30
+# gunicorn's worker timeout for these tests (seconds; ours is 30). Above 2: a worker's main
+# thread may linger up to 2 s closing a connection (gunicorn's close_graceful), not beating.
+TIMEOUT = 4
 WORDS = ("harbour strike ferry council budget heatwave tram election market football museum "
          "library river bridge school hospital police festival port union").split()
 
@@ -135,14 +136,14 @@ def test_exports_outlast_the_worker_timeout(served):
     engine, backend, tmp = served
     server, port = serve(tmp, engine.settings(backend), "--timeout", str(TIMEOUT))
     try:
-        status, body = slow_get(port, "/export.jsonl", seconds=3 * TIMEOUT)
+        status, body = slow_get(port, "/export.jsonl", seconds=2.5 * TIMEOUT)
         assert status == 200
         text = body.decode("utf-8")
         assert text.endswith("\n")
         ids = [json.loads(line)["id"] for line in text.splitlines()]
         assert sorted(ids) == sorted(f"export-{i}" for i in range(ARTICLES))
 
-        status, body = slow_get(port, "/export.csv?sort=oldest", seconds=3 * TIMEOUT)
+        status, body = slow_get(port, "/export.csv?sort=oldest", seconds=2.5 * TIMEOUT)
         assert status == 200
         rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
         assert rows[0][0] == "id"
@@ -152,33 +153,18 @@ def test_exports_outlast_the_worker_timeout(served):
     assert "WORKER TIMEOUT" not in (tmp / "gunicorn.log").read_text()
 
 
-def test_a_recycling_worker_lets_its_export_finish(served):
-    """max_requests recycling while an export streams: the worker takes no new request but
-    finishes the export (for up to graceful_timeout, 300 s in our settings)."""
+def test_an_export_that_recycles_its_worker_finishes(served):
+    """A gthread worker starts to recycle when its last request (max_requests) *starts*,
+    and then gives it graceful_timeout (300 s in our settings) to finish: an export that is
+    a worker's last request must still arrive whole."""
     engine, backend, tmp = served
+    # serve() asks for /healthz once: the export is the worker's second and last request.
     server, port = serve(tmp, engine.settings(backend), "--timeout", str(TIMEOUT),
-                         "--max-requests", "3", "--max-requests-jitter", "0")
-    result: list = []
-
-    def export() -> None:
-        try:
-            result.append(slow_get(port, "/export.jsonl", seconds=3 * TIMEOUT))
-        except Exception as e:  # noqa: BLE001 - reported by the assert below
-            result.append(e)
-
+                         "--max-requests", "2", "--max-requests-jitter", "0")
     try:
-        reader = threading.Thread(target=export)
-        reader.start()  # request 2 (serve() asked for /healthz once)
-        time.sleep(1)  # the export is streaming
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request("GET", "/healthz")  # request 3: the worker starts to recycle
-        assert conn.getresponse().status == 200
-        conn.close()
-        reader.join(120)
+        status, body = slow_get(port, "/export.jsonl", seconds=2.5 * TIMEOUT)
     finally:
         stop(server)
-    assert len(result) == 1 and not isinstance(result[0], Exception), result
-    status, body = result[0]
     assert status == 200
     assert len(body.decode("utf-8").splitlines()) == ARTICLES
     assert "Autorestarting worker" in (tmp / "gunicorn.log").read_text()
