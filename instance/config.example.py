@@ -26,6 +26,11 @@
 # SCRAPESEARCH_INDEX_DIR overrides this, and is what `scrapesearch reindex --index-dir` uses.
 # INDEX_DIR = "/srv/scrapesearch/index"
 
+# The site's public address, with a path prefix if it is served under one. Absolute URLs
+# (the Atom feed's ids and links) start with it; unset, they take whatever Host header a
+# client sends. Set it in production. Env SCRAPESEARCH_PUBLIC_URL overrides it.
+# PUBLIC_URL = "https://search.example.org"
+
 # The name shown in the page header and in titles.
 # SITE_NAME = "scrapesearch"
 

@@ -37,6 +37,11 @@ DEFAULTS: dict[str, Any] = {
     # Rank by BM25 statistics of the whole index, not of each shard (dfs_query_then_fetch):
     # the order then does not depend on where an article was stored; one more round trip.
     "OPENSEARCH_DFS": True,
+    # The site's public address (https://search.example.org, with a path prefix if it is
+    # served under one): absolute URLs the app prints (the Atom feed's ids and links) start
+    # with it. Unset, they take the scheme and host of each request, that is of whatever
+    # Host header a client sends. Env SCRAPESEARCH_PUBLIC_URL.
+    "PUBLIC_URL": None,
     # The name shown in the page header and titles.
     "SITE_NAME": "scrapesearch",
     # Cache-Control for search pages: searches by journalists may be sensitive, so no caching
@@ -51,6 +56,7 @@ DEFAULTS: dict[str, Any] = {
 ENVIRONMENT = {
     "SCRAPESEARCH_BACKEND": "BACKEND",
     "SCRAPESEARCH_INDEX_DIR": "INDEX_DIR",
+    "SCRAPESEARCH_PUBLIC_URL": "PUBLIC_URL",
     **{f"SCRAPESEARCH_{key}": key for key in (
         "OPENSEARCH_URL", "OPENSEARCH_INDEX", "OPENSEARCH_USER", "OPENSEARCH_PASSWORD",
         "OPENSEARCH_CA_CERTS", "OPENSEARCH_VERIFY_CERTS", "OPENSEARCH_TIMEOUT",

@@ -12,6 +12,7 @@ Reading (the web app and `scrapesearch search`, any number of processes):
     export(query)          every match, streamed in order, from one snapshot
     article(id, query)     one article, the query's matches marked, its neighbours
     get(id)                one article by id
+    added(ids)             when articles entered the index (the Atom feed's `updated`)
     health()               documents and generation (for /healthz)
     stats()                what `scrapesearch stats` shows
 
@@ -24,6 +25,7 @@ Writing (the command line only, one writer at a time):
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -299,6 +301,13 @@ class SearchBackend(ABC):
     @abstractmethod
     def get(self, article_id: str) -> Article | None:
         """The Article stored under `article_id`, or None."""
+
+    @abstractmethod
+    def added(self, ids: Iterable[str]) -> dict[str, dt.datetime]:
+        """When each of these articles first entered the index (UTC), by id; ids the index
+        does not hold are left out. The time is kept when `update` replaces an article and
+        across full rebuilds; an index built before times were kept answers with the time
+        its generation was built."""
 
     @abstractmethod
     def health(self) -> Health:

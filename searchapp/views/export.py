@@ -8,6 +8,8 @@ from searchapp.app import get_backend
 from searchapp.search.export import stream_csv, stream_jsonl
 from searchapp.search.params import SearchParams
 from searchapp.search.service import iter_articles
+from searchapp.urls import feed_url
+from searchapp.views import atom
 
 bp = Blueprint("export", __name__)
 FEED_ENTRIES = 50
@@ -36,8 +38,11 @@ def export_jsonl():
 @bp.get("/feed.atom")
 def feed():
     params = SearchParams.from_args(request.args).with_(sort="newest")
-    articles = list(iter_articles(get_backend(), params, limit=FEED_ENTRIES))
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    body = render_template("feed.xml", articles=articles, params=params, self_url=request.url,
-                           updated=now)
-    return Response(body, mimetype="application/atom+xml")
+    backend = get_backend()
+    items = atom.entries(backend, list(iter_articles(backend, params, limit=FEED_ENTRIES)))
+    updated = max((e.updated for e in items),
+                  default=atom.rfc3339(dt.datetime.now(dt.UTC)))
+    root = atom.public_root()
+    body = render_template("feed.xml", entries=items, params=params, root=root,
+                           self_url=root + feed_url(params), updated=updated)
+    return Response(atom.xml_text(body), mimetype="application/atom+xml")

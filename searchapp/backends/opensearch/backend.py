@@ -11,7 +11,8 @@ the page escapes and marks it as for every backend (search/highlight.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import opensearchpy
@@ -31,7 +32,7 @@ from searchapp.backends.base import (
     SearchRequest,
     check_format_version,
 )
-from searchapp.backends.opensearch import building, mapping
+from searchapp.backends.opensearch import added, building, mapping
 from searchapp.backends.opensearch.connection import (
     Connection,
     Settings,
@@ -255,6 +256,29 @@ class OpenSearchBackend(SearchBackend):
                                    next=following["_id"] if following else None)
             before = hit["_id"]
         return ArticlePage(article, marks, total=count)  # it went while we looked
+
+    def added(self, ids: Iterable[str]) -> dict[str, dt.datetime]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        self._live_index()
+        got = self._call(self.client.mget, index=self.alias, body={"ids": ids},
+                         _source_includes=[mapping.ADDED])
+        built: dict[str, float] = {}  # index -> when it went live, for older documents
+        out = {}
+        for doc in got.get("docs", []):
+            if not doc.get("found"):
+                continue
+            when = (doc.get("_source") or {}).get(mapping.ADDED)
+            if when is None:
+                index = doc["_index"]
+                if index not in built:
+                    got_map = self._call(self.client.indices.get_mapping, index=index)
+                    meta = (got_map.get(index, {}).get("mappings") or {}).get("_meta") or {}
+                    built[index] = added.build_time(meta) or 0.0
+                when = built[index]
+            out[doc["_id"]] = dt.datetime.fromtimestamp(when, dt.UTC)
+        return out
 
     # -- the index -------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from searchapp.backends.base import (
     check_format_version,
 )
 from searchapp.backends.opensearch import mapping
+from searchapp.backends.opensearch.added import Stamp, ensure_field
 from searchapp.backends.opensearch.connection import Connection, alias_targets, describe
 from searchapp.backends.opensearch.reading import scan
 
@@ -264,6 +265,7 @@ class OpenSearchBuild(Build):
                 raise BackendError(f"'{self.w.alias}' in OpenSearch is an index, not an alias; "
                                    "choose another OPENSEARCH_INDEX or delete that index")
             self.w.sweep(keep={live} if live else set())
+            self.stamp = Stamp(self.w, live)  # first-seen times
             self.index = self.generation = new_index_name(self.w.alias)
             meta = {"scrapesearch": True, "format_version": mapping.FORMAT_VERSION,
                     "state": "building", "created_at": now()}
@@ -282,7 +284,7 @@ class OpenSearchBuild(Build):
         self.seen.add(doc.id)
         self.seq += 1
         self.w.queue({"index": {"_index": self.index, "_id": doc.id}},
-                     {**doc.doc, mapping.SEQ: self.seq})
+                     self.stamp(doc.id, {**doc.doc, mapping.SEQ: self.seq}))
         return replaced
 
     def finish(self) -> dict[str, Any]:
@@ -343,6 +345,8 @@ class OpenSearchUpdate(Update):
             agg = self.w.call(self.w.client.search, index=live, body={
                 "size": 0, "aggs": {"seq": {"max": {"field": mapping.SEQ}}}})
             self.seq = int(agg["aggregations"]["seq"]["value"] or 0)
+            ensure_field(self.w, live)
+            self.stamp = Stamp(self.w, live)  # first-seen times
         except BaseException:
             self.w.release()
             raise
@@ -360,7 +364,7 @@ class OpenSearchUpdate(Update):
     def put(self, doc: Extracted) -> None:
         self.seq += 1
         self.w.queue({"index": {"_index": self.index, "_id": doc.id}},
-                     {**doc.doc, mapping.SEQ: self.seq})
+                     self.stamp(doc.id, {**doc.doc, mapping.SEQ: self.seq}))
 
     def remove(self, ids: Iterable[str]) -> None:
         for article_id in ids:

@@ -47,6 +47,9 @@ KEYWORD_CHARS = 8191
 
 ID, PATH, HASH, URL, SEQ, PUBLISHED, NCOMMENTS, ARTICLE = (
     "id", "path", "hash", "url", "seq", "published", "ncomments", "article")
+# When the article first entered the index (seconds since the epoch), set by the writer
+# (added.py); indexes made before it have none.
+ADDED = "added"
 # Nested entries and their fields.
 TEXT = "text"
 ENTRY_NAME = {QUOTES: "speaker", COMMENTS: "commenter"}
@@ -158,6 +161,7 @@ def index_body(shards: int, replicas: int | None, meta: dict[str, Any]) -> dict[
         **{f: {"type": "keyword", "ignore_above": KEYWORD_CHARS}
            for f in FACET_FIELDS.values()},
         ARTICLE: {"type": "object", "enabled": False},
+        ADDED: {"type": "double", "index": False},
     }
     return {
         "settings": {"index": settings},

@@ -6,8 +6,9 @@ own evaluator over its arrays (evaluate.py, arrays.py); writing goes through bui
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ from searchapp.backends.base import (
     SearchPage,
     SearchRequest,
 )
-from searchapp.backends.whoosh import building, documents, generations
+from searchapp.backends.whoosh import added, building, documents, generations
 from searchapp.backends.whoosh import facets as facet_ops
 from searchapp.backends.whoosh.evaluate import Evaluator, Match
 from searchapp.backends.whoosh.highlights import highlights_of, occurrences
@@ -144,6 +145,11 @@ class WhooshBackend(SearchBackend):
         if docnum is None:
             return None
         return documents.to_article(snap.searcher.stored_fields(docnum))
+
+    def added(self, ids: Iterable[str]) -> dict[str, dt.datetime]:
+        snap = self.snapshot()
+        return {i: added.as_datetime(t)
+                for i, t in added.times_of(snap.searcher, snap.path, ids).items()}
 
     def health(self) -> Health:
         snap = self.snapshot()

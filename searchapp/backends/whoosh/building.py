@@ -25,6 +25,7 @@ from whoosh.writing import SegmentWriter
 from indexer.work import Extracted
 from searchapp.backends.base import Build, IndexUnavailable, Known, Update
 from searchapp.backends.whoosh import generations
+from searchapp.backends.whoosh.added import Stamp
 from searchapp.backends.whoosh.schema import FORMAT_VERSION, HASH, ID, PATH
 from searchapp.backends.whoosh.snapshot import check_format, open_generation
 from searchapp.backends.whoosh.writer import GenerationWriter
@@ -50,6 +51,7 @@ class WhooshBuild(Build):
         self._held.enter_context(generations.build_lock(index_dir, timeout=lock_timeout))
         try:
             generations.remove_old_generations(index_dir)
+            self.stamp = Stamp(generations.current_path(index_dir))  # first-seen times
             self.generation = generations.new_generation_name()
             self.path = os.path.join(index_dir, self.generation)
             os.makedirs(self.path)
@@ -60,6 +62,7 @@ class WhooshBuild(Build):
             raise
 
     def add(self, doc: Extracted) -> bool:
+        self.stamp(doc.id, doc.doc.fields)
         return self.writer.add(doc)
 
     def finish(self) -> dict[str, Any]:
@@ -102,6 +105,7 @@ class WhooshUpdate(Update):
             self.path = gen
             self.generation = os.path.basename(gen)
             self.ix = open_generation(gen)
+            self.stamp = Stamp(gen)  # first-seen times
         except BaseException:
             self._held.close()
             raise
@@ -116,6 +120,7 @@ class WhooshUpdate(Update):
         return self.ix.writer(timeout=5.0)
 
     def put(self, doc: Extracted) -> None:
+        self.stamp(doc.id, doc.doc.fields)
         self.pending[doc.id] = doc.doc.fields
         if len(self.pending) >= UPDATE_BATCH:
             self._flush()

@@ -33,6 +33,10 @@ NAME_FIELDS = {SPEAKER: "speaker_names", COMMENTER: "commenter_names",
 
 ID, URL, PATH, HASH = "id", "url", "path", "hash"
 PUBLISHED, NCOMMENTS, META = "published", "ncomments", "meta"
+# When the article first entered the index (seconds since the epoch, UTC), kept by later
+# builds and updates (added.py). Indexes from before it have none: readers fall back on
+# the generation's build time.
+ADDED = "added"
 
 # Positions of consecutive entries of a multi-valued text field (quotes, comments) are this
 # far apart, so a phrase never matches across two comments.
@@ -117,5 +121,6 @@ def build_schema() -> fields.Schema:
         published=fields.DATETIME(stored=True, sortable=True),
         ncomments=fields.NUMERIC(stored=True, sortable=True, bits=32, signed=False),
         meta=fields.STORED(),
+        added=fields.STORED(),
         **text, **names, **facets,
     )

@@ -1,0 +1,48 @@
+"""What the Atom feed prints: text that is valid XML 1.0, entry times, absolute URLs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from flask import current_app, request
+
+from indexer.article import Article
+from searchapp.backends.base import SearchBackend
+from searchapp.urls import atom_date
+
+# Characters XML 1.0 does not allow anywhere in a document (controls other than tab, line
+# feed and carriage return, lone surrogates, U+FFFE and U+FFFF): one makes the whole feed
+# unreadable to every feed reader.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 does not allow."""
+    return _NOT_XML.sub("", text)
+
+
+def public_root() -> str:
+    """Scheme and host (and path prefix) of the absolute URLs we print: PUBLIC_URL when the
+    instance sets it, else the request's own (which a client's Host header decides)."""
+    return (current_app.config.get("PUBLIC_URL") or request.url_root).rstrip("/")
+
+
+def rfc3339(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Entry:
+    article: Article
+    updated: str  # RFC 3339
+
+
+def entries(backend: SearchBackend, articles: list[Article]) -> list[Entry]:
+    """The feed's entries: `updated` is the publication date, or for an undated article the
+    time it entered the index (never the time of the request, so polling shows nothing new).
+    An article gone from the index since it was listed is left out."""
+    added = backend.added(a.id for a in articles)
+    return [Entry(a, atom_date(a.published, rfc3339(added[a.id])))
+            for a in articles if a.id in added]
