@@ -115,12 +115,12 @@ def gunicorn(env: dict, log: Path, *options: str) -> Iterator[str]:
 
 
 def slow_download(base: str, path: str, chunk: int = 4096, pause: float = 0.02,
-                  limit_seconds: float = 300) -> bytes:
+                  limit_seconds: float = 300, rcvbuf: int = 4096) -> bytes:
     """GET `path` through a small receive buffer, read slowly: the worker has to wait on the
     socket for as long as the client takes, as with a user on a slow line."""
     host, port = base.removeprefix("http://").split(":")
     with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         s.settimeout(60)
         s.connect((host, int(port)))
         s.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
