@@ -164,11 +164,34 @@ def describe(e: Exception, where: str, index: str) -> BackendError:
                                 "build one with `scrapesearch reindex SOURCE...`")
     if isinstance(e, opensearchpy.TransportError):
         status = e.status_code if isinstance(e.status_code, int) else 0
+        if str(e.error) in BLOCKS:
+            return blocked(_reason(e), where)
         if status in (429, 502, 503, 504):
             return IndexUnavailable(f"OpenSearch at {where} is overloaded or unavailable "
                                     f"(HTTP {status}); try again shortly")
         return BackendError(f"OpenSearch at {where} answered HTTP {status}: {_reason(e)}")
     return BackendError(f"OpenSearch at {where} failed: {type(e).__name__}")
+
+
+# Errors of a write the cluster refuses outright: sending it again does not help.
+BLOCKS = ("cluster_block_exception", "index_create_block_exception")
+# What OpenSearch says when a node's disk is past the flood-stage watermark (every index
+# with a shard there becomes read-only) or every node is past the high watermark (no new
+# index can be made).
+_DISK_FULL = ("flood-stage watermark", "read-only-allow-delete", "read_only_allow_delete")
+_NO_NEW_INDEX = "create-index blocked"
+
+
+def blocked(reason: str, where: str) -> BackendError:
+    """A write refused by a block on the cluster or an index, as one sentence."""
+    if any(s in reason for s in _DISK_FULL):
+        return BackendError(f"the OpenSearch cluster at {where} refused the write because its "
+                            "disk is full (flood-stage watermark); free space, then run again")
+    if _NO_NEW_INDEX in reason:
+        return BackendError(f"the OpenSearch cluster at {where} refused to create an index, "
+                            "as it does when its disks are full (past the high watermark "
+                            "on every node); free space, then run again")
+    return BackendError(f"OpenSearch at {where} refused the write: {reason}")
 
 
 def _reason(e: Exception) -> str:

@@ -70,10 +70,14 @@ def test_searches_read_the_old_index_until_the_alias_moves(backend, tmp_path):
     build.commit({"documents": 2})
     assert backend.health().generation == build.generation
     assert len(ids(backend, q="quay")) == 2 and ids(backend, q='"harbour story"') == []
-    # The replaced index is retired, and deleted once its grace period (0 here) is over.
+    # The replaced index is retired: kept as the previous one (the grace period, 0 here,
+    # counts for the older ones), deleted when another replaces it.
     indexes = backend.client.indices.get(index=f"{backend.alias}-g*")
-    assert set(indexes) == {build.generation}
+    assert set(indexes) == {build.generation, first.generation}
     assert backend.stats()["report"] == {"documents": 2}
+    third = _load(tmp_path, backend, RECORDS)
+    indexes = backend.client.indices.get(index=f"{backend.alias}-g*")
+    assert set(indexes) == {third.generation, build.generation}
 
 
 def test_an_aborted_build_leaves_the_live_index_alone(backend, tmp_path):

@@ -18,8 +18,7 @@ from conftest import REPO, article, write_jsonl
 from engines import ENGINES, opensearch_url
 
 from searchapp.backends.base import Query
-from searchapp.backends.opensearch import OpenSearchBackend
-from searchapp.indexing import reindex, update
+from searchapp.indexing import reindex
 
 pytestmark = pytest.mark.slow
 
@@ -113,7 +112,7 @@ def test_a_run_killed_at_random_points_leaves_old_or_new_and_the_next_run_succee
     assert _state(backend) == new
     rnd = random.Random(f"{SEED}-{command}")
     outcomes = []
-    for _ in range(4):
+    for _ in range(3):
         write_jsonl(src, OLD)
         reindex([str(src)], backend, jobs=1)  # back to the old articles
         assert _state(backend) == old
