@@ -6,7 +6,8 @@ clone of the live index: how much does that cost?).
 
 Builds `--articles` generated articles (tests/newsgen.py) under a fresh alias, then runs
 `--runs` updates, each changing `--changed` articles, and prints each update's seconds and
-the median. The alias and its indexes are deleted at the end.
+the median; then the engine's part alone (start, which clones the live index, and
+commit). The alias and its indexes are deleted at the end.
 """
 
 from __future__ import annotations
@@ -24,8 +25,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from newsgen import records  # noqa: E402
 
-from searchapp.backends.opensearch import OpenSearchBackend  # noqa: E402
+from indexer.article import Article  # noqa: E402
+from indexer.work import Extracted  # noqa: E402
+from searchapp.backends.opensearch import OpenSearchBackend, mapping  # noqa: E402
 from searchapp.indexing import reindex, update  # noqa: E402
+
+
+def prepared(record: dict) -> Extracted:
+    a = Article.from_dict({**record, "path": "bench"})
+    return Extracted(a.id, "bench", "h-" + a.id, mapping.prepare(a, "h-" + a.id), [])
 
 
 def write(path: Path, recs: list[dict]) -> None:
@@ -65,6 +73,21 @@ def main() -> None:
                       f"in {seconds[-1]:.2f} s (generation {rep.generation})")
             print(f"median update: {statistics.median(seconds):.2f} s; "
                   f"documents: {backend.health().documents}")
+            # The engine's part alone (no reading of the sources): start (the lock, and the
+            # clone of the live index), write the changed articles, commit (refresh, switch).
+            docs = [prepared(r) for r in recs[:args.changed]]
+            starts, commits = [], []
+            for _ in range(args.runs):
+                t = time.monotonic()
+                with backend.start_update() as upd:
+                    starts.append(time.monotonic() - t)
+                    for d in docs:
+                        upd.put(d)
+                    t = time.monotonic()
+                    upd.commit({})
+                    commits.append(time.monotonic() - t)
+            print(f"engine part, median of {args.runs}: start {statistics.median(starts):.2f} s,"
+                  f" commit {statistics.median(commits):.2f} s")
     finally:
         backend.client.indices.delete(index=f"{alias}-*", ignore=[404])
 

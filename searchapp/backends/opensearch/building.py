@@ -63,6 +63,7 @@ LOCK_REFRESH = 20.0
 # grace period too) and at most this many more; the oldest go first.
 RETIRED_KEPT = 2
 _RETRY_STATUS = {429, 502, 503, 504}
+_LEFT: set[str] = set()  # locks this process let go of but could not delete
 
 
 def now() -> float:
@@ -88,6 +89,7 @@ class Writer:
         self._docs = 0
         self._lock_seen = 0.0
         self._locked = False
+        self._token = secrets.token_hex(8)
         self._take_lock(lock_timeout)
 
     def call(self, fn, *args, **kwargs):
@@ -105,6 +107,7 @@ class Writer:
 
     def _take_lock(self, timeout: float) -> None:
         holder = {"host": socket.gethostname(), "pid": os.getpid(), "machine": _machine(),
+                  "token": self._token,
                   "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
         deadline = now() + timeout
         if not self.call(self.client.indices.exists, index=self.lock_index):
@@ -126,7 +129,8 @@ class Writer:
             if got.get("found"):
                 held = got["_source"]
                 # The writer died: take its lock over, unless another writer just did.
-                dead = _gone(held) or now() - float(held.get("beat", 0)) > LOCK_STALE
+                dead = (held.get("token") in _LEFT or _gone(held)
+                        or now() - float(held.get("beat", 0)) > LOCK_STALE)
                 if dead and self._claim(
                         holder, if_seq_no=got["_seq_no"],
                         if_primary_term=got["_primary_term"]):
@@ -165,7 +169,9 @@ class Writer:
                 self.client.delete(index=self.lock_index, id="writer", refresh="true",
                                    ignore=[404])
             except opensearchpy.exceptions.OpenSearchException:
-                pass  # it goes stale and the next writer takes it over
+                # Left (a full disk blocks the delete): this process's next writer takes it
+                # over; another one does once it is stale or this process has ended.
+                _LEFT.add(self._token)
 
     # -- bulk -------------------------------------------------------------------------------
 
@@ -198,8 +204,8 @@ class Writer:
                                         request_timeout=WRITE_TIMEOUT)
             except opensearchpy.TransportError as e:
                 status = e.status_code if isinstance(e.status_code, int) else 0
-                if last or not (status in _RETRY_STATUS or
-                                isinstance(e, opensearchpy.ConnectionTimeout)):
+                busy = status in _RETRY_STATUS or isinstance(e, opensearchpy.ConnectionTimeout)
+                if last or not busy or str(e.error) in BLOCKS:
                     raise describe(e, self.s.where, self.alias) from None
             except opensearchpy.exceptions.OpenSearchException as e:
                 raise describe(e, self.s.where, self.alias) from None

@@ -156,6 +156,8 @@ def describe(e: Exception, where: str, index: str) -> BackendError:
                                 f"({_reason(e)}); check OPENSEARCH_CA_CERTS")
     if isinstance(e, opensearchpy.ConnectionError):
         return IndexUnavailable(f"OpenSearch at {where} cannot be reached")
+    if isinstance(e, opensearchpy.TransportError) and str(e.error) in BLOCKS:
+        return blocked(_reason(e), where)  # a 403 or a 429 that retrying would not help
     if isinstance(e, opensearchpy.AuthenticationException | opensearchpy.AuthorizationException):
         return IndexUnavailable(f"OpenSearch at {where} refused the credentials "
                                 "(OPENSEARCH_USER, OPENSEARCH_PASSWORD)")
@@ -164,8 +166,6 @@ def describe(e: Exception, where: str, index: str) -> BackendError:
                                 "build one with `scrapesearch reindex SOURCE...`")
     if isinstance(e, opensearchpy.TransportError):
         status = e.status_code if isinstance(e.status_code, int) else 0
-        if str(e.error) in BLOCKS:
-            return blocked(_reason(e), where)
         if status in (429, 502, 503, 504):
             return IndexUnavailable(f"OpenSearch at {where} is overloaded or unavailable "
                                     f"(HTTP {status}); try again shortly")
@@ -188,9 +188,9 @@ def blocked(reason: str, where: str) -> BackendError:
         return BackendError(f"the OpenSearch cluster at {where} refused the write because its "
                             "disk is full (flood-stage watermark); free space, then run again")
     if _NO_NEW_INDEX in reason:
-        return BackendError(f"the OpenSearch cluster at {where} refused to create an index, "
-                            "as it does when its disks are full (past the high watermark "
-                            "on every node); free space, then run again")
+        return BackendError(f"the OpenSearch cluster at {where} refused to create an index "
+                            "(cluster.blocks.create_index, set when every node's disk is "
+                            "past the high watermark); free space, then run again")
     return BackendError(f"OpenSearch at {where} refused the write: {reason}")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -17,7 +18,9 @@ import pytest
 from conftest import REPO, article, write_jsonl
 from engines import ENGINES, opensearch_url
 
-from searchapp.backends.base import Query
+from indexer.article import Article
+from indexer.work import Extracted
+from searchapp.backends.base import BackendError, Query
 from searchapp.indexing import reindex
 
 pytestmark = pytest.mark.slow
@@ -130,3 +133,143 @@ def test_a_run_killed_at_random_points_leaves_old_or_new_and_the_next_run_succee
         metas = _our_indexes(backend)
         assert not [n for n, m in metas.items() if m.get("state") == "building"], metas
     print(command, "outcomes after the kills:", outcomes)
+
+
+# -- a full disk ------------------------------------------------------------------------------
+
+DISK = "cluster.routing.allocation.disk"
+DISK_FULL = "refused the write because its disk is full (flood-stage watermark)"
+
+
+def _blocks(client) -> tuple[set[str], bool]:
+    """The indexes OpenSearch made read-only for the disk, and whether it blocks creating."""
+    got = client.indices.get_settings(index="_all", name="index.blocks.read_only_allow_delete",
+                                      flat_settings=True)
+    read_only = {name for name, body in got.items() if body.get("settings")}
+    cluster = client.cluster.get_settings(flat_settings=True)
+    creating = any("cluster.blocks.create_index" in cluster[kind]
+                   and cluster[kind]["cluster.blocks.create_index"] == "true"
+                   for kind in ("persistent", "transient"))
+    return read_only, creating
+
+
+def _wait(check, what: str, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"OpenSearch did not {what} in {timeout:.0f} s"
+        time.sleep(0.5)
+
+
+class FullDisk:
+    """OpenSearch's own disk check (off on the test node) told that every disk is full: it
+    makes every index read-only and refuses new ones, as on a real full disk. Cluster-wide:
+    `free()` undoes it and waits until OpenSearch has lifted its blocks itself, and
+    `close()` leaves the cluster as it was for the tests that follow."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def _watermarks(self, low: str, high: str, flood: str) -> None:
+        self.client.cluster.put_settings(body={"transient": {
+            f"{DISK}.threshold_enabled": True,
+            "cluster.info.update.interval": "10s",  # the shortest it takes
+            f"{DISK}.reroute_interval": "1s",  # else blocks are lifted a minute later
+            f"{DISK}.watermark.low": low, f"{DISK}.watermark.high": high,
+            f"{DISK}.watermark.flood_stage": flood}})
+
+    def fill(self, index: str) -> None:
+        """Every disk full (free space below 1000 TB) until `index` is blocked."""
+        self._watermarks("1000tb", "1000tb", "1000tb")
+        _wait(lambda: index in _blocks(self.client)[0] and _blocks(self.client)[1],
+              "block writes for the full disk")
+
+    def free(self) -> None:
+        """Space freed (only 1 MB needed): OpenSearch lifts the blocks by itself."""
+        self._watermarks("3mb", "2mb", "1mb")
+        _wait(lambda: _blocks(self.client) == (set(), False),
+              "lift its blocks once space was freed")
+
+    def close(self) -> None:
+        try:
+            self.free()
+        finally:
+            self.client.cluster.put_settings(body={"transient": {
+                f"{DISK}.*": None, "cluster.info.update.interval": None}})
+            # Whatever happened above, no test after this one finds a block left over.
+            self.client.indices.put_settings(
+                index="_all", body={"index.blocks.read_only_allow_delete": None})
+            self.client.cluster.put_settings(body={"persistent": {
+                "cluster.blocks.create_index": None}})
+
+
+@pytest.fixture
+def disk(backend):
+    d = FullDisk(backend.client)
+    yield d
+    d.close()
+
+
+def _last_line(err: str) -> str:
+    lines = [x for x in err.splitlines() if x.strip()]
+    assert "Traceback" not in err, err
+    return lines[-1] if lines else ""
+
+
+def test_a_full_disk_is_one_sentence_the_live_index_serves_and_the_next_run_succeeds(
+        backend, tmp_path, disk):
+    src = write_jsonl(tmp_path / "in.jsonl", OLD[:50])
+    first = reindex([str(src)], backend, jobs=1)
+    write_jsonl(src, NEW[:80])
+    env = _env(backend, tmp_path)
+    disk.fill(first.generation)
+    for command in ("reindex", "update"):
+        code, err = _cli(command, src, env)
+        assert code != 0
+        line = _last_line(err)
+        assert "disk is full" in line and line.endswith("free space, then run again."), line
+    # The live index keeps serving, and nothing was left behind.
+    assert _state(backend) == _expected(OLD[:50])
+    assert backend.health().generation == first.generation
+    assert set(_our_indexes(backend)) == {first.generation}
+    disk.free()
+    for command, records in (("update", NEW[:80]), ("reindex", NEW[:60])):
+        write_jsonl(src, records)
+        code, err = _cli(command, src, env)
+        assert code == 0, err
+        assert _state(backend) == _expected(records)
+
+
+def test_a_disk_that_fills_during_a_run_stops_it_and_leaves_nothing_behind(
+        backend, tmp_path, disk):
+    from searchapp.backends.opensearch.mapping import prepare
+
+    def prepared(record):
+        a = Article.from_dict({**record, "path": "x"})
+        return Extracted(a.id, "x", "h-" + a.id, prepare(a, "h-" + a.id), [])
+
+    src = write_jsonl(tmp_path / "in.jsonl", OLD[:50])
+    first = reindex([str(src)], backend, jobs=1)
+    for start in (backend.start_build, backend.start_update):
+        with pytest.raises(BackendError, match=re.escape(DISK_FULL)):
+            with start() as run:
+                new = run.generation
+                write = run.add if start == backend.start_build else run.put
+                for r in NEW[:20]:
+                    write(prepared(r))
+                run.w.flush()
+                disk.fill(new)  # the disk fills while it writes
+                for r in NEW[20:40]:
+                    write(prepared(r))
+                if start == backend.start_build:
+                    run.finish()
+                run.commit({})
+        assert not backend.client.indices.exists(index=new)  # deleted by the abort
+        assert set(_our_indexes(backend)) == {first.generation}
+        assert _state(backend) == _expected(OLD[:50])
+        disk.free()
+    # The next run writes where the failed one could not.
+    with backend.start_update() as run:
+        for r in NEW[:20]:
+            run.put(prepared(r))
+        run.commit({})
+    assert len(_state(backend) & _expected(NEW[:20])) == 20
