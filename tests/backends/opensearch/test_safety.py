@@ -21,7 +21,8 @@ from engines import ENGINES, opensearch_url
 from indexer.article import Article
 from indexer.work import Extracted
 from searchapp.backends.base import BackendError, Query
-from searchapp.indexing import reindex
+from searchapp.backends.opensearch import OpenSearchBackend
+from searchapp.indexing import reindex, update
 
 pytestmark = pytest.mark.slow
 
@@ -273,3 +274,26 @@ def test_a_disk_that_fills_during_a_run_stops_it_and_leaves_nothing_behind(
             run.put(prepared(r))
         run.commit({})
     assert len(_state(backend) & _expected(NEW[:20])) == 20
+
+
+# -- replaced indexes -------------------------------------------------------------------------
+
+def test_replaced_indexes_are_bounded_during_repeated_runs(engine, backend, tmp_path):
+    """Live, previous, and at most two more within the grace period: the oldest go first."""
+    from searchapp.backends.opensearch import building
+
+    patient = OpenSearchBackend.from_config({**engine.settings(backend),
+                                             "OPENSEARCH_GRACE_SECONDS": 600})
+    src = write_jsonl(tmp_path / "in.jsonl", OLD[:10])
+    lives = []
+    for i in range(7):
+        write_jsonl(src, OLD[:10 + i])
+        run = reindex if i % 2 == 0 else update
+        lives.append(run([str(src)], patient, jobs=1).generation)
+        kept = set(_our_indexes(patient))
+        assert kept == set(lives[-2 - building.RETIRED_KEPT:]), i
+    assert patient.health().generation == lives[-1]
+    # Past the grace period (0 here), only the live and the previous one stay.
+    write_jsonl(src, OLD[:20])
+    last = update([str(src)], backend, jobs=1).generation
+    assert set(_our_indexes(backend)) == {last, lives[-1]}
