@@ -301,3 +301,30 @@ def test_replaced_indexes_are_bounded_during_repeated_runs(engine, backend, tmp_
     write_jsonl(src, OLD[:20])
     last = update([str(src)], backend, jobs=1).generation
     assert set(_our_indexes(backend)) == {last, lives[-1]}
+
+
+def test_what_a_run_killed_between_two_requests_leaves_is_swept(engine, backend, tmp_path):
+    """The narrow windows random kills seldom hit: a copy made but not yet marked, and an
+    index the alias left before its run could mark it retired."""
+    src = write_jsonl(tmp_path / "in.jsonl", OLD[:10])
+    live = reindex([str(src)], backend, jobs=1).generation
+    client = backend.client
+    # An update killed just after `_clone`: the copy still says it is being made.
+    copy = f"{backend.alias}-gcopy"
+    meta = client.indices.get_mapping(index=live)[live]["mappings"]["_meta"]
+    client.indices.put_mapping(index=live, body={"_meta": {**meta, "cloning": copy}})
+    client.indices.put_settings(index=live, body={"index.blocks.write": True})
+    client.indices.clone(index=live, target=copy)
+    # A run killed after moving the alias, before marking the index it left.
+    left = f"{backend.alias}-gleft"
+    client.indices.clone(index=live, target=left)
+    client.indices.put_mapping(index=left, body={"_meta": {**meta, "state": "live"}})
+    write_jsonl(src, OLD[:12])
+    patient = OpenSearchBackend.from_config({**engine.settings(backend),
+                                             "OPENSEARCH_GRACE_SECONDS": 600})
+    report = update([str(src)], patient, jobs=1)  # the write block left on `live` too
+    metas = _our_indexes(backend)
+    assert copy not in metas
+    assert metas[left]["state"] == "retired" and metas[live]["state"] == "retired"
+    assert set(metas) == {report.generation, live, left}
+    assert len(_state(backend)) == 12
