@@ -11,20 +11,16 @@ The index the alias leaves is marked retired. Each run deletes what nobody reads
 of runs that died, and retired ones past the grace period (an export reading through a
 point in time keeps working until then) or beyond the newest few (RETIRED_KEPT).
 
-One writer at a time: a lock document in `<alias>-lock`, created with `op_type=create`,
-kept fresh while the writer works and taken over when its writer is gone (a process of
-this machine that no longer runs) or left it stale. Bulk requests are sized in bytes and
-retried with backoff on 429 and 5xx answers; a write the cluster blocks (a full disk)
-stops the run with one sentence.
+One writer at a time (lock.py). Bulk requests are sized in bytes and retried with backoff
+on 429 and 5xx answers; a write the cluster blocks (a full disk) stops the run with one
+sentence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import secrets
-import socket
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -35,7 +31,6 @@ from indexer.work import Extracted
 from searchapp.backends.base import (
     BackendError,
     Build,
-    IndexBusy,
     IndexUnavailable,
     Known,
     Update,
@@ -49,6 +44,7 @@ from searchapp.backends.opensearch.connection import (
     blocked,
     describe,
 )
+from searchapp.backends.opensearch.lock import WriterLock
 from searchapp.backends.opensearch.reading import scan
 
 BULK_BYTES = 8 * 1024 * 1024  # a bulk request holds about this much
@@ -57,13 +53,10 @@ RETRIES = 8  # attempts of one bulk request on 429 / 5xx, with backoff
 BACKOFF = 0.5  # seconds before the first retry; doubled each time, at most MAX_BACKOFF
 MAX_BACKOFF = 30.0
 WRITE_TIMEOUT = 120.0  # seconds for one bulk request, an index creation, a refresh
-LOCK_STALE = 120.0  # a lock not refreshed for this long was left by a writer that died
-LOCK_REFRESH = 20.0
 # Retired indexes kept within the grace period: the previous live index (kept after the
 # grace period too) and at most this many more; the oldest go first.
 RETIRED_KEPT = 2
 _RETRY_STATUS = {429, 502, 503, 504}
-_LEFT: set[str] = set()  # locks this process let go of but could not delete
 
 
 def now() -> float:
@@ -87,10 +80,8 @@ class Writer:
         self._lines: list[str] = []
         self._bytes = 0
         self._docs = 0
-        self._lock_seen = 0.0
-        self._locked = False
-        self._token = secrets.token_hex(8)
-        self._take_lock(lock_timeout)
+        self.lock = WriterLock(self.client, self.s, self.alias)
+        self.lock.take(lock_timeout)
 
     def call(self, fn, *args, **kwargs):
         """One client call, its errors as ours."""
@@ -98,80 +89,6 @@ class Writer:
             return fn(*args, **kwargs)
         except opensearchpy.exceptions.OpenSearchException as e:
             raise describe(e, self.s.where, self.alias) from None
-
-    # -- the lock ---------------------------------------------------------------------------
-
-    @property
-    def lock_index(self) -> str:
-        return f"{self.alias}-lock"
-
-    def _take_lock(self, timeout: float) -> None:
-        holder = {"host": socket.gethostname(), "pid": os.getpid(), "machine": _machine(),
-                  "token": self._token,
-                  "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-        deadline = now() + timeout
-        if not self.call(self.client.indices.exists, index=self.lock_index):
-            try:
-                self.client.indices.create(index=self.lock_index, body={
-                    "settings": {"index": {"number_of_shards": 1,
-                                           "auto_expand_replicas": "0-1"}},
-                    "mappings": {"dynamic": False}})
-            except opensearchpy.RequestError as e:  # made by another writer just now
-                if "resource_already_exists" not in str(e.error):
-                    raise describe(e, self.s.where, self.alias) from None
-            except opensearchpy.exceptions.OpenSearchException as e:
-                raise describe(e, self.s.where, self.alias) from None
-        while True:
-            if self._claim(holder, op_type="create"):
-                return
-            got = self.call(self.client.get, index=self.lock_index, id="writer",
-                            ignore=[404])
-            if got.get("found"):
-                held = got["_source"]
-                # The writer died: take its lock over, unless another writer just did.
-                dead = (held.get("token") in _LEFT or _gone(held)
-                        or now() - float(held.get("beat", 0)) > LOCK_STALE)
-                if dead and self._claim(
-                        holder, if_seq_no=got["_seq_no"],
-                        if_primary_term=got["_primary_term"]):
-                    return
-                if now() >= deadline:
-                    raise IndexBusy(
-                        f"another reindex or update is writing '{self.alias}' in OpenSearch "
-                        f"(process {held.get('pid')} on {held.get('host')}, since "
-                        f"{held.get('since')}); try again when it has finished")
-            time.sleep(min(0.5, max(0.0, deadline - now())) or 0.05)
-
-    def _claim(self, holder: dict, **condition) -> bool:
-        """Write the lock document on `condition`; False when another writer has it."""
-        try:
-            self.client.index(index=self.lock_index, id="writer", refresh="true",
-                              body={**holder, "beat": now()}, **condition)
-        except opensearchpy.ConflictError:
-            return False
-        except opensearchpy.exceptions.OpenSearchException as e:
-            raise describe(e, self.s.where, self.alias) from None
-        self._locked = True
-        self._lock_seen = now()
-        return True
-
-    def beat(self) -> None:
-        """Keep the lock fresh (called as bulk requests go)."""
-        if self._locked and now() - self._lock_seen > LOCK_REFRESH:
-            self.call(self.client.update, index=self.lock_index, id="writer",
-                      body={"doc": {"beat": now()}})
-            self._lock_seen = now()
-
-    def release(self) -> None:
-        if self._locked:
-            self._locked = False
-            try:
-                self.client.delete(index=self.lock_index, id="writer", refresh="true",
-                                   ignore=[404])
-            except opensearchpy.exceptions.OpenSearchException:
-                # Left (a full disk blocks the delete): this process's next writer takes it
-                # over; another one does once it is stale or this process has ended.
-                _LEFT.add(self._token)
 
     # -- bulk -------------------------------------------------------------------------------
 
@@ -191,7 +108,7 @@ class Writer:
         lines, self._lines, self._bytes, self._docs = self._lines, [], 0, 0
         if lines:
             self._send(lines)
-            self.beat()
+            self.lock.beat()
 
     def _send(self, lines: list[str]) -> None:
         """One bulk request; items refused with 429 (and the whole request on 429 or 5xx)
@@ -309,7 +226,7 @@ class Writer:
                 self.put_meta(name, state="retired", retired_at=now())
             self.sweep(keep={index})
         finally:
-            self.release()
+            self.lock.release()
 
     def ready(self, index: str, what: str) -> None:
         """Wait until `index` can answer searches (its primaries and replicas assigned)."""
@@ -318,33 +235,6 @@ class Writer:
         if health.get("timed_out"):
             raise IndexUnavailable(f"{what} {index} did not become available in OpenSearch "
                                    "within 30 s; the live index is unchanged")
-
-
-def _machine() -> str:
-    """This host, its boot and its process namespace: where a process id names one process
-    ("" where that cannot be told, and only a stale lock is taken over)."""
-    try:
-        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as f:
-            boot = f.read().strip()
-        namespace = os.stat("/proc/self/ns/pid").st_ino
-    except OSError:
-        return ""
-    return f"{socket.gethostname()}/{boot}/{namespace}"
-
-
-def _gone(held: dict) -> bool:
-    """True when the lock's writer was a process of this machine that no longer runs."""
-    machine = _machine()
-    if not machine or held.get("machine") != machine:
-        return False
-    try:
-        with open(f"/proc/{int(held.get('pid', 0))}/stat", encoding="ascii") as f:
-            state = f.read().rpartition(")")[2].split()[0]
-    except FileNotFoundError:
-        return True
-    except (OSError, ValueError, IndexError):
-        return False
-    return state in ("Z", "X")  # a zombie: dead, not yet waited for
 
 
 class OpenSearchBuild(Build):
@@ -404,7 +294,7 @@ class OpenSearchBuild(Build):
                 self.w.client.indices.delete(index=self.index, ignore=[404])
             except opensearchpy.exceptions.OpenSearchException:
                 pass  # marked "building": the next run deletes it
-        self.w.release()
+        self.w.lock.release()
 
 
 class OpenSearchUpdate(Update):
@@ -461,7 +351,7 @@ class OpenSearchUpdate(Update):
             src = hit["_source"]
             out[hit["_id"]] = Known(src.get(mapping.PATH) or "", src.get(mapping.HASH) or "")
             if len(out) % 10_000 == 0:
-                self.w.beat()  # a long read must not let the lock go stale
+                self.w.lock.beat()  # a long read must not let the lock go stale
         return out
 
     def put(self, doc: Extracted) -> None:
@@ -494,4 +384,4 @@ class OpenSearchUpdate(Update):
                 self.w.client.indices.delete(index=self.index, ignore=[404])
             except opensearchpy.exceptions.OpenSearchException:
                 pass  # marked "building" (or naming itself): the next run deletes it
-        self.w.release()
+        self.w.lock.release()
