@@ -1,24 +1,26 @@
-"""The writing side of the OpenSearch backend: builds behind an alias, updates, bulk requests.
+"""The writing side of the OpenSearch backend: builds and updates behind an alias.
 
 A build creates a new index (`<alias>-g<time>`) with no replica and no refresh, fills it
 with bulk requests, gives it its replicas and a refresh, then moves the alias to it in one
 `_aliases` request: searches answer from the old index until that request, and from the
-new one after it. The old index is marked retired and deleted by a later build once the
-grace period is over (an export reading it through a point in time keeps working until
-then). An update writes into the index behind the alias by article id.
+new one after it. An update does the same on a copy of the live index made with `_clone`
+(hard links to its segments: cheap), so that an update that fails or is killed leaves the
+live index as it was: all or nothing.
 
-One writer at a time: a lock document in `<alias>-lock`, created with `op_type=create`,
-kept fresh while the writer works and taken over when a crashed writer left it stale.
-Bulk requests are sized in bytes and retried with backoff on 429 and 5xx answers.
+The index the alias leaves is marked retired. Each run deletes what nobody reads: indexes
+of runs that died, and retired ones past the grace period (an export reading through a
+point in time keeps working until then) or beyond the newest few (RETIRED_KEPT).
+
+One writer at a time (lock.py). Bulk requests are sized in bytes and retried with backoff
+on 429 and 5xx answers; a write the cluster blocks (a full disk) stops the run with one
+sentence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import secrets
-import socket
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -29,7 +31,6 @@ from indexer.work import Extracted
 from searchapp.backends.base import (
     BackendError,
     Build,
-    IndexBusy,
     IndexUnavailable,
     Known,
     Update,
@@ -37,7 +38,14 @@ from searchapp.backends.base import (
 )
 from searchapp.backends.opensearch import mapping
 from searchapp.backends.opensearch.added import Stamp, ensure_field
-from searchapp.backends.opensearch.connection import Connection, alias_targets, describe
+from searchapp.backends.opensearch.connection import (
+    BLOCKS,
+    Connection,
+    alias_targets,
+    blocked,
+    describe,
+)
+from searchapp.backends.opensearch.lock import WriterLock
 from searchapp.backends.opensearch.reading import scan
 
 BULK_BYTES = 8 * 1024 * 1024  # a bulk request holds about this much
@@ -46,8 +54,9 @@ RETRIES = 8  # attempts of one bulk request on 429 / 5xx, with backoff
 BACKOFF = 0.5  # seconds before the first retry; doubled each time, at most MAX_BACKOFF
 MAX_BACKOFF = 30.0
 WRITE_TIMEOUT = 120.0  # seconds for one bulk request, an index creation, a refresh
-LOCK_STALE = 120.0  # a lock not refreshed for this long was left by a writer that died
-LOCK_REFRESH = 20.0
+# Retired indexes kept within the grace period: the previous live index (kept after the
+# grace period too) and at most this many more; the oldest go first.
+RETIRED_KEPT = 2
 _RETRY_STATUS = {429, 502, 503, 504}
 
 
@@ -72,9 +81,8 @@ class Writer:
         self._lines: list[str] = []
         self._bytes = 0
         self._docs = 0
-        self._lock_seen = 0.0
-        self._locked = False
-        self._take_lock(lock_timeout)
+        self.lock = WriterLock(self.client, self.s, self.alias)
+        self.lock.take(lock_timeout)
 
     def call(self, fn, *args, **kwargs):
         """One client call, its errors as ours."""
@@ -82,75 +90,6 @@ class Writer:
             return fn(*args, **kwargs)
         except opensearchpy.exceptions.OpenSearchException as e:
             raise describe(e, self.s.where, self.alias) from None
-
-    # -- the lock ---------------------------------------------------------------------------
-
-    @property
-    def lock_index(self) -> str:
-        return f"{self.alias}-lock"
-
-    def _take_lock(self, timeout: float) -> None:
-        holder = {"host": socket.gethostname(), "pid": os.getpid(),
-                  "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-        deadline = now() + timeout
-        if not self.call(self.client.indices.exists, index=self.lock_index):
-            try:
-                self.client.indices.create(index=self.lock_index, body={
-                    "settings": {"index": {"number_of_shards": 1,
-                                           "auto_expand_replicas": "0-1"}},
-                    "mappings": {"dynamic": False}})
-            except opensearchpy.RequestError as e:  # made by another writer just now
-                if "resource_already_exists" not in str(e.error):
-                    raise describe(e, self.s.where, self.alias) from None
-            except opensearchpy.exceptions.OpenSearchException as e:
-                raise describe(e, self.s.where, self.alias) from None
-        while True:
-            if self._claim(holder, op_type="create"):
-                return
-            got = self.call(self.client.get, index=self.lock_index, id="writer",
-                            ignore=[404])
-            if got.get("found"):
-                held = got["_source"]
-                # The writer died: take its lock over, unless another writer just did.
-                if now() - float(held.get("beat", 0)) > LOCK_STALE and self._claim(
-                        holder, if_seq_no=got["_seq_no"],
-                        if_primary_term=got["_primary_term"]):
-                    return
-                if now() >= deadline:
-                    raise IndexBusy(
-                        f"another reindex or update is writing '{self.alias}' in OpenSearch "
-                        f"(process {held.get('pid')} on {held.get('host')}, since "
-                        f"{held.get('since')}); try again when it has finished")
-            time.sleep(min(0.5, max(0.0, deadline - now())) or 0.05)
-
-    def _claim(self, holder: dict, **condition) -> bool:
-        """Write the lock document on `condition`; False when another writer has it."""
-        try:
-            self.client.index(index=self.lock_index, id="writer", refresh="true",
-                              body={**holder, "beat": now()}, **condition)
-        except opensearchpy.ConflictError:
-            return False
-        except opensearchpy.exceptions.OpenSearchException as e:
-            raise describe(e, self.s.where, self.alias) from None
-        self._locked = True
-        self._lock_seen = now()
-        return True
-
-    def beat(self) -> None:
-        """Keep the lock fresh (called as bulk requests go)."""
-        if self._locked and now() - self._lock_seen > LOCK_REFRESH:
-            self.call(self.client.update, index=self.lock_index, id="writer",
-                      body={"doc": {"beat": now()}})
-            self._lock_seen = now()
-
-    def release(self) -> None:
-        if self._locked:
-            self._locked = False
-            try:
-                self.client.delete(index=self.lock_index, id="writer", refresh="true",
-                                   ignore=[404])
-            except opensearchpy.exceptions.OpenSearchException:
-                pass  # it goes stale and the next writer takes it over
 
     # -- bulk -------------------------------------------------------------------------------
 
@@ -170,7 +109,7 @@ class Writer:
         lines, self._lines, self._bytes, self._docs = self._lines, [], 0, 0
         if lines:
             self._send(lines)
-            self.beat()
+            self.lock.beat()
 
     def _send(self, lines: list[str]) -> None:
         """One bulk request; items refused with 429 (and the whole request on 429 or 5xx)
@@ -183,8 +122,8 @@ class Writer:
                                         request_timeout=WRITE_TIMEOUT)
             except opensearchpy.TransportError as e:
                 status = e.status_code if isinstance(e.status_code, int) else 0
-                if last or not (status in _RETRY_STATUS or
-                                isinstance(e, opensearchpy.ConnectionTimeout)):
+                busy = status in _RETRY_STATUS or isinstance(e, opensearchpy.ConnectionTimeout)
+                if last or not busy or str(e.error) in BLOCKS:
                     raise describe(e, self.s.where, self.alias) from None
             except opensearchpy.exceptions.OpenSearchException as e:
                 raise describe(e, self.s.where, self.alias) from None
@@ -198,11 +137,13 @@ class Writer:
                     if status < 300 or (op == "delete" and status == 404):
                         continue
                     pair = lines[2 * i: 2 * i + 2] if op != "delete" else [lines[2 * i]]
+                    err = result.get("error") or {}
+                    reason = err.get("reason") if isinstance(err, dict) else str(err)
+                    if isinstance(err, dict) and err.get("type") in BLOCKS:
+                        raise blocked(str(reason), self.s.where)  # a full disk, say
                     if status in _RETRY_STATUS and not last:
                         again.extend(pair)
                     else:
-                        err = result.get("error") or {}
-                        reason = err.get("reason") if isinstance(err, dict) else str(err)
                         self.rejected.append({"id": str(result.get("_id")),
                                               "reason": f"OpenSearch refused it: {reason}"})
                 if not again:
@@ -218,7 +159,8 @@ class Writer:
         return (got.get(index, {}).get("mappings") or {}).get("_meta") or {}
 
     def put_meta(self, index: str, **changes) -> None:
-        meta = {**self.meta(index), **changes}
+        """Change the index's _meta (a change to None removes the key)."""
+        meta = {k: v for k, v in {**self.meta(index), **changes}.items() if v is not None}
         self.call(self.client.indices.put_mapping, index=index, body={"_meta": meta})
 
     def aliased(self) -> list[str]:
@@ -243,15 +185,57 @@ class Writer:
         return out
 
     def sweep(self, keep: set[str]) -> None:
-        """Delete our indexes nobody reads: builds that died, and indexes retired longer
-        ago than the grace period. Only called with the lock held."""
+        """Delete our indexes nobody reads: those of runs that died, and retired ones past
+        the grace period or beyond the RETIRED_KEPT newest after the previous live index.
+        Only called with the lock held (no other run is writing)."""
+        keep = set(keep) | set(self.aliased())
+        retired: list[tuple[float, str]] = []
+        unmarked: list[str] = []
         for name, meta in self.our_indexes().items():
             if name in keep:
                 continue
-            retired = meta.get("retired_at")
-            if meta.get("state") == "building" or (
-                    retired is not None and now() - float(retired) >= self.s.grace_seconds):
+            if meta.get("state") == "building" or meta.get("cloning") == name:
+                # A build or update that died (a copy names itself until it is filled).
                 self.call(self.client.indices.delete, index=name, ignore=[404])
+            elif meta.get("retired_at") is None:
+                unmarked.append(name)  # the alias left it, then its run died
+            else:
+                retired.append((float(meta["retired_at"]), name))
+        retired.sort(reverse=True)  # the newest first: the previous live index
+        for i, (at, name) in enumerate(retired):
+            if i > RETIRED_KEPT or (i > 0 and now() - at >= self.s.grace_seconds):
+                self.call(self.client.indices.delete, index=name, ignore=[404])
+        for name in unmarked:  # its grace period starts now
+            self.put_meta(name, state="retired", retired_at=now())
+
+    def switch(self, index: str, **meta) -> list[str]:
+        """Point the alias at `index` in one request; the indexes it pointed at before."""
+        self.put_meta(index, **meta)
+        old = self.aliased()
+        actions: list[dict] = [{"remove": {"index": name, "alias": self.alias}}
+                               for name in old if name != index]
+        actions.append({"add": {"index": index, "alias": self.alias}})
+        # One request: every search sees the old index or the new one, never neither.
+        self.call(self.client.indices.update_aliases, body={"actions": actions})
+        return [name for name in old if name != index]
+
+    def settle(self, index: str, old: list[str]) -> None:
+        """After a switch: `index` is live, the `old` ones retired, then the sweep."""
+        try:
+            self.put_meta(index, state="live", live_since=now())
+            for name in old:
+                self.put_meta(name, state="retired", retired_at=now())
+            self.sweep(keep={index})
+        finally:
+            self.lock.release()
+
+    def ready(self, index: str, what: str) -> None:
+        """Wait until `index` can answer searches (its primaries and replicas assigned)."""
+        health = self.call(self.client.cluster.health, index=index, wait_for_status="yellow",
+                           request_timeout=WRITE_TIMEOUT)
+        if health.get("timed_out"):
+            raise IndexUnavailable(f"{what} {index} did not become available in OpenSearch "
+                                   "within 30 s; the live index is unchanged")
 
 
 class OpenSearchBuild(Build):
@@ -293,11 +277,7 @@ class OpenSearchBuild(Build):
         w.call(w.client.indices.put_settings, index=self.index,
                body=mapping.live_settings(w.s.replicas), request_timeout=WRITE_TIMEOUT)
         w.call(w.client.indices.refresh, index=self.index, request_timeout=WRITE_TIMEOUT)
-        health = w.call(w.client.cluster.health, index=self.index,
-                        wait_for_status="yellow", request_timeout=WRITE_TIMEOUT)
-        if health.get("timed_out"):
-            raise IndexUnavailable(f"the new index {self.index} did not become available in "
-                                   "OpenSearch within 30 s; the live index is unchanged")
+        w.ready(self.index, "the new index")
         count = w.call(w.client.count, index=self.index)["count"]
         out: dict[str, Any] = {"index": self.index, "shards": w.s.shards,
                                "documents_in_engine": count}
@@ -306,59 +286,76 @@ class OpenSearchBuild(Build):
         return out
 
     def commit(self, report: dict[str, Any]) -> None:
-        w = self.w
-        w.put_meta(self.index, state="live", report=report, live_since=now())
-        old = w.aliased()
-        actions: list[dict] = [{"remove": {"index": name, "alias": w.alias}} for name in old]
-        actions.append({"add": {"index": self.index, "alias": w.alias}})
-        # One request: every search sees the old index or the new one, never neither.
-        w.call(w.client.indices.update_aliases, body={"actions": actions})
+        old = self.w.switch(self.index, report=report)
         self.committed = True
-        try:
-            for name in old:
-                w.put_meta(name, state="retired", retired_at=now())
-            w.sweep(keep={self.index})
-        finally:
-            w.release()
+        self.w.settle(self.index, old)
 
     def abort(self) -> None:
         if not self.committed and self.index:
             try:
                 self.w.client.indices.delete(index=self.index, ignore=[404])
             except opensearchpy.exceptions.OpenSearchException:
-                pass  # marked "building": the next build deletes it
-        self.w.release()
+                pass  # marked "building": the next run deletes it
+        self.w.lock.release()
 
 
 class OpenSearchUpdate(Update):
+    """Changes written into a copy of the live index, which the alias then points at."""
+
     def __init__(self, conn: Connection, lock_timeout: float = 0.0):
         self.w = Writer(conn, lock_timeout)
+        self.committed = False
+        self.index = ""
         try:
             live = self.w.live_index()
             if live is None:
                 raise IndexUnavailable(
                     f"there is no index '{self.w.alias}' in OpenSearch at {self.w.s.where} to "
                     "update; build one with `scrapesearch reindex SOURCE...` first")
-            self.index = self.generation = live
+            self.live = live
             check_format_version(self.w.meta(live).get("format_version"),
                                  mapping.FORMAT_VERSION)
+            self.w.sweep(keep={live})
             agg = self.w.call(self.w.client.search, index=live, body={
                 "size": 0, "aggs": {"seq": {"max": {"field": mapping.SEQ}}}})
             self.seq = int(agg["aggregations"]["seq"]["value"] or 0)
-            ensure_field(self.w, live)
+            self.index = self.generation = new_index_name(self.w.alias)
+            self._copy(live)
+            ensure_field(self.w, self.index)  # an index made before first-seen times
             self.stamp = Stamp(self.w, live)  # first-seen times
         except BaseException:
-            self.w.release()
+            self.abort()
             raise
+
+    def _copy(self, live: str) -> None:
+        """The live index cloned into `self.index`: its settings, mapping, _meta and
+        segments (hard links on the nodes that hold them), marked "building"."""
+        w = self.w
+        # The copy carries this _meta: one that names itself was left by a run that died.
+        w.put_meta(live, cloning=self.index)
+        # _clone copies an index that takes no writes; searches go on reading it.
+        w.call(w.client.indices.put_settings, index=live,
+               body={"index": {"blocks": {"write": True}}})
+        try:
+            got = w.call(w.client.indices.clone, index=live, target=self.index, body={
+                "settings": {"index": {"blocks": {"write": None}, "refresh_interval": "-1"}}},
+                request_timeout=WRITE_TIMEOUT)
+        finally:
+            w.call(w.client.indices.put_settings, index=live,
+                   body={"index": {"blocks": {"write": None}}})
+        if not got.get("shards_acknowledged"):
+            w.ready(self.index, "the copy of the live index")
+        w.put_meta(self.index, state="building", cloning=None, clone_of=live,
+                   created_at=now())
 
     def known(self) -> dict[str, Known]:
         out = {}
-        for hit in scan(self.w.client, self.w.s, self.index, {"match_all": {}},
+        for hit in scan(self.w.client, self.w.s, self.live, {"match_all": {}},
                         [{mapping.SEQ: "asc"}], [mapping.PATH, mapping.HASH]):
             src = hit["_source"]
             out[hit["_id"]] = Known(src.get(mapping.PATH) or "", src.get(mapping.HASH) or "")
             if len(out) % 10_000 == 0:
-                self.w.beat()  # a long read must not let the lock go stale
+                self.w.lock.beat()  # a long read must not let the lock go stale
         return out
 
     def put(self, doc: Extracted) -> None:
@@ -373,15 +370,22 @@ class OpenSearchUpdate(Update):
 
     def commit(self, report: dict[str, Any]) -> None:
         w = self.w
-        try:
-            w.flush()
-            w.call(w.client.indices.refresh, index=self.index, request_timeout=WRITE_TIMEOUT)
-            if w.rejected:
-                report = {**report, "rejected": w.rejected}
-            w.put_meta(self.index, last_update=report)
-        finally:
-            w.release()
+        w.flush()
+        w.call(w.client.indices.put_settings, index=self.index,
+               body={"index": {"refresh_interval": None}}, request_timeout=WRITE_TIMEOUT)
+        w.call(w.client.indices.refresh, index=self.index, request_timeout=WRITE_TIMEOUT)
+        w.ready(self.index, "the updated index")
+        if w.rejected:
+            report = {**report, "rejected": w.rejected}
+        old = w.switch(self.index, last_update=report)
+        self.committed = True
+        w.settle(self.index, old)
 
     def abort(self) -> None:
         self.w._lines.clear()
-        self.w.release()
+        if not self.committed and self.index:
+            try:
+                self.w.client.indices.delete(index=self.index, ignore=[404])
+            except opensearchpy.exceptions.OpenSearchException:
+                pass  # marked "building" (or naming itself): the next run deletes it
+        self.w.lock.release()

@@ -156,6 +156,8 @@ def describe(e: Exception, where: str, index: str) -> BackendError:
                                 f"({_reason(e)}); check OPENSEARCH_CA_CERTS")
     if isinstance(e, opensearchpy.ConnectionError):
         return IndexUnavailable(f"OpenSearch at {where} cannot be reached")
+    if isinstance(e, opensearchpy.TransportError) and str(e.error) in BLOCKS:
+        return blocked(_reason(e), where)  # a 403 or a 429 that retrying would not help
     if isinstance(e, opensearchpy.AuthenticationException | opensearchpy.AuthorizationException):
         return IndexUnavailable(f"OpenSearch at {where} refused the credentials "
                                 "(OPENSEARCH_USER, OPENSEARCH_PASSWORD)")
@@ -169,6 +171,27 @@ def describe(e: Exception, where: str, index: str) -> BackendError:
                                     f"(HTTP {status}); try again shortly")
         return BackendError(f"OpenSearch at {where} answered HTTP {status}: {_reason(e)}")
     return BackendError(f"OpenSearch at {where} failed: {type(e).__name__}")
+
+
+# Errors of a write the cluster refuses outright: sending it again does not help.
+BLOCKS = ("cluster_block_exception", "index_create_block_exception")
+# What OpenSearch says when a node's disk is past the flood-stage watermark (every index
+# with a shard there becomes read-only) or every node is past the high watermark (no new
+# index can be made).
+_DISK_FULL = ("flood-stage watermark", "read-only-allow-delete", "read_only_allow_delete")
+_NO_NEW_INDEX = "create-index blocked"
+
+
+def blocked(reason: str, where: str) -> BackendError:
+    """A write refused by a block on the cluster or an index, as one sentence."""
+    if any(s in reason for s in _DISK_FULL):
+        return BackendError(f"the OpenSearch cluster at {where} refused the write because its "
+                            "disk is full (flood-stage watermark); free space, then run again")
+    if _NO_NEW_INDEX in reason:
+        return BackendError(f"the OpenSearch cluster at {where} refused to create an index "
+                            "(cluster.blocks.create_index, set when every node's disk is "
+                            "past the high watermark); free space, then run again")
+    return BackendError(f"OpenSearch at {where} refused the write: {reason}")
 
 
 def _reason(e: Exception) -> str:

@@ -70,10 +70,14 @@ def test_searches_read_the_old_index_until_the_alias_moves(backend, tmp_path):
     build.commit({"documents": 2})
     assert backend.health().generation == build.generation
     assert len(ids(backend, q="quay")) == 2 and ids(backend, q='"harbour story"') == []
-    # The replaced index is retired, and deleted once its grace period (0 here) is over.
+    # The replaced index is retired: kept as the previous one (the grace period, 0 here,
+    # counts for the older ones), deleted when another replaces it.
     indexes = backend.client.indices.get(index=f"{backend.alias}-g*")
-    assert set(indexes) == {build.generation}
+    assert set(indexes) == {build.generation, first.generation}
     assert backend.stats()["report"] == {"documents": 2}
+    third = _load(tmp_path, backend, RECORDS)
+    indexes = backend.client.indices.get(index=f"{backend.alias}-g*")
+    assert set(indexes) == {third.generation, build.generation}
 
 
 def test_an_aborted_build_leaves_the_live_index_alone(backend, tmp_path):
@@ -87,7 +91,7 @@ def test_an_aborted_build_leaves_the_live_index_alone(backend, tmp_path):
 
 
 def test_one_writer_at_a_time_and_a_dead_writers_lock_is_taken_over(backend, tmp_path):
-    from searchapp.backends.opensearch import building
+    from searchapp.backends.opensearch import lock
 
     _load(tmp_path, backend, RECORDS)
     build = backend.start_build()
@@ -103,9 +107,21 @@ def test_one_writer_at_a_time_and_a_dead_writers_lock_is_taken_over(backend, tmp
     # A writer that died keeps its lock document; once stale, the next writer takes it.
     backend.client.index(index=f"{backend.alias}-lock", id="writer", refresh="true",
                          body={"host": "gone", "pid": 1, "since": "2020-01-01T00:00:00+00:00",
-                               "beat": time.time() - building.LOCK_STALE - 1})
+                               "beat": time.time() - lock.LOCK_STALE - 1})
     update = backend.start_update()
     update.abort()
+    # At once when it was a process of this machine that no longer runs (killed, say).
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    for pid, free in ((os.getpid(), False), (ended.pid, True)):
+        backend.client.index(index=f"{backend.alias}-lock", id="writer", refresh="true",
+                             body={"host": "here", "pid": pid, "machine": lock._machine(),
+                                   "since": "2020-01-01T00:00:00+00:00", "beat": time.time()})
+        if free:
+            backend.start_update().abort()
+        else:
+            with pytest.raises(IndexBusy):
+                backend.start_update()
 
 
 def test_update_adds_replaces_and_removes_by_id(backend, tmp_path):
