@@ -15,11 +15,13 @@ from searchapp.backends.opensearch import mapping
 from searchapp.backends.opensearch.reading import scan
 
 FIELD = {"type": "double", "index": False}  # seconds since the epoch, UTC
+UNTIMED = "untimed_since"  # _meta: when an update's copy's articles without times came in
 
 
 def build_time(meta: dict) -> float | None:
-    """When an index went live (or was made), from its _meta."""
-    for key in ("live_since", "created_at"):
+    """When the articles of an index without times entered it, from its _meta: when it went
+    live (or was made), or for an update's copy, what its original said (`untimed_since`)."""
+    for key in (UNTIMED, "live_since", "created_at"):
         if isinstance(meta.get(key), int | float):
             return float(meta[key])
     return None
@@ -35,7 +37,7 @@ def all_times(w, index: str | None) -> dict[str, float]:
                     [mapping.ADDED]):
         out[hit["_id"]] = hit["_source"].get(mapping.ADDED, default)
         if len(out) % 10_000 == 0:
-            w.beat()  # a long read must not let the lock go stale
+            w.lock.beat()  # a long read must not let the lock go stale
     return out
 
 

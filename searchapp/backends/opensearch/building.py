@@ -37,7 +37,7 @@ from searchapp.backends.base import (
     check_format_version,
 )
 from searchapp.backends.opensearch import mapping
-from searchapp.backends.opensearch.added import Stamp, ensure_field
+from searchapp.backends.opensearch.added import UNTIMED, Stamp, build_time, ensure_field
 from searchapp.backends.opensearch.connection import (
     BLOCKS,
     Connection,
@@ -346,7 +346,7 @@ class OpenSearchUpdate(Update):
         if not got.get("shards_acknowledged"):
             w.ready(self.index, "the copy of the live index")
         w.put_meta(self.index, state="building", cloning=None, clone_of=live,
-                   created_at=now())
+                   created_at=now(), **{UNTIMED: build_time(w.meta(live))})
 
     def known(self) -> dict[str, Known]:
         out = {}
