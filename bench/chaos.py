@@ -4,8 +4,9 @@ The same runs as tests/test_resilience_chaos.py (tests/chaoskit.py), longer: --k
 per engine, half during `reindex` and half during `update`, each followed by the checks
 (the index opens and holds exactly the old or the new articles, no id twice) and by an
 unkilled run that must succeed and finish the move. Prints a table: kills by command and
-by when they came (as a share of the command's unkilled run time), and how many left the
-old state, the new one, or anything else ("bad"), then every failure.
+by when they came (as a share of the median unkilled run time of the command; "after its
+end": the run had finished), how many left the old state, the new one, or anything else
+("bad"), and after how many the next run failed; then every failure.
 
     .venv/bin/python bench/chaos.py --engine whoosh --kills 50 --seed 1
     .venv/bin/python bench/chaos.py --engine opensearch --opensearch-url http://127.0.0.1:9200
@@ -71,7 +72,8 @@ def main() -> int:
             for n in range(kills):
                 kill = chaos.kill_once(command)
                 print(f"  kill {n + 1:>3}/{kills} at {kill.at:4.2f} ({kill.phase}): "
-                      f"{kill.outcome}{'  ' + kill.problem if kill.problem else ''}",
+                      f"left {kill.outcome}, next run {kill.next_run or '-'}"
+                      f"{'  ' + kill.problem if kill.problem else ''}",
                       flush=True)
                 if chaos.broken:
                     print("  stopping: the repair failed too", flush=True)

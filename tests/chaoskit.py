@@ -165,8 +165,9 @@ class Kill:
     command: str
     at: float  # fraction of the command's reference duration
     phase: str
-    outcome: str  # "old", "new" or "bad"
+    outcome: str  # "old", "new" or "bad" (anything else, or the index did not open)
     problem: str = ""
+    next_run: str = ""  # "ok", "failed" (it did not succeed or left another state) or ""
 
 
 @dataclass
@@ -282,7 +283,9 @@ class Chaos:
             else:
                 raise AssertionError(f"neither the old state ({_diff(got, self.states[old])}) "
                                      f"nor the new one ({_diff(got, self.states[new])})")
+            kill.next_run = "failed"
             self._timed(command, self.settle(command, new))
+            kill.next_run = "ok"
         except Exception as e:  # noqa: BLE001 - recorded; the caller decides
             kill.problem = f"{type(e).__name__}: {e}"[:600]
             self.log.append(f"{command} killed at {at:.2f}: {kill.problem}")
@@ -304,18 +307,23 @@ class Chaos:
 
 
 def summary(kills: list[Kill]) -> list[str]:
-    """The table bench/chaos.py prints: kills by command and phase, and their outcomes."""
-    rows = ["command  killed at      kills  old  new  bad"]
+    """The table bench/chaos.py prints: kills by command and phase, what each left, and
+    whether the next run succeeded."""
+    head = "command  killed at      kills  old  new  bad  next run failed"
+    rows = [head]
+
+    def row(command: str, phase: str, ks: list[Kill]) -> str:
+        n = Counter(k.outcome for k in ks)
+        failed = sum(1 for k in ks if k.next_run == "failed")
+        return (f"{command:<8} {phase:<14} {len(ks):>5} {n['old']:>4} {n['new']:>4} "
+                f"{n['bad']:>4} {failed:>16}")
+
     for command in sorted({k.command for k in kills}):
         for phase in PHASES:
             ks = [k for k in kills if k.command == command and k.phase == phase]
             if ks:
-                n = Counter(k.outcome for k in ks)
-                rows.append(f"{command:<8} {phase:<14} {len(ks):>5} {n['old']:>4} "
-                            f"{n['new']:>4} {n['bad']:>4}")
-    n = Counter(k.outcome for k in kills)
-    rows.append(f"{'all':<8} {'':<14} {len(kills):>5} {n['old']:>4} {n['new']:>4} "
-                f"{n['bad']:>4}")
+                rows.append(row(command, phase, ks))
+    rows.append(row("all", "", kills))
     return rows
 
 
