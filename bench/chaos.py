@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from chaoskit import Chaos, summary, whoosh_leftovers  # noqa: E402
+from chaoskit import Chaos, summary, whoosh_leftovers, whoosh_where  # noqa: E402
 
 
 def main() -> int:
@@ -50,11 +50,12 @@ def main() -> int:
 
         def after_run():
             whoosh_leftovers(index_dir)
+        where = whoosh_where(index_dir)
     else:
         alias = f"chaos-{secrets.token_hex(4)}"
         settings = {"BACKEND": "opensearch", "OPENSEARCH_URL": args.opensearch_url,
                     "OPENSEARCH_INDEX": alias, "OPENSEARCH_GRACE_SECONDS": 0}
-        after_run = None
+        after_run = where = None
 
     started = time.monotonic()
     per_command = {"reindex": args.kills // 2, "update": args.kills - args.kills // 2}
@@ -63,7 +64,7 @@ def main() -> int:
         for i, (command, kills) in enumerate(per_command.items()):
             chaos = Chaos(settings, work / command, seed=args.seed + i, feed=args.feed,
                           dumps=args.dumps, jobs=args.jobs, after_run=after_run,
-                          repair_wait=args.repair_wait)
+                          repair_wait=args.repair_wait, where=where)
             runs.append(chaos)
             chaos.start(command)
             print(f"{command}: unkilled run {chaos.reference[command]:.1f} s; "
@@ -72,6 +73,7 @@ def main() -> int:
             for n in range(kills):
                 kill = chaos.kill_once(command)
                 print(f"  kill {n + 1:>3}/{kills} at {kill.at:4.2f} ({kill.phase}): "
+                      f"{kill.where + ', ' if kill.where else ''}"
                       f"left {kill.outcome}, next run {kill.next_run or '-'}"
                       f"{'  ' + kill.problem if kill.problem else ''}",
                       flush=True)

@@ -168,6 +168,7 @@ class Kill:
     outcome: str  # "old", "new" or "bad" (anything else, or the index did not open)
     problem: str = ""
     next_run: str = ""  # "ok", "failed" (it did not succeed or left another state) or ""
+    where: str = ""  # what the engine's `where` saw right after the kill
 
 
 @dataclass
@@ -191,6 +192,8 @@ class Chaos:
     # long for a lock the killed run left (0: a stale lock is a failure, as for a user).
     repair_wait: float = 0
     broken: bool = False  # the repair failed too: further kills would say nothing
+    # Engine-specific: what the killed run was doing, seen from what it left (a label).
+    where: Callable[[], str] | None = None
 
     def __post_init__(self):
         self.rnd = random.Random(self.seed)
@@ -271,6 +274,8 @@ class Chaos:
         run = self.run(command, new, kill_after=at * self.reference[command])
         phase = PHASES[min(int(at * 4), 3)] if run.killed else PHASES[-1]
         kill = Kill(command, at, phase, "bad")
+        if self.where is not None and run.killed:
+            kill.where = self.where()
         try:
             if not run.killed and run.returncode != 0:
                 raise AssertionError(f"`{command}` exited with {run.returncode}: "
@@ -324,6 +329,15 @@ def summary(kills: list[Kill]) -> list[str]:
             if ks:
                 rows.append(row(command, phase, ks))
     rows.append(row("all", "", kills))
+    seen = [k for k in kills if k.where]
+    if seen:
+        rows += ["", "command  killed while                            kills  old  new  bad"]
+        for command in sorted({k.command for k in seen}):
+            for where in sorted({k.where for k in seen if k.command == command}):
+                ks = [k for k in seen if k.command == command and k.where == where]
+                n = Counter(k.outcome for k in ks)
+                rows.append(f"{command:<8} {where:<38} {len(ks):>5} {n['old']:>4} "
+                            f"{n['new']:>4} {n['bad']:>4}")
     return rows
 
 
@@ -346,3 +360,16 @@ def whoosh_leftovers(index_dir: str) -> None:
         raise AssertionError(f"unfinished generations left behind: {unfinished}")
     if len(names) > 2 + generations.GRACE_KEPT:
         raise AssertionError(f"{len(names)} generations kept: {names}")
+
+
+def whoosh_where(index_dir: str) -> Callable[[], str]:
+    """Whether a killed run was writing a generation (it left one without a report)."""
+    from searchapp.backends.whoosh import generations
+
+    def where() -> str:
+        names = generations.list_generations(index_dir)
+        if any(generations.read_report(os.path.join(index_dir, n)) is None for n in names):
+            return "writing a new generation"
+        return "not writing (reading, or done)"
+
+    return where
