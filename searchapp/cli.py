@@ -171,7 +171,7 @@ def update(sources, index_dir, jobs, wait, quiet):
     """Add new and changed articles from SOURCES to the live index; drop vanished ones.
 
     An article counts as vanished when it was read from one of SOURCES before and is not
-    there now. Searches see the changes as soon as each batch is committed.
+    there now. Searches see all the changes at once when the update has finished.
 
     \b
     Example:

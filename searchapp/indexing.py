@@ -261,4 +261,5 @@ def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
         report.removed = len(gone)
         report.seconds = clock() - started
         upd.commit(report.as_dict())
+        report.generation = upd.generation  # a backend may have switched to a new one
     return report

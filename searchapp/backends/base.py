@@ -231,8 +231,8 @@ class Build(ABC):
 
 
 class Update(ABC):
-    """Changes to the live index, by article id. A backend may make them visible batch by
-    batch as they come (the Whoosh backend does); `commit()` finishes them."""
+    """Changes to the live index, by article id; `commit()` finishes them. The Whoosh
+    backend makes them visible all at once, in `commit()` (issue 9)."""
 
     generation: str
 

@@ -198,7 +198,9 @@ def test_update_with_a_process_pool(site):
 
 
 def test_update_reports_the_generation_it_leaves_live(site):
-    # The same generation (Whoosh) or a new one (OpenSearch updates a copy of the index).
+    """A backend may switch to a new generation to make an update all or nothing (both do:
+    Whoosh a new generation, OpenSearch a copy of the index); the report names the one
+    searches now read."""
     Path("site-a/4.txt").write_text(dump("Story 4", "Another."), encoding="utf-8")
     report = update(["site-a"], site, jobs=1)
     assert site.health().generation == report.generation

@@ -4,9 +4,14 @@ The recipe is reliability.md's "the recipe the tests guard": take the build lock
 `gen-<ts>/` with one writer fed by the extraction pool, commit, fsync, write the build
 report, swap `current`, fsync the index directory, then delete generations nobody can
 still be reading. An update takes the same lock (an update written into a generation that
-a reindex is about to replace would be lost, B5) and writes into the live generation in
-batches, each committed before the next, so that `update_document` always replaces a
-committed document (it keeps both copies of an id added twice in one writer, A5).
+a reindex is about to replace would be lost, B5) and is all or nothing the same way: its
+first change makes a new generation whose files are hard links to the live one's (Whoosh
+never rewrites a segment file or a TOC: deletions are recorded in the next TOC), its
+batches are committed there, each before the next, so that `update_document` always
+replaces a committed document (it keeps both copies of an id added twice in one writer,
+A5), and `commit()` swaps it in. A killed update leaves a generation without a build
+report, which the next run deletes; a full disk is one sentence (DiskFull), and what the
+run wrote is deleted before it ends.
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ from collections.abc import Iterable
 from importlib.metadata import version
 from typing import Any
 
+from whoosh.index import TOC
 from whoosh.writing import SegmentWriter
 
 from indexer.work import Extracted
 from searchapp.backends.base import Build, IndexUnavailable, Known, Update
 from searchapp.backends.whoosh import generations
 from searchapp.backends.whoosh.added import Stamp
+from searchapp.backends.whoosh.generations import disk_full_is_said
 from searchapp.backends.whoosh.schema import FORMAT_VERSION, HASH, ID, PATH
 from searchapp.backends.whoosh.snapshot import check_format, open_generation
 from searchapp.backends.whoosh.writer import GenerationWriter
@@ -50,31 +57,35 @@ class WhooshBuild(Build):
         self._held = contextlib.ExitStack()
         self._held.enter_context(generations.build_lock(index_dir, timeout=lock_timeout))
         try:
-            generations.remove_old_generations(index_dir)
-            self.stamp = Stamp(generations.current_path(index_dir))  # first-seen times
-            self.generation = generations.new_generation_name()
-            self.path = os.path.join(index_dir, self.generation)
-            os.makedirs(self.path)
-            self.writer = GenerationWriter(self.path, chunk_bytes=WRITER_MEMORY,
-                                           writers=WRITERS)
+            with disk_full_is_said(index_dir):
+                generations.remove_old_generations(index_dir)
+                self.stamp = Stamp(generations.current_path(index_dir))  # first-seen times
+                self.generation = generations.new_generation_name()
+                self.path = os.path.join(index_dir, self.generation)
+                os.makedirs(self.path)
+                self.writer = GenerationWriter(self.path, chunk_bytes=WRITER_MEMORY,
+                                               writers=WRITERS)
         except BaseException:
             self.abort()
             raise
 
     def add(self, doc: Extracted) -> bool:
         self.stamp(doc.id, doc.doc.fields)
-        return self.writer.add(doc)
+        with disk_full_is_said(self.index_dir):
+            return self.writer.add(doc)
 
     def finish(self) -> dict[str, Any]:
-        segments = self.writer.finish()
-        generations.fsync_tree(self.path)
+        with disk_full_is_said(self.index_dir):
+            segments = self.writer.finish()
+            generations.fsync_tree(self.path)
         return {"segments": segments}
 
     def commit(self, report: dict[str, Any]) -> None:
         data = {**report, "format_version": FORMAT_VERSION, "whoosh_version": version("whoosh"),
                 "swapped_at_epoch": time.time()}
-        generations.write_report(self.path, data)
-        generations.swap_current(self.index_dir, self.generation)
+        with disk_full_is_said(self.index_dir):
+            generations.write_report(self.path, data)
+            generations.swap_current(self.index_dir, self.generation)
         self.committed = True
         try:
             generations.remove_old_generations(self.index_dir)
@@ -91,18 +102,27 @@ class WhooshBuild(Build):
 
 
 class WhooshUpdate(Update):
-    """Changes written into the live generation, batch by batch, under the build lock."""
+    """Changes written into a new generation made of the live one's files, then swapped in.
+
+    Nothing is written until the first change: an update that changes nothing makes no new
+    generation (it only records its report beside the live index).
+    """
 
     def __init__(self, index_dir: str, lock_timeout: float = 0.0):
+        self.index_dir = index_dir
+        self.committed = False
+        self.path = ""  # the new generation, once a change has been written
         self._held = contextlib.ExitStack()
         self._held.enter_context(generations.build_lock(index_dir, timeout=lock_timeout))
         try:
+            # What a killed or failed run left behind goes before this one adds its own.
+            generations.remove_old_generations(index_dir)
             gen = generations.current_path(index_dir)
             if gen is None:
                 raise IndexUnavailable(f"there is no index in {index_dir} to update; build one "
                                        "with `scrapesearch reindex SOURCE...` first")
             check_format(generations.read_report(gen) or {})
-            self.path = gen
+            self.live = gen
             self.generation = os.path.basename(gen)
             self.ix = open_generation(gen)
             self.stamp = Stamp(gen)  # first-seen times
@@ -117,7 +137,26 @@ class WhooshUpdate(Update):
                     for fields in s.all_stored_fields()}
 
     def _writer(self) -> SegmentWriter:
+        if not self.path:
+            self._new_generation()
         return self.ix.writer(timeout=5.0)
+
+    def _new_generation(self) -> None:
+        """The live generation's index files, hard-linked (or copied) into a new one."""
+        name = generations.new_generation_name()
+        path = os.path.join(self.index_dir, name)
+        self.path = path  # from here on, abort() deletes it
+        os.makedirs(path)
+        toc = TOC._filename(self.ix.indexname, self.ix.latest_generation())
+        segments = {seg.segment_id() for seg in self.ix._segments()}
+        pattern = TOC._segment_pattern(self.ix.indexname)
+        for entry in os.scandir(self.live):
+            m = pattern.match(entry.name)
+            if entry.is_file(follow_symlinks=False) and (
+                    entry.name == toc or (m and m.group(1) in segments)):
+                generations.link_or_copy(entry.path, os.path.join(path, entry.name))
+        self.ix = open_generation(path)
+        self.generation = name
 
     def put(self, doc: Extracted) -> None:
         self.stamp(doc.id, doc.doc.fields)
@@ -128,7 +167,7 @@ class WhooshUpdate(Update):
     def _flush(self) -> None:
         if not self.pending:
             return
-        with self._writer() as w:
+        with disk_full_is_said(self.index_dir), self._writer() as w:
             for fields in self.pending.values():
                 w.update_document(**fields)
         self.pending.clear()
@@ -137,19 +176,57 @@ class WhooshUpdate(Update):
         self._flush()
         ids = list(ids)
         if ids:
-            with self._writer() as w:
+            with disk_full_is_said(self.index_dir), self._writer() as w:
                 for article_id in ids:
                     w.delete_by_term(ID, article_id)
 
     def commit(self, report: dict[str, Any]) -> None:
-        self._flush()
+        try:
+            with disk_full_is_said(self.index_dir):
+                self._flush()
+                report = {**report, "generation": self.generation}
+                if not self.path:  # nothing changed: only the report, beside the live index
+                    _write_json(os.path.join(self.live, UPDATE_REPORT), report)
+                    return
+                self._switch(report)
+            generations.remove_old_generations(self.index_dir)
+        finally:
+            self._held.close()
+
+    def _switch(self, report: dict[str, Any]) -> None:
+        """Make the new generation complete (fsynced, with reports) and the live one."""
+        with self.ix.reader() as r:
+            documents, segments = r.doc_count(), len(list(r.leaf_readers()))
         generations.fsync_tree(self.path)
-        tmp = os.path.join(self.path, UPDATE_REPORT + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(report, f, indent=1, ensure_ascii=False)
-        os.replace(tmp, os.path.join(self.path, UPDATE_REPORT))
-        self._held.close()
+        _write_json(os.path.join(self.path, UPDATE_REPORT), report)
+        built = generations.read_report(self.live) or {}
+        generations.write_report(self.path, {
+            **built, "generation": self.generation, "documents": documents,
+            "segments": segments, "updated_from": os.path.basename(self.live),
+            "swapped_at_epoch": time.time()})
+        generations.swap_current(self.index_dir, self.generation)
+        self.committed = True
 
     def abort(self) -> None:
         self.pending.clear()
-        self._held.close()
+        try:
+            if self.path and not self.committed:
+                shutil.rmtree(self.path, ignore_errors=True)
+        finally:
+            self._held.close()
+
+
+def _write_json(path: str, data: dict[str, Any]) -> None:
+    """Write a JSON file atomically (fsynced, then renamed over the old one)."""
+    tmp = path + ".tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1, ensure_ascii=False)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)  # a full disk must not leave half a file beside the live index
+        raise
+

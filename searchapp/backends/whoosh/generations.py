@@ -6,7 +6,16 @@
 
 Readers resolve `current` once per request and open the generation by its real path, so a
 swap never redirects a file open half-way (reliability.md B3). Reading never creates
-anything; only a build (the command line) does.
+anything; only a build (the command line) does. Both `reindex` and `update` write a new
+generation and swap it in: the live one is never written, so a run that is killed or
+runs out of disk leaves it as it was, and what it leaves behind (a generation without a
+build report) is deleted by the next run.
+
+Retention (remove_old_generations): the live generation and the one before it are always
+kept; of the others, at most GRACE_KEPT that were superseded less than the grace period
+ago are kept (the newest of them), so a request or an export still reading one can finish;
+everything else goes. So after a run at most 2 + GRACE_KEPT generations remain, one more
+while a run writes its own.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from indexer.errors import ScrapesearchError
 from searchapp.backends.base import IndexBusy
 
 CURRENT = "current"
@@ -32,6 +42,34 @@ GEN_PREFIX = "gen-"
 # export still reading it finishes first (longer than gunicorn's timeout).
 # SCRAPESEARCH_GENERATION_GRACE (seconds) changes it.
 GRACE_SECONDS = float(os.environ.get("SCRAPESEARCH_GENERATION_GRACE", 15 * 60))
+# At most this many superseded generations are kept for the grace period (besides the live
+# one and the one before it): repeated builds once left 12 at once.
+GRACE_KEPT = 2
+# What a write raises when the disk (or the user's quota) is full.
+DISK_FULL_ERRORS = (errno.ENOSPC, errno.EDQUOT)
+# os.link failing for these reasons (another device, a file system without hard links,
+# too many links) means: copy instead.
+CANNOT_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP}
+
+
+class DiskFull(ScrapesearchError):
+    """A build or update ran out of space; what it wrote was removed, the live index kept."""
+
+    def __init__(self, index_dir: str):
+        super().__init__(f"the disk holding {index_dir} is full, so the live index was left "
+                         "as it was; free some space and run the command again")
+        self.index_dir = index_dir
+
+
+@contextlib.contextmanager
+def disk_full_is_said(index_dir: str) -> Iterator[None]:
+    """Turn a write that fails for want of space into DiskFull (one sentence for the CLI)."""
+    try:
+        yield
+    except OSError as e:
+        if e.errno in DISK_FULL_ERRORS:
+            raise DiskFull(index_dir) from e
+        raise
 
 
 def current_path(index_dir: str) -> str | None:
@@ -90,8 +128,10 @@ def build_lock(index_dir: str, timeout: float = 0.0) -> Iterator[None]:
                         f"another reindex or update is already running on {index_dir}{who}; "
                         "try again when it has finished") from None
                 time.sleep(0.1)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        # Who holds the lock, for the message above: a note only (a full disk may refuse it).
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the flock
@@ -118,6 +158,16 @@ def fsync_dir(path: str) -> None:
         os.close(fd)
 
 
+def link_or_copy(src: str, dst: str) -> None:
+    """Make `dst` a hard link to `src`, or a copy where hard links are not possible."""
+    try:
+        os.link(src, dst)
+    except OSError as e:
+        if e.errno not in CANNOT_LINK:
+            raise
+        shutil.copy2(src, dst)
+
+
 def write_report(gen_path: str, report: dict[str, Any]) -> None:
     """Write the report atomically: a generation is complete exactly when it has one."""
     tmp = os.path.join(gen_path, REPORT + ".tmp")
@@ -141,11 +191,12 @@ def swap_current(index_dir: str, gen_name: str) -> None:
 
 def remove_old_generations(index_dir: str, grace: float | None = None,
                            now: float | None = None) -> list[str]:
-    """Delete generations nobody can be reading; return their names.
+    """Delete generations nobody can be reading, or too many to keep; return their names.
 
-    Kept: the current and the previous complete generation, and any generation superseded
-    less than `grace` seconds ago. Incomplete generations (aborted builds) are deleted at
-    once: the caller holds the build lock, so no build is writing them.
+    Kept: the current and the previous complete generation, and of the generations
+    superseded less than `grace` seconds ago the newest GRACE_KEPT. Incomplete generations
+    (aborted or killed runs) are deleted at once: the caller holds the build lock, so no
+    run is writing them.
     """
     now = time.time() if now is None else now
     grace = GRACE_SECONDS if grace is None else grace
@@ -158,17 +209,19 @@ def remove_old_generations(index_dir: str, grace: float | None = None,
         i = complete.index(live_name)
         if i > 0:
             keep.add(complete[i - 1])
-    removed = []
-    for name in names:
+    in_grace = []
+    for name in complete:
         if name in keep:
             continue
-        path = os.path.join(index_dir, name)
-        if name in complete:
-            later = complete[complete.index(name) + 1:]
-            swapped = [read_report(os.path.join(index_dir, n)) or {} for n in later]
-            superseded_at = min((r.get("swapped_at_epoch", now) for r in swapped), default=now)
-            if now - superseded_at < grace:
-                continue
-        shutil.rmtree(path, ignore_errors=True)
-        removed.append(name)
+        later = complete[complete.index(name) + 1:]
+        swapped = [read_report(os.path.join(index_dir, n)) or {} for n in later]
+        superseded_at = min((r.get("swapped_at_epoch", now) for r in swapped), default=now)
+        if now - superseded_at < grace:
+            in_grace.append(name)
+    keep.update(in_grace[max(0, len(in_grace) - GRACE_KEPT):])  # the newest of them
+    removed = []
+    for name in names:
+        if name not in keep:
+            shutil.rmtree(os.path.join(index_dir, name), ignore_errors=True)
+            removed.append(name)
     return removed

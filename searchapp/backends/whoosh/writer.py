@@ -2,6 +2,8 @@
 
 The parent is the one writer of the generation (it holds the Whoosh lock and writes the
 TOC once, at the end); forked copies of it write the segment files with fastwrite.py.
+A copy that fails sends its error back through the pipe its segment would have come on,
+so the parent can say what happened (a full disk, say) rather than an exit status.
 Relies on Whoosh 2.7.4's writer internals: `TOC`, `clean_files`, the storage's
 `temp_storage` and the segment writer's `_finalize_segment` / `_tempstorage`.
 """
@@ -87,7 +89,11 @@ class GenerationWriter:
             code = 1
             try:
                 os.close(read_end)
-                data = pickle.dumps(write_segment(self.ix, docs, private_temp=True))
+                try:
+                    answer = ("segment", write_segment(self.ix, docs, private_temp=True))
+                except Exception as e:  # noqa: BLE001 - sent back for the parent to say
+                    answer = ("error", getattr(e, "errno", None), _describe(e))
+                data = pickle.dumps(answer)
                 with os.fdopen(write_end, "wb") as out:
                     out.write(data)
                 code = 0
@@ -103,9 +109,17 @@ class GenerationWriter:
             data = f.read()
         _, status = os.waitpid(pid, 0)
         if status != 0 or not data:
-            raise ScrapesearchError("writing a segment of the index failed "
-                                    f"(exit status {status}); the live index was left as it was")
-        self.done[number] = pickle.loads(data)
+            raise ScrapesearchError(
+                "writing a segment of the index failed (its writer process "
+                f"{_exit_reason(status)}); the live index was left as it was")
+        answer = pickle.loads(data)
+        if answer[0] == "error":
+            _, errno_, message = answer
+            if errno_ is not None:  # an OSError: the caller says "disk full" for ENOSPC
+                raise OSError(errno_, message)
+            raise ScrapesearchError(f"writing a segment of the index failed ({message}); "
+                                    "the live index was left as it was")
+        self.done[number] = answer[1]
 
     def finish(self) -> int:
         """Write what is left, commit the generation's TOC; return the number of segments."""
@@ -136,6 +150,17 @@ class GenerationWriter:
         self.running.clear()
         with contextlib.suppress(Exception):
             self.lock.release()
+
+
+def _describe(e: BaseException) -> str:
+    if isinstance(e, OSError) and e.strerror:
+        return e.strerror + (f" ({e.filename})" if e.filename else "")
+    return f"{type(e).__name__}: {e}"
+
+
+def _exit_reason(status: int) -> str:
+    code = os.waitstatus_to_exitcode(status)
+    return f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
 
 
 def write_segment(ix, docs: list[dict], private_temp: bool = False):

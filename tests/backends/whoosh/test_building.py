@@ -6,8 +6,12 @@ how the Whoosh backend does it (reliability.md A4/A5, B4, B5).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -108,15 +112,87 @@ def test_duplicates_across_update_batches(site, monkeypatch):
         assert len(docs) == 4
 
 
-def test_update_writes_into_the_live_generation_and_reports(site):
+def files_of(gen: str) -> dict[str, tuple]:
+    """Inode, size and modification time of each file of a generation."""
+    return {n: (st.st_ino, st.st_size, st.st_mtime_ns)
+            for n in os.listdir(gen) for st in [os.stat(Path(gen, n))]}
+
+
+def test_update_switches_to_a_new_generation_of_linked_files(site):
+    """The live generation is never written: an update makes a new one, whose unchanged
+    files are hard links to the live one's, and swaps it in with its reports."""
     before = generations.current_path("idx")
+    before_files = files_of(before)
+    built = generations.read_report(before)
     write_jsonl(Path("feed.jsonl"), [article(id=f"feed-{i}", headline=f"Feed {i}", body="x")
                                      for i in range(4)])
     report = update(["feed.jsonl"], site, jobs=1)
-    assert generations.current_path("idx") == before
-    assert report.generation == Path(before).name
-    saved = json.loads(Path(before, building.UPDATE_REPORT).read_text(encoding="utf-8"))
+    after = generations.current_path("idx")
+    assert after != before
+    assert report.generation == Path(after).name
+    # The old generation is as it was (it is kept: the previous one).
+    assert files_of(before) == before_files
+    assert not Path(before, building.UPDATE_REPORT).exists()
+    segments = [n for n in before_files if n.endswith(".seg")]
+    assert segments and all(
+        os.stat(Path(after, n)).st_ino == before_files[n][0] for n in segments)
+    saved = json.loads(Path(after, building.UPDATE_REPORT).read_text(encoding="utf-8"))
     assert saved["added"] == 1 and saved["sources"] == ["feed.jsonl"]
+    assert saved["generation"] == Path(after).name
+    rebuilt = generations.read_report(after)
+    assert rebuilt["generation"] == Path(after).name and rebuilt["documents"] == 4
+    assert rebuilt["updated_from"] == Path(before).name
+    assert rebuilt["started"] == built["started"] and rebuilt["sources"] == built["sources"]
+    assert rebuilt["swapped_at_epoch"] > built["swapped_at_epoch"]
+    assert len(stored("idx")) == 4
+
+
+def test_an_update_that_changes_nothing_makes_no_generation(site):
+    before = generations.list_generations("idx")
+    report = update(["feed.jsonl"], site, jobs=1)
+    assert report.unchanged == 3
+    assert generations.list_generations("idx") == before
+    live = generations.current_path("idx")
+    assert report.generation == Path(live).name
+    saved = json.loads(Path(live, building.UPDATE_REPORT).read_text(encoding="utf-8"))
+    assert saved["unchanged"] == 3
+
+
+def test_an_update_copies_where_hard_links_fail(site, monkeypatch):
+    """Hard links fail across devices (EXDEV) and on some file systems: copy instead."""
+    def no_link(src, dst):
+        raise OSError(errno.EXDEV, "Invalid cross-device link", src)
+
+    monkeypatch.setattr(os, "link", no_link)
+    before = generations.current_path("idx")
+    write_jsonl(Path("feed.jsonl"), [article(id=f"feed-{i}", headline=f"Feed {i}", body="x")
+                                     for i in range(4)])
+    update(["feed.jsonl"], site, jobs=1)
+    after = generations.current_path("idx")
+    assert after != before
+    seg = [n for n in os.listdir(before) if n.endswith(".seg")][0]
+    assert os.stat(Path(after, seg)).st_ino != os.stat(Path(before, seg)).st_ino
+    assert Path(after, seg).read_bytes() == Path(before, seg).read_bytes()
+    assert sorted(d["id"] for d in stored("idx")) == [f"feed-{i}" for i in range(4)]
+
+
+def test_a_failed_update_leaves_the_live_generation_and_no_other(site, monkeypatch):
+    monkeypatch.setattr(building, "UPDATE_BATCH", 1)
+    names = generations.list_generations("idx")
+    before = {d["id"]: d["headline"] for d in stored("idx")}
+    real_flush = building.WhooshUpdate._flush
+
+    def flush_then_fail(self):
+        real_flush(self)
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(building.WhooshUpdate, "_flush", flush_then_fail)
+    write_jsonl(Path("feed.jsonl"), [article(id=f"feed-{i}", headline=f"Feed {i} v2", body="x")
+                                     for i in range(4)])
+    with pytest.raises(OSError):
+        update(["feed.jsonl"], site, jobs=1)
+    assert {d["id"]: d["headline"] for d in stored("idx")} == before
+    assert generations.list_generations("idx") == names
 
 
 def test_an_open_searcher_keeps_its_snapshot_and_the_holder_reopens(site):
@@ -129,14 +205,59 @@ def test_an_open_searcher_keeps_its_snapshot_and_the_holder_reopens(site):
         write_jsonl(Path("feed.jsonl"), [article(id=f"feed-{i}", headline=f"Feed {i}",
                                                  body="x") for i in range(4)])
         update(["feed.jsonl"], site, jobs=1)
-        assert searcher.up_to_date() is False
         assert searcher.doc_count() == 3  # an open searcher keeps its snapshot
-        with ix.searcher() as fresh:
-            assert fresh.doc_count() == 4
+        assert before.searcher.doc_count() == 3
         after = holder.get()
         assert after is not before
-        assert after.searcher.doc_count() == 4
-        assert after.generation == before.generation
+        assert after.searcher.doc_count() == 4 and after.data.doc_count == 4
+        assert after.generation != before.generation
+        assert after.generation == Path(generations.current_path("idx")).name
     finally:
         searcher.close()
         holder.close()
+
+
+# An update run by the real command line that kills itself (SIGKILL) as soon as its
+# `kill_after`-th batch of changes has been written: a kill -9 at a known point.
+KILLED_UPDATE = """
+import os, signal, sys
+from searchapp.backends.whoosh import building
+from searchapp.cli import cli
+
+building.UPDATE_BATCH = 2
+written = []
+real_flush = building.WhooshUpdate._flush
+
+
+def flush_then_die(self):
+    real_flush(self)
+    written.append(1)
+    if len(written) == int(sys.argv[1]):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+building.WhooshUpdate._flush = flush_then_die
+cli(["update", "--quiet", "--jobs", "1", "--index-dir", sys.argv[2], sys.argv[3]])
+"""
+
+
+def test_an_update_killed_after_some_batches_changes_nothing(site):
+    """Finding 3 of issue 9: an update is all or nothing, even under kill -9.
+
+    Before, each batch was committed into the live generation: a kill left some edited
+    articles changed and others not, and an edited article's new id beside its old one.
+    """
+    before = {d["id"]: d["headline"] for d in stored("idx")}
+    write_jsonl(Path("feed.jsonl"), [article(id=f"feed-{i}", headline=f"Feed {i} v2", body="x")
+                                     for i in range(1, 8)])  # 0 removed, 1-2 changed, 3-7 new
+    killed = subprocess.run([sys.executable, "-c", KILLED_UPDATE, "2", "idx", "feed.jsonl"],
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert {d["id"]: d["headline"] for d in stored("idx")} == before
+    report = update(["feed.jsonl"], site, jobs=1)
+    assert (report.added, report.changed, report.removed) == (5, 2, 1)
+    assert {d["id"]: d["headline"] for d in stored("idx")} == {
+        f"feed-{i}": f"Feed {i} v2" for i in range(1, 8)}
+    # What the killed run left (an unfinished generation) is gone after the next run.
+    for name in generations.list_generations("idx"):
+        assert generations.read_report(os.path.join("idx", name)) is not None, name

@@ -167,7 +167,7 @@ def test_a_failed_build_removes_its_generation_and_keeps_the_live_one(make_index
 
     monkeypatch.setattr(building.GenerationWriter, "add", boom)
     src = tmp_path / "index-input.jsonl"
-    with pytest.raises(OSError):
+    with pytest.raises(generations.DiskFull, match=f"the disk holding {index_dir} is full"):
         reindex([str(src)], str(index_dir), jobs=1)
     assert generations.current_path(str(index_dir)) == live
     assert gens(index_dir) == [os.path.basename(live)]
@@ -272,6 +272,29 @@ def test_retention_keeps_generations_superseded_within_the_grace_period(tmp_path
     assert generations.remove_old_generations(str(tmp_path), grace=GRACE,
                                               now=3000.0 + GRACE + 1) == ["gen-2"]
     assert gens(tmp_path) == ["gen-3", "gen-4"]
+
+
+def test_retention_bounds_the_generations_kept_in_grace(tmp_path):
+    """Issue 9, finding 10(b): 12 generations at once during repeated builds. Besides the
+    live and the previous one, at most GRACE_KEPT superseded generations stay within the
+    grace period; the oldest go first."""
+    names = [f"gen-{i:02d}" for i in range(1, 13)]
+    for i, name in enumerate(names):
+        make_generation(tmp_path, name, swapped_at=1000.0 + i)
+    generations.swap_current(str(tmp_path), names[-1])
+    removed = generations.remove_old_generations(str(tmp_path), grace=GRACE, now=1020.0)
+    assert removed == names[:12 - 2 - generations.GRACE_KEPT]
+    assert gens(tmp_path) == names[-2 - generations.GRACE_KEPT:]
+    assert generations.GRACE_KEPT == 2
+
+
+def test_repeated_reindex_keeps_a_bounded_number_of_generations(make_index, tmp_path):
+    index_dir = make_index([article(headline="One", body="first")])
+    src = tmp_path / "index-input.jsonl"
+    for _ in range(6):  # all within the grace period
+        reindex([str(src)], str(index_dir), jobs=1)
+        assert len(gens(index_dir)) <= 2 + generations.GRACE_KEPT
+    assert generations.current_path(str(index_dir)) == str(index_dir / gens(index_dir)[-1])
 
 
 def test_retention_removes_aborted_builds_at_once(tmp_path):
