@@ -26,6 +26,11 @@
 # SCRAPESEARCH_INDEX_DIR overrides this, and is what `scrapesearch reindex --index-dir` uses.
 # INDEX_DIR = "/srv/scrapesearch/index"
 
+# Seconds one search may take: past them it keeps its matches but leaves out snippets,
+# per-scope counts and spelling suggestions, and says so. Env
+# SCRAPESEARCH_SEARCH_BUDGET_SECONDS.
+# SEARCH_BUDGET_SECONDS = 3.0
+
 # The name shown in the page header and in titles.
 # SITE_NAME = "scrapesearch"
 

@@ -37,6 +37,10 @@ DEFAULTS: dict[str, Any] = {
     # Rank by BM25 statistics of the whole index, not of each shard (dfs_query_then_fetch):
     # the order then does not depend on where an article was stored; one more round trip.
     "OPENSEARCH_DFS": True,
+    # Seconds one search may take: past them the page keeps its matches but leaves out
+    # snippets, per-scope counts and spelling suggestions, and says so (OpenSearch also
+    # stops collecting). Env SCRAPESEARCH_SEARCH_BUDGET_SECONDS.
+    "SEARCH_BUDGET_SECONDS": 3.0,
     # The name shown in the page header and titles.
     "SITE_NAME": "scrapesearch",
     # Cache-Control for search pages: searches by journalists may be sensitive, so no caching
@@ -55,7 +59,7 @@ ENVIRONMENT = {
         "OPENSEARCH_URL", "OPENSEARCH_INDEX", "OPENSEARCH_USER", "OPENSEARCH_PASSWORD",
         "OPENSEARCH_CA_CERTS", "OPENSEARCH_VERIFY_CERTS", "OPENSEARCH_TIMEOUT",
         "OPENSEARCH_SHARDS", "OPENSEARCH_REPLICAS", "OPENSEARCH_GRACE_SECONDS",
-        "OPENSEARCH_DFS")},
+        "OPENSEARCH_DFS", "SEARCH_BUDGET_SECONDS")},
 }
 INSTANCE_ENV = "SCRAPESEARCH_INSTANCE"
 CONFIG_FILE = "config.py"

@@ -12,13 +12,22 @@ import html
 import math
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from markupsafe import Markup
 
 from indexer.article import Article
-from searchapp.backends.base import Facet, Found, Query, SearchBackend, SearchRequest
+from searchapp.backends.base import (
+    BackendError,
+    Budget,
+    Facet,
+    Found,
+    Query,
+    SearchBackend,
+    SearchRequest,
+)
 from searchapp.fields import SCOPES
 from searchapp.search import highlight
 from searchapp.search.article import ArticleView, article_view
@@ -135,17 +144,36 @@ def to_query(params: SearchParams) -> tuple[Query, Parsed]:
     return query, parsed
 
 
-def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool = False
-               ) -> SearchResponse:
-    """Search, filter, count facets, order, page and highlight; the whole result page."""
+# Seconds a search may take before it gives up its extras (config SEARCH_BUDGET_SECONDS).
+DEFAULT_BUDGET_SECONDS = 3.0
+
+
+def search_budget(config: Mapping[str, Any]) -> Budget:
+    """A new search's Budget from the settings (SEARCH_BUDGET_SECONDS, env var or config)."""
+    raw = config.get("SEARCH_BUDGET_SECONDS", DEFAULT_BUDGET_SECONDS)
+    try:
+        seconds = float(raw)
+    except (TypeError, ValueError):
+        raise BackendError(f"SEARCH_BUDGET_SECONDS must be a number of seconds, not "
+                           f"'{str(raw)[:40]}'") from None
+    return Budget(max(seconds, 0.0))
+
+
+def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool = False,
+               budget: Budget | None = None) -> SearchResponse:
+    """Search, filter, count facets, order, page and highlight; the whole result page.
+
+    Past `budget` (default DEFAULT_BUDGET_SECONDS from now) the page keeps its matches and
+    leaves out snippets, scope counts and respellings, with a notice saying so."""
     started = time.perf_counter()
+    budget = Budget(DEFAULT_BUDGET_SECONDS) if budget is None else budget
     query, parsed = to_query(params)
     request = SearchRequest(
         query=query, start=(params.page - 1) * params.per_page, size=params.per_page,
         facets=params.facets,
         facet_sizes={name: params.facet_size.get(name, DEFAULT_FACET_SIZE)
                      for name in params.facets},
-        snippets=params.snippets, scope_counts=scope_counts)
+        snippets=params.snippets, scope_counts=scope_counts, budget=budget)
     page = backend.search(request)
     hits = [Hit.of(f, params.snippets) for f in page.found]
     tree = parsed.tree

@@ -204,9 +204,15 @@ class IndexData:
         found: dict[str, int] = {}
         bprefix = prefix.encode("utf-8")
         for seg, _ in self.leaves:
-            for btext in seg.expand_prefix(fieldname, bprefix):
+            if fieldname not in seg.schema:
+                continue
+            # One walk of the term table, each term with its statistics: looking each
+            # expansion up again for its frequency cost most of a many-prefix query.
+            for (fname, btext), info in seg.iter_from(fieldname, bprefix):
+                if fname != fieldname or not btext.startswith(bprefix):
+                    break
                 t = btext.decode("utf-8")
-                found[t] = found.get(t, 0) + seg.doc_frequency(fieldname, btext)
+                found[t] = found.get(t, 0) + info.doc_frequency()
         return list(found.items())
 
     def terms_within(self, fieldname: str, term: str, maxdist: int) -> list[str]:
