@@ -112,7 +112,8 @@ def main(argv=None) -> int:
     ap.add_argument("--opensearch-url", default="http://127.0.0.1:9200")
     ap.add_argument("--opensearch-index", default="scrapesearch-fuzz")
     ap.add_argument("--budget", type=float, help="SEARCH_BUDGET_SECONDS (default: config)")
-    ap.add_argument("--out", help="write the report as JSON here")
+    ap.add_argument("--out", help="write the report as JSON here (also every --every)")
+    ap.add_argument("--every", type=int, default=5000, help="progress every N requests")
     args = ap.parse_args(argv)
 
     config = settings(args)
@@ -137,14 +138,13 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     cpu_started = time.process_time()
     for i, (path, query) in enumerate(fuzz_requests(rng, vocab, ids, args.queries, WEIGHTS)):
-        wall = time.perf_counter()
+        t0 = time.perf_counter()
+        resp, body, cpu = run_one(client, path, query)
+        wall = time.perf_counter() - t0
+        statuses[resp.status_code] = statuses.get(resp.status_code, 0) + 1
         try:
-            resp, body, cpu = run_one(client, path, query)
-            wall = time.perf_counter() - wall
-            statuses[resp.status_code] = statuses.get(resp.status_code, 0) + 1
             why = check_response(path, resp, body)
         except Exception as e:  # noqa: BLE001 - a body that does not parse is the finding
-            wall, cpu, body = time.perf_counter() - wall, 0.0, b""
             why = f"{type(e).__name__}: {str(e)[:200]}"
         if why:
             bad.append(f"{why}: {path}?{query[:300]}")
@@ -156,17 +156,37 @@ def main(argv=None) -> int:
             slow.append((wall, cpu, f"{path}?{query[:300]}"))
             if len(slow) > 200:
                 slow = sorted(slow, reverse=True)[:10]
-        if (i + 1) % 5000 == 0:
+        if (i + 1) % args.every == 0:
             print(f"  {i + 1:,} done, {time.perf_counter() - started:.0f} s, "
                   f"{len(bad)} bad, slowest {max(search_wall):.3f} s, load {load()}",
                   flush=True)
+            if args.out:  # a run stopped early still leaves its figures
+                write(args.out, report(args, backend, i + 1, started, cpu_started,
+                                       node_before, statuses, bad, search_wall,
+                                       search_cpu, slow, exports))
+    final = report(args, backend, args.queries, started, cpu_started, node_before,
+                   statuses, bad, search_wall, search_cpu, slow, exports)
+    print(json.dumps(final, indent=2, ensure_ascii=False))
+    if args.out:
+        write(args.out, final)
+    return 1 if final["responses_5xx"] or bad else 0
+
+
+def write(path: str, figures: dict) -> None:
+    Path(path).write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n",
+                          encoding="utf-8")
+
+
+def report(args, backend, done, started, cpu_started, node_before, statuses, bad,
+           search_wall, search_cpu, slow, exports) -> dict:
+    """The figures of the requests so far."""
     elapsed = time.perf_counter() - started
     node_after = node_cpu(args.opensearch_url) if args.engine == "opensearch" else None
     slow = sorted(slow, reverse=True)[:10]
-    report = {
+    return {
         "engine": args.engine,
         "seed": args.seed,
-        "requests": args.queries,
+        "requests": done,
         "articles": backend.health().documents,
         "elapsed_s": round(elapsed, 1),
         "process_cpu_s": round(time.process_time() - cpu_started, 1),
@@ -188,12 +208,6 @@ def main(argv=None) -> int:
                     "slowest_wall_ms": round(max((e[0] for e in exports), default=0) * 1000, 1),
                     "lines_of_slowest": max(exports, default=(0, 0, 0, ""))[2]},
     }
-    text = json.dumps(report, indent=2, ensure_ascii=False)
-    print(text)
-    if args.out:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
-    return 1 if report["responses_5xx"] or bad else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
