@@ -42,6 +42,10 @@ DEFAULTS: dict[str, Any] = {
     # with it. Unset, they take the scheme and host of each request, that is of whatever
     # Host header a client sends. Env SCRAPESEARCH_PUBLIC_URL.
     "PUBLIC_URL": None,
+    # Seconds one search may take: past them the page keeps its matches but leaves out
+    # snippets, per-scope counts and spelling suggestions, and says so (OpenSearch also
+    # stops collecting). Env SCRAPESEARCH_SEARCH_BUDGET_SECONDS.
+    "SEARCH_BUDGET_SECONDS": 3.0,
     # The name shown in the page header and titles.
     "SITE_NAME": "scrapesearch",
     # Cache-Control for search pages: searches by journalists may be sensitive, so no caching
@@ -61,7 +65,7 @@ ENVIRONMENT = {
         "OPENSEARCH_URL", "OPENSEARCH_INDEX", "OPENSEARCH_USER", "OPENSEARCH_PASSWORD",
         "OPENSEARCH_CA_CERTS", "OPENSEARCH_VERIFY_CERTS", "OPENSEARCH_TIMEOUT",
         "OPENSEARCH_SHARDS", "OPENSEARCH_REPLICAS", "OPENSEARCH_GRACE_SECONDS",
-        "OPENSEARCH_DFS")},
+        "OPENSEARCH_DFS", "SEARCH_BUDGET_SECONDS")},
 }
 INSTANCE_ENV = "SCRAPESEARCH_INSTANCE"
 CONFIG_FILE = "config.py"

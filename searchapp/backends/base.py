@@ -26,6 +26,7 @@ Writing (the command line only, one writer at a time):
 from __future__ import annotations
 
 import datetime as dt
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -85,6 +86,42 @@ class Query:
     sort: str = "relevance"
 
 
+class Budget:
+    """The time one search may take before it gives up its extras, and says which.
+
+    Past the budget a backend still finds, counts and orders the matches (the answer), but
+    leaves out what costs most and is least needed: the marked snippets of the hits not yet
+    highlighted, the per-scope counts, the respellings. `seconds=None` is no limit; a zero
+    budget is over from the start (what tests use: no timing); `clock` can be replaced.
+    """
+
+    def __init__(self, seconds: float | None = None,
+                 clock: Callable[[], float] = time.monotonic):
+        self.seconds = seconds
+        self.clock = clock
+        self.started = clock()
+        self.left_out: list[str] = []  # what was given up, in the notice's words
+
+    def left(self) -> float | None:
+        """Seconds left (0 when over), or None when there is no limit."""
+        if self.seconds is None:
+            return None
+        return max(0.0, self.seconds - (self.clock() - self.started))
+
+    def over(self) -> bool:
+        return self.seconds is not None and self.clock() - self.started >= self.seconds
+
+    def leave_out(self, what: str) -> None:
+        if what not in self.left_out:
+            self.left_out.append(what)
+
+    def notice(self) -> str | None:
+        """What the page says when something was given up, else None."""
+        if not self.left_out:
+            return None
+        return f"the search ran out of time; left out: {', '.join(self.left_out)}"
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     """One result page: the query, which slice of its matches, and what else to count."""
@@ -98,6 +135,9 @@ class SearchRequest:
     snippets: bool = True  # False: highlights of the headline only
     scope_counts: bool = False  # the total in every scope, with the same filters
     suggest: bool = True  # respell misspelt words when nothing matches
+    # Past it the page keeps its matches and gives up snippets, scope counts, respellings
+    # (and the engine's own search may stop early); what was given up goes in its notice.
+    budget: Budget = field(default_factory=Budget)
 
 
 # -- what comes back -------------------------------------------------------------------------

@@ -29,6 +29,19 @@ from searchapp.fields import (
 from searchapp.search.parser import And, Not, Or, Phrase, Word
 
 MIN_PREFIX_CHARS = 2
+# Words a query's wildcards (word*) and fuzzy words (word~) may expand to: one cap for the
+# whole query, shared out equally between its expansions (each wildcard or fuzzy word in
+# each field it searches, a wildcard's stem counted apart), not a cap per word (64 prefixes
+# with 1,000 words each once cost 8 s of CPU). Within it, a wildcard never expands to more
+# than MAX_PREFIX_TERMS words, a fuzzy word to more than MAX_FUZZY_TERMS. The words kept are
+# the most frequent (Whoosh) or the engine's top terms (OpenSearch).
+MAX_QUERY_EXPANSIONS = 1000
+MAX_PREFIX_TERMS = 1000
+MAX_FUZZY_TERMS = 100
+# OpenSearch refuses a query of more than 1,024 clauses in all (indices.query.bool.
+# max_clause_count, each expanded word one clause): the other words' clauses and a margin
+# come off the expansions' share, on both engines, so that they agree.
+MAX_CLAUSES = 1024 - 16
 
 Token = tuple[str, int, int, int]  # (term, position, start char, end char)
 
@@ -51,6 +64,64 @@ def prefixes(target: str, text: str) -> list[str]:
         if stemmed and stemmed[0] != word:
             out.append(stemmed[0])
     return out
+
+
+def _leaves(tree, scope: str):
+    """(leaf, target) of every word and phrase, NOT-ed ones too (they are searched)."""
+    if isinstance(tree, Word | Phrase):
+        for target in _targets(tree, scope):
+            yield tree, target
+    elif isinstance(tree, Not):
+        yield from _leaves(tree.item, scope)
+    elif isinstance(tree, And | Or):
+        for item in tree.items:
+            yield from _leaves(item, scope)
+
+
+@dataclass(frozen=True)
+class Expansions:
+    """The words each expansion of one query (a wildcard or fuzzy word in one field; a
+    wildcard's stem apart) may expand to: the query's cap shared out equally."""
+
+    each: int = MAX_PREFIX_TERMS
+    words: int = 0  # wildcard and fuzzy words in the query
+
+    @classmethod
+    def of(cls, tree, scope: str) -> Expansions:
+        expansions = others = 0
+        words = set()
+        for leaf, target in _leaves(tree, scope):
+            if isinstance(leaf, Word) and leaf.prefix:
+                expansions += len(prefixes(target, leaf.text))
+                words.add(id(leaf))
+            elif isinstance(leaf, Word) and leaf.fuzzy:
+                expansions += 1 if analyze(target, leaf.text) else 0
+                words.add(id(leaf))
+            else:
+                others += 1
+        room = max(0, min(MAX_QUERY_EXPANSIONS, MAX_CLAUSES - others))
+        return cls(max(1, room // max(1, expansions)), len(words))
+
+    @property
+    def prefix(self) -> int:
+        return min(MAX_PREFIX_TERMS, self.each)
+
+    @property
+    def fuzzy(self) -> int:
+        return min(MAX_FUZZY_TERMS, self.each)
+
+    @property
+    def prefix_shared(self) -> bool:
+        """True when a wildcard gets less than its own cap: the query's cap was shared."""
+        return self.each < MAX_PREFIX_TERMS
+
+    @property
+    def fuzzy_shared(self) -> bool:
+        return self.each < MAX_FUZZY_TERMS
+
+    def notice(self) -> str:
+        return (f"the query's wildcards matched too many words; only {self.each:,} of each "
+                "were searched")
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

@@ -2,12 +2,12 @@
 
 import re
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 
 from indexer.article import ID_PATTERN
 from searchapp.app import get_backend
 from searchapp.search.params import SearchParams
-from searchapp.search.service import get_article, run_search
+from searchapp.search.service import get_article, run_search, search_budget
 
 bp = Blueprint("api", __name__)
 _ID = re.compile(ID_PATTERN)
@@ -17,7 +17,9 @@ _ID = re.compile(ID_PATTERN)
 def search():
     params = SearchParams.from_args(request.args)
     scopes = request.args.get("scope_counts") == "1"
-    return jsonify(run_search(get_backend(), params, scope_counts=scopes).to_dict())
+    response = run_search(get_backend(), params, scope_counts=scopes,
+                          budget=search_budget(current_app.config))
+    return jsonify(response.to_dict())
 
 
 @bp.get("/api/articles/<path:article_id>")

@@ -54,6 +54,9 @@ DEFAULT_FACET_SIZE = 10
 MAX_WINDOW = 10_000  # from + size beyond this walks the matches with search_after
 SHARD_SIZE = 1000  # facet values each shard reports (exact counts for the values shown)
 DISTINCT_PRECISION = 40_000  # below this many values a facet's value count is exact
+# The engine's own time limit is what is left of the search's budget, but never less than
+# this: a budget spent before the search gives up the extras, not the matches.
+MIN_ENGINE_TIMEOUT_MS = 1000
 _ARTICLE = [mapping.ARTICLE]
 
 
@@ -106,6 +109,7 @@ class OpenSearchBackend(SearchBackend):
 
     def search(self, request: SearchRequest) -> SearchPage:
         q = request.query
+        budget = request.budget
         tr = Translator(q.scope).run(q.tree)
         body: dict[str, Any] = {
             "query": search_query(q, tr.query, with_facets=False),
@@ -129,9 +133,14 @@ class OpenSearchBackend(SearchBackend):
                 body["search_after"] = after
         else:
             body["from"] = request.start
+        left = budget.left()
+        if left is not None:  # the engine stops collecting at the budget too (timed_out)
+            body["timeout"] = f"{max(int(left * 1000), MIN_ENGINE_TIMEOUT_MS)}ms"
         searches = [body]
         other_scopes = []
-        if request.scope_counts and tr.searched:
+        want_counts = request.scope_counts and tr.searched
+        counts_left_out = want_counts and budget.over()
+        if want_counts and not counts_left_out:
             for scope in SCOPES:
                 if scope != q.scope:
                     other_scopes.append(scope)
@@ -140,31 +149,48 @@ class OpenSearchBackend(SearchBackend):
                                      "query": search_query(q, words)})
         responses = self._msearch(searches, search_type(self.settings, body["sort"]))
         main = responses[0]
+        if main.get("timed_out"):
+            budget.leave_out("some of the matches (the engine stopped early; the total and "
+                             "the counts may be short)")
         total = main["hits"]["total"]["value"]
         hits = main["hits"]["hits"]
         marks = matcher.wanted(q.tree, q.scope)
         parts = PARTS if request.snippets else (HEADLINE,)
         found = []
-        for hit in hits:
+        unmarked = 0
+        for hit in hits:  # marked here, in Python: the costly part, so one hit at a time
             article = Article.from_dict(hit["_source"][mapping.ARTICLE])
-            found.append(Found(article, float(hit.get("_score") or 0.0),
-                               matcher.highlights(article, marks, parts)))
+            spans = Highlights()
+            if marks and budget.over():
+                unmarked += 1
+            elif marks:
+                spans = matcher.highlights(article, marks, parts)
+            found.append(Found(article, float(hit.get("_score") or 0.0), spans))
+        if unmarked:
+            budget.leave_out(f"the marked snippets of {unmarked} results")
         facets = {name: _facet(name, main.get("aggregations", {}).get(f"facet_{name}"),
                                request.facet_sizes.get(name, DEFAULT_FACET_SIZE),
                                q.filters.get(name, ()))
                   for name in request.facets}
         counts = None
-        if request.scope_counts and tr.searched:
+        if counts_left_out:
+            budget.leave_out("the counts per scope")
+        elif want_counts:
             counts = {q.scope: total}
             for scope, resp in zip(other_scopes, responses[1:], strict=True):
                 counts[scope] = resp["hits"]["total"]["value"]
             counts = {scope: counts[scope] for scope in SCOPES}
         generation = self._check(hits[0]["_index"]) if hits else self._live_index()
         respellings = {}
-        if total == 0 and request.suggest:
+        if total == 0 and request.suggest and budget.over():
+            budget.leave_out("the spelling suggestions")
+        elif total == 0 and request.suggest:
             respellings = respell(self.client, self.settings, q.tree)
+        notices = list(tr.notices)
+        if budget.notice():
+            notices.append(budget.notice())
         return SearchPage(total, found, facets, generation, counts, respellings,
-                          list(tr.notices), ranked=tr.searched)
+                          notices, ranked=tr.searched)
 
     def _msearch(self, searches: list[dict], first: dict[str, str] | None = None
                  ) -> list[dict]:

@@ -3,7 +3,8 @@
 Words are analysed here by `searchapp.analysis` (the index holds those terms) and become
 `term` queries; a phrase, or a word that analyses to several terms, an ordered `intervals`
 query with `max_gaps` = its slop; `word*` a `prefix` query on the word and on its stem,
-capped like the Whoosh backend's expansion; `word~N` a `fuzzy` query sharing the first
+capped like the Whoosh backend's expansion (one cap per query, shared out:
+matcher.Expansions); `word~N` a `fuzzy` query sharing the first
 letter. Quotes and comments are nested: a clause on them is wrapped in a `nested` query.
 The rules of what is left out (a stop word, a too-short prefix) are the Whoosh backend's,
 with the same notices.
@@ -17,11 +18,15 @@ from typing import Any
 from searchapp.backends.base import Query
 from searchapp.backends.opensearch.mapping import FACET_FIELDS, PUBLISHED, TARGETS
 from searchapp.fields import FIELD_PREFIXES, PART_BOOSTS, PARTS, SCOPES, SORTS
-from searchapp.search.matcher import MIN_PREFIX_CHARS, analyze, entry_groups, prefixes
+from searchapp.search.matcher import (
+    MIN_PREFIX_CHARS,
+    Expansions,
+    analyze,
+    entry_groups,
+    prefixes,
+)
 from searchapp.search.parser import And, Not, Or, Phrase, Word
 
-MAX_PREFIX_TERMS = 1000  # as the Whoosh backend: expansions of word* kept
-MAX_FUZZY_TERMS = 100
 MATCH_NONE: dict[str, Any] = {"match_none": {}}
 MATCH_ALL: dict[str, Any] = {"match_all": {}}
 
@@ -35,8 +40,9 @@ class Translation:
 
 class Translator:
     def __init__(self, scope: str, inside: str | None = None,
-                 notices: list[str] | None = None):
+                 notices: list[str] | None = None, limits: Expansions | None = None):
         self.scope = scope
+        self.limits = limits or Expansions()
         self.scope_fields = SCOPES[scope]
         self.inside = inside  # the nested path we are in (its clauses are not wrapped)
         self.notices: list[str] = [] if notices is None else notices
@@ -45,9 +51,16 @@ class Translator:
         if text not in self.notices:
             self.notices.append(text)
 
+    def shared_notice(self) -> None:
+        """The engine does not say whether it cut an expansion: the notice is given when
+        several wildcard or fuzzy words share the cap below one word's own."""
+        if self.limits.words > 1 and self.limits.prefix_shared:
+            self.notice(self.limits.notice())
+
     def run(self, tree) -> Translation:
         if tree is None:
             return Translation(MATCH_ALL, False, self.notices)
+        self.limits = Expansions.of(tree, self.scope)
         q = self.node(tree)
         return Translation(MATCH_NONE if q is None else q, True, self.notices)
 
@@ -85,7 +98,8 @@ class Translator:
             if q is not None:
                 items.append(q)
         for kind, members in groups.items():
-            inner = Translator(self.scope, inside=kind, notices=self.notices)
+            inner = Translator(self.scope, inside=kind, notices=self.notices,
+                               limits=self.limits)
             clauses = [q for q in (inner.node(m) for m in members) if q is not None]
             if clauses:
                 items.append({"nested": {"path": kind, "score_mode": "max", "query": {
@@ -106,13 +120,17 @@ class Translator:
                     self.notice(f"'{node.text}*' is too short for a prefix search; use at "
                                 f"least {MIN_PREFIX_CHARS} letters")
                     continue
-                clauses.append(self.leaf(target, [_prefix(target, p) for p in starts]))
+                clauses.append(self.leaf(target, [_prefix(target, p, self.limits.prefix)
+                                                  for p in starts]))
+                self.shared_notice()
                 continue
             ts = analyze(target, node.text)
             if not ts:
                 continue
             if node.fuzzy:
-                clauses.append(self.leaf(target, [_fuzzy(target, ts[0], node.fuzzy)]))
+                clauses.append(self.leaf(target, [_fuzzy(target, ts[0], node.fuzzy,
+                                                         self.limits.fuzzy)]))
+                self.shared_notice()
             else:
                 clauses.append(self.leaf(target, [_terms(target, ts, 0)]))
         if not clauses:
@@ -160,15 +178,14 @@ def _terms(target: str, ts: list[str], slop: int) -> dict:
         "query": " ".join(ts), "max_gaps": slop, "ordered": True}}}}
 
 
-def _prefix(target: str, start: str) -> dict:
-    return {"prefix": {_field(target): {"value": start,
-                                        "rewrite": f"top_terms_{MAX_PREFIX_TERMS}"}}}
+def _prefix(target: str, start: str, most: int) -> dict:
+    return {"prefix": {_field(target): {"value": start, "rewrite": f"top_terms_{most}"}}}
 
 
-def _fuzzy(target: str, term: str, edits: int) -> dict:
+def _fuzzy(target: str, term: str, edits: int, most: int) -> dict:
     return {"fuzzy": {_field(target): {"value": term, "fuzziness": min(edits, 2),
                                        "prefix_length": 1, "transpositions": False,
-                                       "max_expansions": MAX_FUZZY_TERMS}}}
+                                       "max_expansions": most}}}
 
 
 # -- filters and order -------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from searchapp.fields import FACETS, PARTS
 # (positions, for phrases) about 60 (1M: about 60 MB).
 POSTINGS_CACHE_ENTRIES = 8_000_000
 VALUES_CACHE_ENTRIES = 1_000_000
+EXPANSIONS_CACHE_TERMS = 500_000  # expanded terms of word* kept, per generation
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _MISSING = np.int64(-1)
@@ -115,6 +116,7 @@ class IndexData:
         self.ncomments = self._numeric(NCOMMENTS, np.int32, missing=0)
         self._postings = _LRU(POSTINGS_CACHE_ENTRIES)
         self._values = _LRU(VALUES_CACHE_ENTRIES)
+        self._expansions = _LRU(EXPANSIONS_CACHE_TERMS)
 
     # -- loading --------------------------------------------------------------------
 
@@ -201,13 +203,25 @@ class IndexData:
 
     def expand(self, fieldname: str, prefix: str) -> list[tuple[str, int]]:
         """(term, document frequency) of every indexed term starting with `prefix`."""
+        key = (fieldname, prefix)
+        hit = self._expansions.get(key)
+        if hit is not None:  # a page evaluates its query once per scope (the counts)
+            return list(hit[0])
         found: dict[str, int] = {}
         bprefix = prefix.encode("utf-8")
         for seg, _ in self.leaves:
-            for btext in seg.expand_prefix(fieldname, bprefix):
+            if fieldname not in seg.schema:
+                continue
+            # One walk of the term table, each term with its statistics: looking each
+            # expansion up again for its frequency cost most of a many-prefix query.
+            for (fname, btext), info in seg.iter_from(fieldname, bprefix):
+                if fname != fieldname or not btext.startswith(bprefix):
+                    break
                 t = btext.decode("utf-8")
-                found[t] = found.get(t, 0) + seg.doc_frequency(fieldname, btext)
-        return list(found.items())
+                found[t] = found.get(t, 0) + info.doc_frequency()
+        out = list(found.items())
+        self._expansions.put(key, tuple(out), max(len(out), 1))
+        return out
 
     def terms_within(self, fieldname: str, term: str, maxdist: int) -> list[str]:
         """Indexed terms within `maxdist` edits of `term` (sharing its first letter), per

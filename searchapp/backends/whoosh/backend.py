@@ -16,6 +16,7 @@ import numpy as np
 from indexer.article import Article
 from searchapp.backends.base import (
     ArticlePage,
+    Budget,
     Found,
     Health,
     Highlights,
@@ -78,18 +79,37 @@ class WhooshBackend(SearchBackend):
                   for name in request.facets}
         want = request.start + request.size
         docs = order(f.match, data, f.final, query.sort, want)[request.start:]
-        found = self._found(snap, f.match, [int(d) for d in docs], request.snippets)
+        budget = request.budget
+        found = self._found(snap, f.match, [int(d) for d in docs], request.snippets,
+                            budget)
         counts = None
         if request.scope_counts and f.match.searched:
-            allowed = f.filters_only(data.n)
-            counts = {scope: total if scope == query.scope else int(np.count_nonzero(
-                Evaluator(data, scope).run(query.tree).mask & allowed)) for scope in SCOPES}
-        respellings = respell(data, query.tree) if total == 0 and request.suggest else {}
+            if budget.over():
+                budget.leave_out("the counts per scope")
+            else:
+                allowed = f.filters_only(data.n)
+                counts = {scope: total if scope == query.scope else int(np.count_nonzero(
+                    Evaluator(data, scope).run(query.tree).mask & allowed))
+                    for scope in SCOPES}
+        respellings = {}
+        if total == 0 and request.suggest:
+            if budget.over():
+                budget.leave_out("the spelling suggestions")
+            else:
+                respellings = respell(data, query.tree)
+        notices = list(f.match.notices)
+        if budget.notice():
+            notices.append(budget.notice())
         return SearchPage(total, found, facets, snap.generation, counts, respellings,
-                          list(f.match.notices), ranked=f.match.searched)
+                          notices, ranked=f.match.searched)
 
-    def _found(self, snap: Snapshot, match: Match, docnums: list[int], full: bool
-               ) -> list[Found]:
+    def _found(self, snap: Snapshot, match: Match, docnums: list[int], full: bool,
+               budget: Budget | None = None) -> list[Found]:
+        """The hits, marked unless the budget is spent (then none are: the notice says)."""
+        if budget is not None and docnums and match.marks and budget.over():
+            budget.leave_out(f"the marked snippets of {len(docnums)} results")
+            return [Found(documents.to_article(snap.searcher.stored_fields(d)),
+                          float(match.scores[d]), Highlights()) for d in docnums]
         spans = self._spans(snap, match, docnums, PARTS if full else (HEADLINE,))
         out = []
         for d in docnums:
@@ -102,7 +122,7 @@ class WhooshBackend(SearchBackend):
     def _spans(snap: Snapshot, match: Match, docnums: list[int], fields
                ) -> dict[str, dict[int, list]]:
         reader = snap.searcher.reader()
-        return {name: occurrences(reader, name, marks, docnums)
+        return {name: occurrences(reader, name, marks, docnums, snap.data)
                 for name, marks in match.marks.items() if name in fields}
 
     def export(self, query: Query, limit: int | None = None) -> Iterator[Article]:

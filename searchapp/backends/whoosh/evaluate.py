@@ -20,12 +20,15 @@ from searchapp.backends.whoosh.arrays import IndexData
 from searchapp.backends.whoosh.documents import to_article
 from searchapp.backends.whoosh.schema import NAME_FIELDS
 from searchapp.fields import PARTS, SCOPES
-from searchapp.search.matcher import entry_groups, in_one_entry, phrase_at
+from searchapp.search.matcher import (
+    Expansions,
+    entry_groups,
+    in_one_entry,
+    phrase_at,
+)
 from searchapp.search.parser import And, Not, Or, Phrase, Word
 
 K1, B = 1.2, 0.75
-MAX_PREFIX_TERMS = 1000  # expansions of word* (the most frequent are kept)
-MAX_FUZZY_TERMS = 100
 MIN_PREFIX_CHARS = 2
 
 # The index fields a `prefix:` target searches: a text part, or a name field.
@@ -68,9 +71,12 @@ class Evaluator:
         self.scope_fields = SCOPES[scope]
         self.marks: dict[str, Marks] = {}
         self.notices: list[str] = []
+        self.limits = Expansions()
+        self.expanded: dict[str, int] = {}  # terms of wildcard and fuzzy words read, by field
 
     def run(self, tree) -> Match:
         live = self.data.live
+        self.limits = Expansions.of(tree, self.scope)
         if tree is None:
             return Match(live.copy(), np.zeros(self.n, np.float32), {}, self.notices, False)
         result = self.node(tree, positive=True)
@@ -223,6 +229,7 @@ class Evaluator:
         """Documents matching any expanded term; a document scores its best term."""
         mask, scores = self.zeros()
         marks = self._mark(f, positive)
+        self.expanded[f] = self.expanded.get(f, 0) + len(expanded)
         for term, _df in expanded:
             ids, s = self.term_scores(f, term)
             if not len(ids):
@@ -241,16 +248,22 @@ class Evaluator:
                         f"{MIN_PREFIX_CHARS} letters")
             return None
         expanded = self.data.expand(f, word)
+        starts = 1
         if stem_field:  # "happy*" also finds "happiness" (indexed as "happi")
             stemmed = analyze(f, word)
             if stemmed and stemmed[0] != word:
                 more = dict(self.data.expand(f, stemmed[0]))
                 expanded = list({**dict(expanded), **more}.items())
-        if len(expanded) > MAX_PREFIX_TERMS:
+                starts = 2
+        limit = self.limits.prefix * starts  # the word and its stem: two expansions
+        if len(expanded) > limit:
             expanded.sort(key=lambda x: -x[1])
-            expanded = expanded[:MAX_PREFIX_TERMS]
-            self.notice(f"too many words start with '{text}'; the {MAX_PREFIX_TERMS:,} most "
-                        "frequent were searched")
+            expanded = expanded[:limit]
+            if self.limits.prefix_shared:
+                self.notice(self.limits.notice())
+            else:
+                self.notice(f"too many words start with '{text}'; the {limit:,} most "
+                            "frequent were searched")
         # No expansion matches no document (it is not left out of an AND).
         return self.expansion(f, expanded, positive)
 
@@ -261,7 +274,11 @@ class Evaluator:
         term = ts[0]
         found = dict.fromkeys(self.data.terms_within(f, term, maxdist))  # first-seen order
         expanded = sorted(((t, self.data.doc_frequency(f, t)) for t in found),
-                          key=lambda x: -x[1])[:MAX_FUZZY_TERMS]
+                          key=lambda x: -x[1])
+        if len(expanded) > self.limits.fuzzy:
+            expanded = expanded[:self.limits.fuzzy]
+            if self.limits.fuzzy_shared:
+                self.notice(self.limits.notice())
         return self.expansion(f, expanded, positive)
 
     def phrase(self, f: str, ts: list[str], slop: int, positive: bool):

@@ -8,6 +8,7 @@ quote's spans counted from the start of that quote), as `backends.base.Highlight
 
 from __future__ import annotations
 
+import numpy as np
 from whoosh.reading import TermNotFound
 
 from searchapp.backends.base import Highlights, Span
@@ -17,9 +18,13 @@ from searchapp.fields import BODY, CAPTIONS, COMMENTS, HEADLINE, QUOTES
 from searchapp.search.matcher import merge, phrase_spans
 
 
-def occurrences(reader, fieldname: str, marks: Marks, docnums: list[int]
+def occurrences(reader, fieldname: str, marks: Marks, docnums: list[int], data=None
                 ) -> dict[int, list[tuple[int, int]]]:
-    """(start, end) character spans to mark in `fieldname`, per document number."""
+    """(start, end) character spans to mark in `fieldname`, per document number.
+
+    With `data` (the generation's IndexData, whose postings the query has just read), a
+    term none of the documents holds is not looked up again: a query of many wildcards
+    marks up to a thousand terms, of which a page's hits hold a few."""
     fmt = reader.schema[fieldname].format
     if not fmt.supports("characters"):
         return {}
@@ -28,6 +33,9 @@ def occurrences(reader, fieldname: str, marks: Marks, docnums: list[int]
         wanted.update(words)
     chars: dict[str, dict[int, list[tuple[int, int, int]]]] = {}
     ordered = sorted(set(docnums))
+    if data is not None and len(wanted) > len(ordered):
+        docs = np.array(ordered, dtype=np.int64)
+        wanted = {t for t in wanted if _holds(data.postings(fieldname, t).ids, docs)}
     for term in wanted:
         try:
             m = reader.postings(fieldname, term)
@@ -49,6 +57,15 @@ def occurrences(reader, fieldname: str, marks: Marks, docnums: list[int]
         if spans:
             out[d] = merge(spans)
     return out
+
+
+def _holds(ids: np.ndarray, docs: np.ndarray) -> bool:
+    """True when the sorted posting ids hold one of `docs`."""
+    if not len(ids):
+        return False
+    at = np.searchsorted(ids, docs)
+    at[at == len(ids)] = len(ids) - 1
+    return bool(np.any(ids[at] == docs))
 
 
 def highlights_of(stored: dict, spans: dict[str, list[Span]]) -> Highlights:

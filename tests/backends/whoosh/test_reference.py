@@ -19,6 +19,7 @@ from searchapp.backends.whoosh import evaluate as engine
 from searchapp.backends.whoosh.evaluate import Evaluator
 from searchapp.backends.whoosh.matching import filter_query, order
 from searchapp.backends.whoosh.snapshot import Snapshot, open_generation
+from searchapp.search import matcher
 from searchapp.search.params import SearchParams
 from searchapp.search.parser import parse
 from searchapp.search.service import run_search, to_query
@@ -341,7 +342,7 @@ def test_prefix_expansion_is_capped_to_the_most_frequent(ix, monkeypatch):
     reader = ref.reader()
     expansions = [t.decode() for t in reader.expand_prefix("body", "re")]
     assert len(expansions) > 2
-    monkeypatch.setattr(engine, "MAX_PREFIX_TERMS", 2)
+    monkeypatch.setattr(matcher, "MAX_PREFIX_TERMS", 2)
     match = Evaluator(ours.data, "body").run(parse("re*").tree)
     notice = "too many words start with 're'; the 2 most frequent were searched"
     assert notice in match.notices
