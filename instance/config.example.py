@@ -34,7 +34,7 @@
 # Seconds one search may take: past them it keeps its matches but leaves out snippets,
 # per-scope counts and spelling suggestions, and says so. Env
 # SCRAPESEARCH_SEARCH_BUDGET_SECONDS.
-# SEARCH_BUDGET_SECONDS = 3.0
+# SEARCH_BUDGET_SECONDS = 1.0
 
 # The name shown in the page header and in titles.
 # SITE_NAME = "scrapesearch"

@@ -45,7 +45,7 @@ DEFAULTS: dict[str, Any] = {
     # Seconds one search may take: past them the page keeps its matches but leaves out
     # snippets, per-scope counts and spelling suggestions, and says so (OpenSearch also
     # stops collecting). Env SCRAPESEARCH_SEARCH_BUDGET_SECONDS.
-    "SEARCH_BUDGET_SECONDS": 3.0,
+    "SEARCH_BUDGET_SECONDS": 1.0,
     # The name shown in the page header and titles.
     "SITE_NAME": "scrapesearch",
     # Cache-Control for search pages: searches by journalists may be sensitive, so no caching

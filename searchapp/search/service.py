@@ -169,7 +169,7 @@ def to_query(params: SearchParams) -> tuple[Query, Parsed]:
 
 
 # Seconds a search may take before it gives up its extras (config SEARCH_BUDGET_SECONDS).
-DEFAULT_BUDGET_SECONDS = 3.0
+DEFAULT_BUDGET_SECONDS = 1.0
 
 
 def search_budget(config: Mapping[str, Any]) -> Budget:

@@ -225,9 +225,16 @@ class IndexData:
 
     def terms_within(self, fieldname: str, term: str, maxdist: int) -> list[str]:
         """Indexed terms within `maxdist` edits of `term` (sharing its first letter), per
-        segment: a term in several segments comes once per segment."""
-        return [t for seg, _ in self.leaves
-                for t in seg.terms_within(fieldname, term, maxdist, prefix=1)]
+        segment: a term in several segments comes once per segment. Kept like a prefix's
+        expansions (a walk of the field's whole term table, and a page makes it per scope)."""
+        key = (fieldname, term, maxdist)
+        hit = self._expansions.get(key)
+        if hit is not None:
+            return list(hit[0])
+        out = [t for seg, _ in self.leaves
+               for t in seg.terms_within(fieldname, term, maxdist, prefix=1)]
+        self._expansions.put(key, tuple(out), max(len(out), 1))
+        return out
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         btext = term.encode("utf-8")
