@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -151,3 +152,36 @@ def http_body(raw: bytes) -> tuple[int, bytes]:
         out += rest[:size]
         rest = rest[size + 2:]
     raise AssertionError("the chunked response ended without its last chunk")
+
+
+class Load:
+    """Threads sending GETs of `urls` (seeded random picks) until `stop()`: every response's
+    (url, status, JSON body or None), and every request that failed outright."""
+
+    def __init__(self, base: str, urls: list[str], threads: int = 3):
+        self.base, self.urls = base, urls
+        self.results: list[tuple[str, int, dict | None]] = []
+        self.errors: list[str] = []
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._run, args=(i,), daemon=True)
+                         for i in range(threads)]
+
+    def _run(self, seed: int) -> None:
+        rnd = random.Random(seed)
+        while not self._stop.is_set():
+            url = rnd.choice(self.urls)
+            try:
+                status, body = get(self.base + url)
+                self.results.append((url, status, body))
+            except Exception as e:  # noqa: BLE001 - any failure is what we count
+                self.errors.append(f"{url}: {e!r}")
+
+    def start(self) -> Load:
+        for t in self._threads:
+            t.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        for t in self._threads:
+            t.join(60)

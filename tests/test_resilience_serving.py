@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import threading
 import time
 from pathlib import Path
@@ -20,7 +19,17 @@ from pathlib import Path
 import pytest
 from conftest import write_jsonl
 from engines import ENGINES
-from served import cli, corpus, finish, get, gunicorn, http_body, settings_env, slow_download
+from served import (
+    Load,
+    cli,
+    corpus,
+    finish,
+    get,
+    gunicorn,
+    http_body,
+    settings_env,
+    slow_download,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -55,19 +64,8 @@ def test_serving_through_rebuilds_and_slow_exports(engine, tmp_path: Path):
     urls = ["/api/search?q=harbour", "/api/search?q=%22council+budget%22&sort=newest",
             "/api/search?q=speaker%3Aortiz&source=Source+1", "/search?q=strike+OR+ferry",
             "/api/search?q=tram*&scope=comments", "/healthz", "/feed.atom?q=ferry"]
-    results: list[tuple[str, int]] = []
-    errors: list[str] = []
     exports: list[tuple[str, int, bytes, float]] = []
-    stop = threading.Event()
-
-    def load(seed: int) -> None:
-        rnd = random.Random(seed)
-        while not stop.is_set():
-            url = rnd.choice(urls)
-            try:
-                results.append((url, get(base + url)[0]))
-            except Exception as e:  # noqa: BLE001 - any failure is what we count
-                errors.append(f"{url}: {e!r}")
+    errors: list[str] = []
 
     def export(path: str) -> None:
         started = time.monotonic()
@@ -78,10 +76,10 @@ def test_serving_through_rebuilds_and_slow_exports(engine, tmp_path: Path):
             errors.append(f"{path}: {e!r}")
 
     with gunicorn(env, tmp_path / "gunicorn.log", "--timeout", str(WORKER_TIMEOUT)) as base:
-        threads = [threading.Thread(target=load, args=(i,), daemon=True) for i in range(3)]
+        load = Load(base, urls).start()
         downloads = [threading.Thread(target=export, args=(p,), daemon=True)
                      for p in ("/export.jsonl", "/export.csv?q=harbour")]
-        for t in threads + downloads:
+        for t in downloads:
             t.start()
         _, harbour_before = get(base + "/api/search?q=harbour&per_page=1")
         time.sleep(1)
@@ -90,15 +88,13 @@ def test_serving_through_rebuilds_and_slow_exports(engine, tmp_path: Path):
             time.sleep(0.5)
         for t in downloads:
             t.join(600)
-        stop.set()
-        for t in threads:
-            t.join(60)
+        load.stop()
         _, health = get(base + "/healthz")
         _, harbour = get(base + "/api/search?q=harbour&per_page=1")
 
-    assert not errors, errors[:5]
-    assert len(results) > 50
-    bad = [r for r in results if r[1] != 200]
+    assert not errors and not load.errors, (errors + load.errors)[:5]
+    assert len(load.results) > 50
+    bad = [r[:2] for r in load.results if r[1] != 200]
     assert not bad, bad[:5]
     assert health["documents"] == 1300  # the last build read b.jsonl
     assert len(exports) == 2

@@ -5,20 +5,10 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from conftest import article, write_jsonl
-from engines import ENGINES
 
 from searchapp.backends.opensearch import added, mapping
 from searchapp.indexing import reindex, update
-
-
-@pytest.fixture
-def engine():
-    e = ENGINES["opensearch"]
-    e.check()
-    yield e
-    e.cleanup()
 
 
 def test_update_of_an_index_without_the_field(engine, tmp_path, monkeypatch):

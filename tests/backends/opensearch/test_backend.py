@@ -13,7 +13,7 @@ import time
 import pytest
 from conftest import REPO, article, write_jsonl
 from contract.helpers import app_of, ids
-from engines import ENGINES, opensearch_url
+from engines import opensearch_url
 
 from indexer.article import Article
 from indexer.work import Extracted
@@ -30,21 +30,6 @@ from searchapp.search.service import run_search
 
 RECORDS = [article(id=f"a{i}", headline=f"Harbour story {i}", body="The harbour was busy.",
                    source="Gazette", published=f"2020-01-{i + 1:02d}") for i in range(5)]
-
-
-@pytest.fixture
-def engine():
-    e = ENGINES["opensearch"]
-    e.check()
-    yield e
-    e.cleanup()
-
-
-@pytest.fixture
-def backend(engine, tmp_path):
-    b = engine.new(tmp_path)
-    yield b
-    b.close()
 
 
 def _load(tmp_path, backend, records, name="in.jsonl"):

@@ -16,7 +16,7 @@ import time
 
 import pytest
 from conftest import REPO, article, write_jsonl
-from engines import ENGINES, opensearch_url
+from engines import opensearch_url
 
 from indexer.article import Article
 from indexer.work import Extracted
@@ -27,21 +27,6 @@ from searchapp.indexing import reindex, update
 pytestmark = pytest.mark.slow
 
 SEED = 20261203
-
-
-@pytest.fixture
-def engine():
-    e = ENGINES["opensearch"]
-    e.check()
-    yield e
-    e.cleanup()
-
-
-@pytest.fixture
-def backend(engine, tmp_path):
-    b = engine.new(tmp_path)
-    yield b
-    b.close()
 
 
 def _records(ids, version: str) -> list[dict]:

@@ -1,4 +1,4 @@
-"""Rebuild the index while a real gunicorn (3 sync workers) answers requests: no failure.
+"""Rebuild the index while a real gunicorn (3 workers) answers requests: no failure.
 
 reliability.md T35, bounded for CI: threads keep requesting searches, pages and /healthz
 while the CLI reindexes several times (one run killed with SIGKILL half-way). Every
@@ -9,17 +9,13 @@ the last generation.
 from __future__ import annotations
 
 import os
-import random
 import signal
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, write_jsonl
-from served import cli, corpus, finish, free_port, get
+from conftest import write_jsonl
+from served import Load, cli, corpus, finish, get, gunicorn
 
 from searchapp.backends.whoosh import generations
 
@@ -35,42 +31,11 @@ def test_reindex_under_load(tmp_path: Path):
     first = cli("reindex", "-q", str(a), env=env, log=log)
     assert finish(first, log) == 0
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "3", "--bind", f"127.0.0.1:{port}",
-         "--access-logfile", "/dev/null", "--error-logfile", str(tmp_path / "gunicorn.log"),
-         "wsgi:app"], cwd=REPO, env=env)
     urls = ["/api/search?q=harbour", "/api/search?q=%22council+budget%22&sort=newest",
             "/api/search?q=speaker%3Aortiz&source=Source+1", "/search?q=strike+OR+ferry",
             "/api/search?q=tram*&scope=comments", "/healthz"]
-    results: list[tuple[str, int, str | None]] = []
-    errors: list[str] = []
-    stop = threading.Event()
-
-    def load(seed: int) -> None:
-        rnd = random.Random(seed)
-        while not stop.is_set():
-            url = rnd.choice(urls)
-            try:
-                status, body = get(base + url)
-                results.append((url, status, (body or {}).get("generation")))
-            except Exception as e:  # noqa: BLE001 - any failure is what we count
-                errors.append(f"{url}: {e!r}")
-
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if get(base + "/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("gunicorn did not start")
-        threads = [threading.Thread(target=load, args=(i,), daemon=True) for i in range(4)]
-        for t in threads:
-            t.start()
+    with gunicorn(env, tmp_path / "gunicorn.log", "--workers", "3") as base:
+        load = Load(base, urls, threads=4).start()
         time.sleep(1)
         for n, source in enumerate([b, a, b, a, b]):
             run = cli("reindex", "-q", str(source), env=env, log=log)
@@ -82,14 +47,11 @@ def test_reindex_under_load(tmp_path: Path):
                 assert finish(run, log) == 0
             time.sleep(0.5)
         time.sleep(1)
-        stop.set()
-        for t in threads:
-            t.join(30)
+        load.stop()
         _, health = get(base + "/healthz")
-    finally:
-        stop.set()
-        server.send_signal(signal.SIGTERM)
-        server.wait(30)
+    results = [(url, status, (body or {}).get("generation"))
+               for url, status, body in load.results]
+    errors = load.errors
 
     assert not errors, errors[:5]
     assert len(results) > 100
