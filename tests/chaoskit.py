@@ -115,9 +115,10 @@ def fingerprint(settings: dict) -> dict[str, str]:
         if dupes:
             raise AssertionError(f"{len(dupes)} ids found twice, e.g. {dupes[:3]}")
         health = backend.health()
-        if health.generation != live:
+        after = backend.health().generation  # the count too was of the index seen before
+        if live != health.generation or live != after:
             raise AssertionError(f"the live index changed during the check ({live} -> "
-                                 f"{health.generation}): something was still writing")
+                                 f"{after}): something was still writing")
         documents = health.documents
         if documents != len(found):
             raise AssertionError(f"health says {documents} documents, the export {len(found)}")
