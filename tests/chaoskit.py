@@ -102,21 +102,53 @@ def write_state(src: Path, files: dict[str, str]) -> None:
 
 
 def fingerprint(settings: dict) -> dict[str, str]:
-    """Every article of the live index: id -> hash of its content. Raises on duplicates."""
+    """Every article of the live index: id -> hash of its content. Raises on duplicates, on
+    a document count that is not the export's, and when the live index changed while it
+    looked (then something was still writing: the export and the count say nothing)."""
     backend = load_backend({**DEFAULTS, **settings})
     try:
+        live = backend.health().generation
         found = list(iter_articles(backend, SearchParams()))
         by_id = {a.id: hashlib.sha1(f"{a.headline}\n{a.body}".encode()).hexdigest()
                  for a in found}
         dupes = [i for i, n in Counter(a.id for a in found).items() if n > 1]
         if dupes:
             raise AssertionError(f"{len(dupes)} ids found twice, e.g. {dupes[:3]}")
-        documents = backend.health().documents
+        health = backend.health()
+        after = backend.health().generation  # the count too was of the index seen before
+        if live != health.generation or live != after:
+            raise AssertionError(f"the live index changed during the check ({live} -> "
+                                 f"{after}): something was still writing")
+        documents = health.documents
         if documents != len(found):
             raise AssertionError(f"health says {documents} documents, the export {len(found)}")
         return by_id
     finally:
         backend.close()
+
+
+def opensearch_drain(url: str, timeout: float = 120) -> None:
+    """Wait until the cluster has done what a killed client had sent: a SIGKILL ends the
+    client, not the request it was waiting on (the server carries out an `_aliases`
+    request, say, after the client is gone; a check reading the alias meanwhile sees the
+    old index, then the new one). Waits for every index request running now (none of ours
+    starts after the kill), then for the cluster state updates queued."""
+    from opensearchpy import OpenSearch
+
+    client = OpenSearch([url], timeout=60)
+    deadline = time.monotonic() + timeout
+    running = client.tasks.list(actions="indices:*")
+    for node in running.get("nodes", {}).values():
+        for task_id in node.get("tasks", {}):
+            while time.monotonic() < deadline:
+                # Waits up to 30 s (the server's default); 404: it ended before we asked.
+                got = client.tasks.get(task_id=task_id, wait_for_completion=True,
+                                       ignore=[404, 408, 500])
+                if got.get("completed") or got.get("status") == 404:
+                    break
+                time.sleep(0.1)
+    client.cluster.health(wait_for_events="languid")  # the cluster state updates queued
+    client.close()
 
 
 def environment(settings: dict, instance: Path) -> dict[str, str]:
@@ -194,6 +226,9 @@ class Chaos:
     broken: bool = False  # the repair failed too: further kills would say nothing
     # Engine-specific: what the killed run was doing, seen from what it left (a label).
     where: Callable[[], str] | None = None
+    # Engine-specific: wait, after a kill, for what the killed run had asked a server to do
+    # (by default, for OpenSearch, opensearch_drain).
+    drain: Callable[[], None] | None = None
 
     def __post_init__(self):
         self.rnd = random.Random(self.seed)
@@ -202,6 +237,9 @@ class Chaos:
         (self.work / "instance").mkdir(parents=True, exist_ok=True)
         self.env = environment(self.settings, self.work / "instance")
         self.state = ""  # the state the index holds now
+        if self.drain is None and self.settings.get("BACKEND") == "opensearch":
+            url = self.settings["OPENSEARCH_URL"]
+            self.drain = lambda: opensearch_drain(url)
 
     def run(self, command: str, target: str, kill_after: float | None = None,
             wait: float = 0) -> Run:
@@ -230,6 +268,8 @@ class Chaos:
                 while group_alive(proc.pid) and time.monotonic() < deadline:
                     time.sleep(0.02)
             seconds = time.monotonic() - started
+        if killed and self.drain is not None:
+            self.drain()
         return Run(command, killed, seconds, None if killed else proc.returncode,
                    err.read_text(encoding="utf-8", errors="replace"))
 
