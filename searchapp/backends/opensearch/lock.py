@@ -77,6 +77,7 @@ class WriterLock:
                 if dead and self._claim(
                         holder, if_seq_no=got["_seq_no"],
                         if_primary_term=got["_primary_term"]):
+                    self._settle_the_dead()
                     return
                 if now() >= deadline:
                     raise IndexBusy(
@@ -84,6 +85,16 @@ class WriterLock:
                         f"(process {held.get('pid')} on {held.get('host')}, since "
                         f"{held.get('since')}); try again when it has finished")
             time.sleep(min(0.5, max(0.0, deadline - now())) or 0.05)
+
+    def _settle_the_dead(self) -> None:
+        """Wait until the cluster has carried out what a dead writer sent before it died.
+
+        SIGKILL ends the client, not its last request: a switch of the alias it had sent
+        can land after its death (seen 19-260 ms later on a busy node). Sweeping first would
+        delete the index that switch is about to make live, leaving the alias on nothing.
+        """
+        self.call(self.client.cluster.health, wait_for_events="languid", timeout="30s",
+                  request_timeout=40)
 
     def _claim(self, holder: dict, **condition) -> bool:
         """Write the lock document on `condition`; False when another writer has it."""
