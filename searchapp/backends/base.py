@@ -108,8 +108,10 @@ class Budget:
             return None
         return max(0.0, self.seconds - (self.clock() - self.started))
 
-    def over(self) -> bool:
-        return self.seconds is not None and self.clock() - self.started >= self.seconds
+    def over(self, share: float = 1.0) -> bool:
+        """True once `share` of the budget (all of it by default) is spent."""
+        return (self.seconds is not None
+                and self.clock() - self.started >= self.seconds * share)
 
     def leave_out(self, what: str) -> None:
         if what not in self.left_out:

@@ -39,8 +39,10 @@ MAX_QUERY_EXPANSIONS = 1000
 MAX_PREFIX_TERMS = 1000
 MAX_FUZZY_TERMS = 100
 # OpenSearch refuses a query of more than 1,024 clauses in all (indices.query.bool.
-# max_clause_count, each expanded word one clause): the other words' clauses and a margin
-# come off the expansions' share, on both engines, so that they agree.
+# max_clause_count, each expanded word one clause, each word of a phrase one too): the
+# other words' clauses and a margin come off the expansions' share, on both engines, so
+# that they agree. (A query is at most 512 characters: its phrases hold at most ~170
+# words, 850 clauses over the five parts.)
 MAX_CLAUSES = 1024 - 16
 
 Token = tuple[str, int, int, int]  # (term, position, start char, end char)
@@ -97,8 +99,9 @@ class Expansions:
             elif isinstance(leaf, Word) and leaf.fuzzy:
                 expansions += 1 if analyze(target, leaf.text) else 0
                 words.add(id(leaf))
-            else:
-                others += 1
+            else:  # the engine counts every word of a phrase as one clause
+                text = leaf.text if isinstance(leaf, Word) else " ".join(leaf.words)
+                others += max(1, len(analyze(target, text)))
         room = max(0, min(MAX_QUERY_EXPANSIONS, MAX_CLAUSES - others))
         return cls(max(1, room // max(1, expansions)), len(words))
 

@@ -70,6 +70,17 @@ def test_many_wildcards_and_words_stay_within_the_engines_limit(lexicon):
     assert r.total == len(RECORDS)
 
 
+def test_a_long_phrase_and_wildcards_stay_within_the_engines_limit(lexicon):
+    # OpenSearch counts every word of a phrase as one clause, in each part it searches: a
+    # 136-word phrase (680 clauses) and eight wildcards on the body (368 words) made 1,048
+    # clauses, and the engine refused the query (HTTP 500).
+    phrase = "-".join([a + b for a in "xyzqjv" for b in "abcdefghijklmnopqrstuvwxyz"][:136])
+    q = phrase + " OR " + " OR ".join(f"body:{p}*" for p in PREFIXES[:8])
+    assert len(q) <= 512
+    r = run_search(lexicon, SearchParams.from_args({"q": q}))
+    assert r.total == len(RECORDS)
+
+
 def test_over_budget_the_page_still_answers_without_snippets(lexicon):
     params = SearchParams.from_args({"q": "ba*", "per_page": "5"})
     full = run_search(lexicon, params, scope_counts=True)

@@ -73,7 +73,7 @@ class WhooshBackend(SearchBackend):
         query = request.query
         budget = request.budget
         began = budget.clock()
-        f = filter_query(data, query)
+        f = filter_query(data, query, budget)
         took = budget.clock() - began  # what evaluating the query once costs
         total = int(np.count_nonzero(f.final))
         facets = {name: facet_ops.count(data, name, f.without(name),
@@ -86,13 +86,17 @@ class WhooshBackend(SearchBackend):
                             budget)
         counts = None
         if request.scope_counts and f.match.searched:
-            # Each count evaluates the query again: given up when that would not fit in
-            # what is left of the budget (a query of many wildcards costs ~0.3 s a time).
+            # Each count evaluates the query again, at a cost that grows with the fields
+            # the scope searches: given up when that would not fit in what is left of the
+            # budget (a query of many wildcards costs ~0.3 s a time), or when the query
+            # itself was cut short.
             allowed = f.filters_only(data.n)
             counts = {}
+            per_field = took / max(1, len(SCOPES[query.scope]))
             for scope in SCOPES:
                 left = budget.left()
-                if scope != query.scope and left is not None and left <= took:
+                if scope != query.scope and (f.match.cut or (
+                        left is not None and left <= per_field * len(SCOPES[scope]))):
                     budget.leave_out("the counts per scope")
                     counts = None
                     break

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.util.times import datetime_to_long
 
-from searchapp.backends.base import Query
+from searchapp.backends.base import Budget, Query
 from searchapp.backends.whoosh import facets as facet_ops
 from searchapp.backends.whoosh.arrays import IndexData
 from searchapp.backends.whoosh.evaluate import Evaluator, Match
@@ -62,8 +62,10 @@ def date_mask(data: IndexData, rng: DateRange | None) -> np.ndarray | None:
     return mask
 
 
-def filter_query(data: IndexData, query: Query) -> Filtered:
-    match = Evaluator(data, query.scope).run(query.tree)
+def filter_query(data: IndexData, query: Query, budget: Budget | None = None) -> Filtered:
+    """The query evaluated and filtered; with a `budget`, past its share for expansions the
+    wildcard and fuzzy words not yet expanded are left out (evaluate.EXPANSION_SHARE)."""
+    match = Evaluator(data, query.scope, budget).run(query.tree)
     base = match.mask
     dmask = date_mask(data, query.dates)
     if dmask is not None:

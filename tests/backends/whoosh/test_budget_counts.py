@@ -1,5 +1,6 @@
 """The Whoosh search page's per-scope counts evaluate the query once more per scope: each is
-given up when it would not fit in what is left of the search's budget (issue 9, finding 8).
+given up when it would not fit in what is left of the search's budget; and past half of the
+budget, the wildcard and fuzzy words not yet expanded are left out (issue 9, finding 8).
 
 The clock is the test's own: evaluating the query "takes" what the test says, no timing.
 """
@@ -27,9 +28,9 @@ def search_taking(monkeypatch, backend, seconds: float, budget_seconds: float):
     clock = Clock()
     real = whoosh_backend.filter_query
 
-    def slow(data, query):
+    def slow(data, query, budget=None):
         clock.now += seconds
-        return real(data, query)
+        return real(data, query, budget)
 
     monkeypatch.setattr(whoosh_backend, "filter_query", slow)
     params = SearchParams.from_args({"q": "harbour"})
@@ -44,14 +45,48 @@ def test_counts_that_would_not_fit_are_left_out(monkeypatch, tmp_path):
         article(id=f"a-{i}", headline="Harbour news", body="The harbour reopened.",
                 comments=[{"author": "Ann", "text": "harbour"}]) for i in range(3)])
     try:
-        # 0.6 s of a 1 s budget spent once: one more evaluation would not fit.
-        r = search_taking(monkeypatch, backend, 0.6, 1.0)
+        # 0.9 s of a 1 s budget spent evaluating all five parts: one more evaluation,
+        # even of one part (0.18 s), would not fit.
+        r = search_taking(monkeypatch, backend, 0.9, 1.0)
         assert r.total == 3
         assert r.scope_counts is None
         assert any("the counts per scope" in n for n in r.query.notices)
         # 0.1 s of a 1 s budget: the counts fit.
         r = search_taking(monkeypatch, backend, 0.1, 1.0)
         assert r.scope_counts is not None and r.scope_counts["comments"] == 3
+        assert not any("ran out of time" in n for n in r.query.notices)
+    finally:
+        backend.close()
+
+
+def test_wildcards_past_half_the_budget_are_left_out(monkeypatch, tmp_path):
+    from engines import ENGINES
+
+    from searchapp.backends.whoosh.arrays import IndexData
+
+    backend = ENGINES["whoosh"].build(tmp_path, [
+        article(id="a-1", headline="Harbour news", body="The harbour reopened."),
+        article(id="a-2", headline="Market day", body="Stalls and traders."),
+        article(id="a-3", headline="Rowing", body="Regatta on the river.")])
+    clock = Clock()
+    real = IndexData.expand
+
+    def slow_expand(self, fieldname, prefix):
+        clock.now += 0.1  # each field a wildcard searches costs 0.1 s on this clock
+        return real(self, fieldname, prefix)
+
+    monkeypatch.setattr(IndexData, "expand", slow_expand)
+    params = SearchParams.from_args({"q": "harb* OR mark* OR regat*"})
+    try:
+        r = run_search(backend, params, scope_counts=True, budget=Budget(1.0, clock=clock))
+        # "harb*" in the five parts took 0.5 s, half the budget: the others were not read.
+        assert [h.id for h in r.results] == ["a-1"]
+        assert r.scope_counts is None
+        assert ("the search ran out of time; left out: 2 of the query's 3 wildcard and "
+                "fuzzy words (from 'mark*' on), the counts per scope") in r.query.notices
+        clock.now = 0.0
+        r = run_search(backend, params, scope_counts=True, budget=Budget(10.0, clock=clock))
+        assert sorted(h.id for h in r.results) == ["a-1", "a-2", "a-3"]
         assert not any("ran out of time" in n for n in r.query.notices)
     finally:
         backend.close()
