@@ -31,12 +31,13 @@ from searchapp.search.parser import And, Not, Or, Phrase, Word
 
 K1, B = 1.2, 0.75
 MIN_PREFIX_CHARS = 2
-# Share of a search's time budget its wildcard and fuzzy words may use. Expanding a word
+# Share of a search's time budget its wildcard and fuzzy words may use (the rest is the
+# page's: ordering, marked snippets, per-scope counts, rendering). Expanding a word
 # walks the terms it starts with in each field it searches (two-letter wildcards: thousands
 # each), then reads the postings of the words kept: 64 of them cost 1.3 s of CPU on 20,000
 # articles. Past this share, the words not yet expanded are left out of the query (the
-# first one never is) and the notice counts them; the rest of the budget is the page's.
-EXPANSION_SHARE = 0.5
+# first one never is) and the notice counts them.
+EXPANSION_SHARE = 0.4
 
 # The index fields a `prefix:` target searches: a text part, or a name field.
 PREFIX_FIELDS: dict[str, tuple[str, ...]] = {
