@@ -168,17 +168,22 @@ class WhooshUpdate(Update):
         if not self.pending:
             return
         with disk_full_is_said(self.index_dir), self._writer() as w:
+            # One searcher finds the batch's old versions: Whoosh's update_document opens a
+            # reader over every segment per document (4 articles/s on 20,000 articles).
+            with w.searcher() as s:
+                for article_id in self.pending:
+                    w.delete_by_term(ID, article_id, searcher=s)
             for fields in self.pending.values():
-                w.update_document(**fields)
+                w.add_document(**fields)
         self.pending.clear()
 
     def remove(self, ids: Iterable[str]) -> None:
         self._flush()
         ids = list(ids)
         if ids:
-            with disk_full_is_said(self.index_dir), self._writer() as w:
+            with disk_full_is_said(self.index_dir), self._writer() as w, w.searcher() as s:
                 for article_id in ids:
-                    w.delete_by_term(ID, article_id)
+                    w.delete_by_term(ID, article_id, searcher=s)
 
     def commit(self, report: dict[str, Any]) -> None:
         try:

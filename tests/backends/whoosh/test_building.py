@@ -112,6 +112,29 @@ def test_duplicates_across_update_batches(site, monkeypatch):
         assert len(docs) == 4
 
 
+def test_an_update_batch_opens_one_reader_not_one_per_article(site, monkeypatch):
+    """Whoosh's update_document opens a reader over every segment per document: an update
+    of the 20,000-article collection ran at 4 articles/s. A batch finds its old versions
+    with one searcher."""
+    from whoosh.writing import SegmentWriter
+
+    opened = []
+    real = SegmentWriter.reader
+
+    def counting(self, **kwargs):
+        opened.append(1)
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(SegmentWriter, "reader", counting)
+    write_jsonl(Path("feed.jsonl"), [article(id=f"feed-{i}", headline=f"Feed {i} v2", body="y")
+                                     for i in range(60)])
+    update(["feed.jsonl"], site, jobs=1)
+    assert len(opened) <= 2
+    rows = stored("idx")
+    assert len(rows) == len({d["id"] for d in rows}) == 60  # the 3 replaced, not doubled
+    assert {d["headline"] for d in rows if d["id"] == "feed-0"} == {"Feed 0 v2"}
+
+
 def files_of(gen: str) -> dict[str, tuple]:
     """Inode, size and modification time of each file of a generation."""
     return {n: (st.st_ino, st.st_size, st.st_mtime_ns)
