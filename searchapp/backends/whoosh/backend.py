@@ -29,7 +29,7 @@ from searchapp.backends.base import (
 from searchapp.backends.whoosh import added, building, documents, generations
 from searchapp.backends.whoosh import facets as facet_ops
 from searchapp.backends.whoosh.evaluate import Evaluator, Match
-from searchapp.backends.whoosh.highlights import highlights_of, occurrences
+from searchapp.backends.whoosh.highlights import OutOfTime, highlights_of, occurrences
 from searchapp.backends.whoosh.matching import filter_query, order
 from searchapp.backends.whoosh.snapshot import (
     Snapshot,
@@ -47,6 +47,9 @@ DEFAULT_FACET_SIZE = 10
 # (rendering it takes ~0.15 s for a page of many marked hits): a count that would eat into it
 # is given up.
 PAGE_SHARE = 0.3
+# Share of the budget past which the marking of the hits is given up (they show their lead
+# and the notice says so): the rest is for writing the page.
+MARKS_SHARE = 0.8
 
 
 class WhooshBackend(SearchBackend):
@@ -123,12 +126,20 @@ class WhooshBackend(SearchBackend):
 
     def _found(self, snap: Snapshot, match: Match, docnums: list[int], full: bool,
                budget: Budget | None = None) -> list[Found]:
-        """The hits, marked unless the budget is spent (then none are: the notice says)."""
-        if budget is not None and docnums and match.marks and budget.over():
+        """The hits, marked unless the budget is spent (then none are: the notice says).
+        The marking itself is given up past MARKS_SHARE of the budget."""
+        spans = None
+        if not (budget is not None and docnums and match.marks and budget.over()):
+            late = None if budget is None else (lambda: budget.over(MARKS_SHARE))
+            try:
+                spans = self._spans(snap, match, docnums, PARTS if full else (HEADLINE,),
+                                    late)
+            except OutOfTime:
+                pass
+        if spans is None:
             budget.leave_out(f"the marked snippets of {len(docnums)} results")
             return [Found(documents.to_article(snap.searcher.stored_fields(d)),
                           float(match.scores[d]), Highlights()) for d in docnums]
-        spans = self._spans(snap, match, docnums, PARTS if full else (HEADLINE,))
         out = []
         for d in docnums:
             stored = snap.searcher.stored_fields(d)
@@ -137,10 +148,10 @@ class WhooshBackend(SearchBackend):
         return out
 
     @staticmethod
-    def _spans(snap: Snapshot, match: Match, docnums: list[int], fields
+    def _spans(snap: Snapshot, match: Match, docnums: list[int], fields, out_of_time=None
                ) -> dict[str, dict[int, list]]:
         reader = snap.searcher.reader()
-        return {name: occurrences(reader, name, marks, docnums, snap.data)
+        return {name: occurrences(reader, name, marks, docnums, snap.data, out_of_time)
                 for name, marks in match.marks.items() if name in fields}
 
     def export(self, query: Query, limit: int | None = None) -> Iterator[Article]:

@@ -90,3 +90,36 @@ def test_wildcards_past_their_share_of_the_budget_are_left_out(monkeypatch, tmp_
         assert not any("ran out of time" in n for n in r.query.notices)
     finally:
         backend.close()
+
+
+def test_marking_past_its_share_of_the_budget_is_given_up(monkeypatch, tmp_path):
+    from engines import ENGINES
+    from whoosh.reading import MultiReader, SegmentReader
+
+    backend = ENGINES["whoosh"].build(tmp_path, [
+        article(id=f"a-{i}", headline="Harbour news",
+                body="The harbourmaster reopened the harbour for harbourside cafes.")
+        for i in range(3)])
+    clock = Clock()
+    for cls in (SegmentReader, MultiReader):
+        real = cls.postings
+
+        def slow_postings(self, *args, _real=real, **kwargs):
+            clock.now += 0.5  # reading one term's postings costs 0.5 s on this clock
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "postings", slow_postings)
+    params = SearchParams.from_args({"q": "harbour*"})
+    try:
+        r = run_search(backend, params, budget=Budget(1.0, clock=clock))
+        assert r.total == 3 and len(r.results) == 3
+        assert not any("<mark>" in "".join(h.snippets.to_dict()["body"]) for h in r.results)
+        assert all(h.snippets.body for h in r.results)  # the lead instead
+        assert ("the search ran out of time; left out: the marked snippets of 3 results"
+                in r.query.notices)
+        clock.now = 0.0
+        r = run_search(backend, params, budget=Budget(100.0, clock=clock))
+        assert all("<mark>" in "".join(h.snippets.to_dict()["body"]) for h in r.results)
+        assert not any("ran out of time" in n for n in r.query.notices)
+    finally:
+        backend.close()
