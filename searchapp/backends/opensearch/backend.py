@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+import numpy as np
 import opensearchpy
 
 from indexer.article import Article
@@ -58,6 +59,50 @@ DISTINCT_PRECISION = 40_000  # below this many values a facet's value count is e
 # this: a budget spent before the search gives up the extras, not the matches.
 MIN_ENGINE_TIMEOUT_MS = 1000
 _ARTICLE = [mapping.ARTICLE]
+
+
+def _reversed(key: dict) -> dict:
+    """One key of sort_of's order, the other way round (missing values first, then)."""
+    (field, how), = key.items()
+    if isinstance(how, str):
+        return {field: "asc" if how == "desc" else "desc"}
+    turned = {**how, "order": "asc" if how["order"] == "desc" else "desc"}
+    if "missing" in how:
+        turned["missing"] = "_first" if how["missing"] == "_last" else "_last"
+    return {field: turned}
+
+
+def _sorting_before(final: dict, sort: list, values: list) -> list[dict]:
+    """Searches whose hit counts add up to the matches sorted before the one whose sort
+    values are `values` (sort_of's order: one key, then `seq`)."""
+    (field, how), = sort[0].items()
+    order = how if isinstance(how, str) else how["order"]
+    mine, seq = values[0], values[1]
+    earlier_seq = {"range": {mapping.SEQ: {"lt": seq}}}
+    if field == "_score":
+        # OpenSearch keeps scores as 32-bit floats; min_score keeps hits scoring at least it.
+        score = np.float32(mine)
+        above = float(np.nextafter(score, np.float32(np.inf)))
+        return [{"min_score": above, "query": final},
+                {"min_score": float(score),
+                 "query": {"bool": {"must": [final], "filter": [earlier_seq]}}},
+                {"min_score": above,
+                 "query": {"bool": {"must": [final], "filter": [earlier_seq]}}}]
+    missing = {"bool": {"must_not": [{"exists": {"field": field}}]}}
+    if not isinstance(mine, int | float) or mine in (_LONG_MIN, _LONG_MAX):
+        # Its key is missing, and so sorts after every present one.
+        ahead: dict = {"exists": {"field": field}}
+        tied: dict = missing
+    else:
+        ahead = {"range": {field: {"gt" if order == "desc" else "lt": mine}}}
+        tied = {"range": {field: {"gte": mine, "lte": mine}}}
+    return [{"query": {"bool": {"must": [final], "filter": [
+        {"bool": {"should": [ahead, {"bool": {"filter": [tied, earlier_seq]}}],
+                  "minimum_should_match": 1}}]}}}]
+
+
+# The sort value OpenSearch gives a long or date that is missing (sorted last).
+_LONG_MIN, _LONG_MAX = -(2 ** 63), 2 ** 63 - 1
 
 
 class OpenSearchBackend(SearchBackend):
@@ -255,10 +300,11 @@ class OpenSearchBackend(SearchBackend):
         tr = Translator(query.scope).run(query.tree)
         only = {"ids": {"values": [article_id]}}
         final = search_query(query, tr.query)
+        sort = sort_of(query, tr.searched)
         words, mine, total = self._msearch([
             {"size": 0, "track_total_hits": True,
              "query": {"bool": {"must": [tr.query], "filter": [only]}}},
-            {"size": 0, "track_total_hits": True,
+            {"size": 1, "track_total_hits": True, "_source": False, "sort": sort,
              "query": {"bool": {"must": [final], "filter": [only]}}},
             {"size": 0, "track_total_hits": True, "query": final},
         ])
@@ -266,22 +312,44 @@ class OpenSearchBackend(SearchBackend):
         if tr.searched and words["hits"]["total"]["value"]:
             marks = matcher.highlights(article, matcher.wanted(query.tree, query.scope))
         count = total["hits"]["total"]["value"]
-        if not mine["hits"]["total"]["value"]:
+        if not mine["hits"]["hits"]:
             return ArticlePage(article, marks, total=count)
-        before = None
-        position = 0
-        hits = scan(self.client, self.settings, self.alias, final,
-                    sort_of(query, tr.searched), False)
-        for hit in hits:
-            position += 1
-            if hit["_id"] == article_id:
-                following = next(hits, None)
-                hits.close()
-                return ArticlePage(article, marks, matched=True, position=position,
-                                   total=count, previous=before,
-                                   next=following["_id"] if following else None)
-            before = hit["_id"]
-        return ArticlePage(article, marks, total=count)  # it went while we looked
+        position, previous, following = self._place(final, sort, mine["hits"]["hits"][0])
+        return ArticlePage(article, marks, matched=True, position=position, total=count,
+                           previous=previous, next=following)
+
+    def _place(self, final: dict, sort: list, hit: dict) -> tuple[int, str | None, str | None]:
+        """A match's rank (1-based) and the ids of the matches before and after it, in one
+        `_msearch`: the neighbours by `search_after` from its sort values (forwards, and
+        backwards in the reversed order), the rank by counting the matches that sort before
+        it. (Walking the matches up to it took seconds for the 15,000th of 20,000.)"""
+        values = hit["sort"]
+        searches = [
+            {"size": 1, "_source": False, "sort": sort, "search_after": values,
+             "query": final},
+            {"size": 1, "_source": False, "sort": [_reversed(k) for k in sort],
+             "search_after": values, "query": final},
+            *({"size": 0, "track_total_hits": True, **before} for before in
+              _sorting_before(final, sort, values)),
+        ]
+        lines: list[dict] = []
+        kind = search_type(self.settings, sort)
+        for body in searches:
+            lines += [{"index": self.alias, **kind}, body]
+        resp = self._call(self.client.msearch, body=lines)
+        out = []
+        for r in resp["responses"]:
+            if "error" in r:
+                raise describe(opensearchpy.TransportError(r.get("status", 500), r["error"], r),
+                               self.settings.where, self.alias)
+            out.append(r)
+        following, previous, *counts = out
+        first = [c["hits"]["total"]["value"] for c in counts]
+        # Relevance: (score > mine) + (score >= mine, seq < mine) - (score > mine, seq < mine).
+        before = first[0] if len(first) == 1 else first[0] + first[1] - first[2]
+        return (before + 1,
+                previous["hits"]["hits"][0]["_id"] if previous["hits"]["hits"] else None,
+                following["hits"]["hits"][0]["_id"] if following["hits"]["hits"] else None)
 
     def added(self, ids: Iterable[str]) -> dict[str, dt.datetime]:
         ids = list(ids)
