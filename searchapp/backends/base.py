@@ -332,9 +332,12 @@ class SearchBackend(ABC):
         and respellings of misspelt words when nothing matched."""
 
     @abstractmethod
-    def export(self, query: Query, limit: int | None = None) -> Iterator[Article]:
+    def export(self, query: Query, limit: int | None = None, budget: Budget | None = None
+               ) -> Iterator[Article]:
         """Every match in the query's order (no cap unless `limit`), streamed from one
-        snapshot of the index, so that a reindex half-way changes nothing."""
+        snapshot of the index, so that a reindex half-way changes nothing. With a `budget`
+        (the feed, not the exports: they are whole), matching may give up what the budget
+        allows and say so in `budget.notice()`."""
 
     @abstractmethod
     def article(self, article_id: str, query: Query | None = None) -> ArticlePage | None:

@@ -234,10 +234,11 @@ def _or_version(tree) -> str | None:
     return read_as(And((Or(tuple(words)), *excluded)) if excluded else Or(tuple(words)))
 
 
-def iter_articles(backend: SearchBackend, params: SearchParams, limit: int | None = None
-                  ) -> Iterator[Article]:
-    """Every matching article in the search's order; no cap unless `limit` is given."""
-    return backend.export(to_query(params)[0], limit=limit)
+def iter_articles(backend: SearchBackend, params: SearchParams, limit: int | None = None,
+                  budget: Budget | None = None) -> Iterator[Article]:
+    """Every matching article in the search's order; no cap unless `limit` is given. With
+    a `budget` (the feed), past it the search may leave words out: `budget.notice()`."""
+    return backend.export(to_query(params)[0], limit=limit, budget=budget)
 
 
 def article_page(backend: SearchBackend, article_id: str, params: SearchParams | None = None

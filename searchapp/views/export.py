@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 
 from searchapp.app import get_backend
 from searchapp.search.export import stream_csv, stream_jsonl
 from searchapp.search.params import SearchParams
-from searchapp.search.service import iter_articles
+from searchapp.search.service import iter_articles, search_budget
 from searchapp.urls import feed_url
 from searchapp.views import atom
 
@@ -39,10 +39,13 @@ def export_jsonl():
 def feed():
     params = SearchParams.from_args(request.args).with_(sort="newest")
     backend = get_backend()
-    items = atom.entries(backend, list(iter_articles(backend, params, limit=FEED_ENTRIES)))
+    budget = search_budget(current_app.config)
+    items = atom.entries(backend, list(iter_articles(backend, params, limit=FEED_ENTRIES,
+                                                     budget=budget)))
     updated = max((e.updated for e in items),
                   default=atom.rfc3339(dt.datetime.now(dt.UTC)))
     root = atom.public_root()
     body = render_template("feed.xml", entries=items, params=params, root=root,
-                           self_url=root + feed_url(params), updated=updated)
+                           self_url=root + feed_url(params), updated=updated,
+                           notice=budget.notice())
     return Response(atom.xml_text(body), mimetype="application/atom+xml")

@@ -21,6 +21,7 @@ import opensearchpy
 from indexer.article import Article
 from searchapp.backends.base import (
     ArticlePage,
+    Budget,
     Facet,
     FacetValue,
     Found,
@@ -267,7 +268,9 @@ class OpenSearchBackend(SearchBackend):
 
     # -- every match -----------------------------------------------------------------------
 
-    def export(self, query: Query, limit: int | None = None) -> Iterator[Article]:
+    def export(self, query: Query, limit: int | None = None, budget: Budget | None = None
+               ) -> Iterator[Article]:
+        # The engine does the matching: the budget costs this process nothing to ignore.
         self._live_index()
         tr = Translator(query.scope).run(query.tree)
         hits = scan(self.client, self.settings, self.alias, search_query(query, tr.query),

@@ -154,9 +154,10 @@ class WhooshBackend(SearchBackend):
         return {name: occurrences(reader, name, marks, docnums, snap.data, out_of_time)
                 for name, marks in match.marks.items() if name in fields}
 
-    def export(self, query: Query, limit: int | None = None) -> Iterator[Article]:
+    def export(self, query: Query, limit: int | None = None, budget: Budget | None = None
+               ) -> Iterator[Article]:
         snap = self.snapshot()  # taken now: the whole export reads this one generation
-        f = filter_query(snap.data, query)
+        f = filter_query(snap.data, query, budget)
         docs = order(f.match, snap.data, f.final, query.sort)
         if limit is not None:
             docs = docs[:limit]

@@ -123,3 +123,28 @@ def test_marking_past_its_share_of_the_budget_is_given_up(monkeypatch, tmp_path)
         assert not any("ran out of time" in n for n in r.query.notices)
     finally:
         backend.close()
+
+
+def test_the_feed_says_when_it_left_wildcards_out(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from engines import ENGINES
+
+    from searchapp import create_app
+
+    backend = ENGINES["whoosh"].build(tmp_path, [
+        article(id="a-1", headline="Harbour news", body="The harbour reopened."),
+        article(id="a-2", headline="Market day", body="Stalls and traders.")])
+    backend.close()
+    app = create_app({"TESTING": True, "BACKEND": "whoosh",
+                      "INDEX_DIR": backend.index_dir, "SEARCH_BUDGET_SECONDS": 0})
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring(app.test_client().get("/feed.atom?q=harb*+OR+mark*").data)
+    assert [e.find(f"{atom}id").text for e in feed.iter(f"{atom}entry")] == \
+        ["urn:scrapesearch:a-1"]  # the first wildcard is always read; "mark*" was not
+    assert feed.find(f"{atom}subtitle").text == (
+        "the search ran out of time; left out: 1 of the query's 2 wildcard and fuzzy words "
+        "(from 'mark*' on)")
+    app.config["SEARCH_BUDGET_SECONDS"] = 30
+    feed = ET.fromstring(app.test_client().get("/feed.atom?q=harb*+OR+mark*").data)
+    assert len(list(feed.iter(f"{atom}entry"))) == 2 and feed.find(f"{atom}subtitle") is None
