@@ -223,6 +223,7 @@ class ArticlePage:
     total: int = 0  # the query's matches
     previous: str | None = None  # id of the match before it
     next: str | None = None  # id of the match after it
+    notices: tuple[str, ...] = ()  # what the search gave up, out of time (see Budget)
 
 
 @dataclass(frozen=True)
@@ -340,8 +341,11 @@ class SearchBackend(ABC):
         allows and say so in `budget.notice()`."""
 
     @abstractmethod
-    def article(self, article_id: str, query: Query | None = None) -> ArticlePage | None:
-        """The article with the query's matches marked; None when no article has that id."""
+    def article(self, article_id: str, query: Query | None = None,
+                budget: Budget | None = None) -> ArticlePage | None:
+        """The article with the query's matches marked; None when no article has that id.
+        With a `budget`, matching may give up what the budget allows (as in `search`), and
+        the page's `notices` say what."""
 
     @abstractmethod
     def get(self, article_id: str) -> Article | None:

@@ -38,6 +38,7 @@ class ArticleView:
     total: int = 0  # the search's matches
     previous: str | None = None  # the match before it, by id
     next: str | None = None  # the match after it
+    notices: tuple[str, ...] = ()  # what the search gave up, out of time
 
 
 def _paragraphs(text: str, spans: list[Span]) -> list[Markup]:
@@ -81,4 +82,5 @@ def article_view(page: ArticlePage, q: str = "") -> ArticleView:
         comments=_comments(a, h.comments),
         matches=h.count,
         position=page.position, total=page.total, previous=page.previous, next=page.next,
+        notices=page.notices,
     )

@@ -241,11 +241,11 @@ def iter_articles(backend: SearchBackend, params: SearchParams, limit: int | Non
     return backend.export(to_query(params)[0], limit=limit, budget=budget)
 
 
-def article_page(backend: SearchBackend, article_id: str, params: SearchParams | None = None
-                 ) -> ArticleView | None:
+def article_page(backend: SearchBackend, article_id: str, params: SearchParams | None = None,
+                 budget: Budget | None = None) -> ArticleView | None:
     """The article page, with the search's matches marked when it comes from one."""
     query = to_query(params)[0] if params is not None else None
-    page = backend.article(article_id, query)
+    page = backend.article(article_id, query, budget)
     if page is None:
         return None
     return article_view(page, params.q if params is not None else "")

@@ -2,12 +2,12 @@
 
 import re
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 
 from indexer.article import ID_PATTERN
 from searchapp.app import get_backend
 from searchapp.search.params import ParamError, SearchParams
-from searchapp.search.service import article_page
+from searchapp.search.service import article_page, search_budget
 from searchapp.urls import SEARCH_CONTEXT
 
 bp = Blueprint("article", __name__)
@@ -29,7 +29,8 @@ def article(article_id: str):
     if not _ID.fullmatch(article_id):
         abort(404)
     params = _search(request.args)
-    view = article_page(get_backend(), article_id, params)
+    view = article_page(get_backend(), article_id, params,
+                        search_budget(current_app.config) if params is not None else None)
     if view is None:
         abort(404)
     return render_template("article/detail.html", view=view, params=params)

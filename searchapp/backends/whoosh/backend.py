@@ -163,7 +163,8 @@ class WhooshBackend(SearchBackend):
             docs = docs[:limit]
         return (documents.to_article(snap.searcher.stored_fields(int(d))) for d in docs)
 
-    def article(self, article_id: str, query: Query | None = None) -> ArticlePage | None:
+    def article(self, article_id: str, query: Query | None = None,
+                budget: Budget | None = None) -> ArticlePage | None:
         snap = self.snapshot()
         docnum = snap.searcher.document_number(id=article_id)
         if docnum is None:
@@ -172,13 +173,15 @@ class WhooshBackend(SearchBackend):
         article = documents.to_article(stored)
         if query is None:
             return ArticlePage(article, Highlights())
-        f = filter_query(snap.data, query)
+        f = filter_query(snap.data, query, budget)
+        notices = (budget.notice(),) if budget is not None and budget.notice() else ()
         marks = Highlights()
         if f.match.searched and f.match.mask[docnum]:
             spans = self._spans(snap, f.match, [docnum], PARTS)
             marks = highlights_of(stored, {name: s.get(docnum, []) for name, s in spans.items()})
         if not f.final[docnum]:
-            return ArticlePage(article, marks, total=int(np.count_nonzero(f.final)))
+            return ArticlePage(article, marks, total=int(np.count_nonzero(f.final)),
+                               notices=notices)
         docs = order(f.match, snap.data, f.final, query.sort)
         at = int(np.flatnonzero(docs == docnum)[0])
 
@@ -187,6 +190,7 @@ class WhooshBackend(SearchBackend):
                 else None
 
         return ArticlePage(article, marks, matched=True, position=at + 1, total=len(docs),
+                           notices=notices,
                            previous=id_at(at - 1), next=id_at(at + 1))
 
     def get(self, article_id: str) -> Article | None:

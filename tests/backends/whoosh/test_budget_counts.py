@@ -148,3 +148,25 @@ def test_the_feed_says_when_it_left_wildcards_out(tmp_path):
     app.config["SEARCH_BUDGET_SECONDS"] = 30
     feed = ET.fromstring(app.test_client().get("/feed.atom?q=harb*+OR+mark*").data)
     assert len(list(feed.iter(f"{atom}entry"))) == 2 and feed.find(f"{atom}subtitle") is None
+
+
+def test_an_article_page_says_when_its_search_left_wildcards_out(tmp_path):
+    from engines import ENGINES
+
+    from searchapp import create_app
+
+    backend = ENGINES["whoosh"].build(tmp_path, [
+        article(id="a-1", headline="Harbour news", body="The harbour reopened."),
+        article(id="a-2", headline="Market day", body="Stalls and traders.")])
+    backend.close()
+    app = create_app({"TESTING": True, "BACKEND": "whoosh",
+                      "INDEX_DIR": backend.index_dir, "SEARCH_BUDGET_SECONDS": 0})
+    url = "/articles/a-2?q=harb*+OR+mark*"
+    page = app.test_client().get(url).get_data(as_text=True)
+    assert ("The search ran out of time; left out: 1 of the query&#39;s 2 wildcard and fuzzy "
+            "words (from &#39;mark*&#39; on).") in page
+    assert " of 1<" not in page and "<mark>" not in page  # "mark*" was not read
+    app.config["SEARCH_BUDGET_SECONDS"] = 30
+    page = app.test_client().get(url).get_data(as_text=True)
+    assert "ran out of time" not in page and "<mark>Market</mark>" in page
+    assert "ran out of time" not in app.test_client().get("/articles/a-2").get_data(as_text=True)
