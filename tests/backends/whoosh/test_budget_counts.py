@@ -7,6 +7,7 @@ The clock is the test's own: evaluating the query "takes" what the test says, no
 
 from __future__ import annotations
 
+import pytest
 from conftest import article
 
 from searchapp.backends.base import Budget
@@ -125,9 +126,9 @@ def test_marking_past_its_share_of_the_budget_is_given_up(monkeypatch, tmp_path)
         backend.close()
 
 
-def test_the_feed_says_when_it_left_wildcards_out(tmp_path):
-    import xml.etree.ElementTree as ET
-
+@pytest.fixture
+def no_budget_app(tmp_path):
+    """The web app over two articles, with a budget of 0 (over from the start)."""
     from engines import ENGINES
 
     from searchapp import create_app
@@ -136,8 +137,14 @@ def test_the_feed_says_when_it_left_wildcards_out(tmp_path):
         article(id="a-1", headline="Harbour news", body="The harbour reopened."),
         article(id="a-2", headline="Market day", body="Stalls and traders.")])
     backend.close()
-    app = create_app({"TESTING": True, "BACKEND": "whoosh",
-                      "INDEX_DIR": backend.index_dir, "SEARCH_BUDGET_SECONDS": 0})
+    return create_app({"TESTING": True, "BACKEND": "whoosh",
+                       "INDEX_DIR": backend.index_dir, "SEARCH_BUDGET_SECONDS": 0})
+
+
+def test_the_feed_says_when_it_left_wildcards_out(no_budget_app):
+    import xml.etree.ElementTree as ET
+
+    app = no_budget_app
     atom = "{http://www.w3.org/2005/Atom}"
     feed = ET.fromstring(app.test_client().get("/feed.atom?q=harb*+OR+mark*").data)
     assert [e.find(f"{atom}id").text for e in feed.iter(f"{atom}entry")] == \
@@ -150,17 +157,8 @@ def test_the_feed_says_when_it_left_wildcards_out(tmp_path):
     assert len(list(feed.iter(f"{atom}entry"))) == 2 and feed.find(f"{atom}subtitle") is None
 
 
-def test_an_article_page_says_when_its_search_left_wildcards_out(tmp_path):
-    from engines import ENGINES
-
-    from searchapp import create_app
-
-    backend = ENGINES["whoosh"].build(tmp_path, [
-        article(id="a-1", headline="Harbour news", body="The harbour reopened."),
-        article(id="a-2", headline="Market day", body="Stalls and traders.")])
-    backend.close()
-    app = create_app({"TESTING": True, "BACKEND": "whoosh",
-                      "INDEX_DIR": backend.index_dir, "SEARCH_BUDGET_SECONDS": 0})
+def test_an_article_page_says_when_its_search_left_wildcards_out(no_budget_app):
+    app = no_budget_app
     url = "/articles/a-2?q=harb*+OR+mark*"
     page = app.test_client().get(url).get_data(as_text=True)
     assert ("The search ran out of time; left out: 1 of the query&#39;s 2 wildcard and fuzzy "
