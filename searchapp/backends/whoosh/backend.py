@@ -110,8 +110,18 @@ class WhooshBackend(SearchBackend):
                     budget.leave_out("the counts per scope")
                     counts = None
                     break
-                counts[scope] = total if scope == query.scope else int(np.count_nonzero(
-                    Evaluator(data, scope).run(query.tree).mask & allowed))
+                if scope == query.scope:
+                    counts[scope] = total
+                    continue
+                # A count past the page's share of the budget is given up whole: its
+                # scope's parts may expand words the page's own query did not read.
+                match = Evaluator(data, scope, budget, share=1 - PAGE_SHARE,
+                                  main=False).run(query.tree)
+                if match.cut:
+                    budget.leave_out("the counts per scope")
+                    counts = None
+                    break
+                counts[scope] = int(np.count_nonzero(match.mask & allowed))
         respellings = {}
         if total == 0 and request.suggest:
             if budget.over():

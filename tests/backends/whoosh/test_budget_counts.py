@@ -93,6 +93,70 @@ def test_wildcards_past_their_share_of_the_budget_are_left_out(monkeypatch, tmp_
         backend.close()
 
 
+def test_a_count_that_runs_past_its_share_is_given_up(monkeypatch, tmp_path):
+    # The page's query read its wildcard in the headlines only (cheap); the count of the
+    # "all" scope expands it in every part, each cold: that count must stop, not run on.
+    from engines import ENGINES
+
+    from searchapp.backends.whoosh.arrays import IndexData
+
+    backend = ENGINES["whoosh"].build(tmp_path, [
+        article(id=f"a-{i}", headline="Harbour news", body="The harbour reopened.")
+        for i in range(3)])
+    clock = Clock()
+    real = IndexData.expand
+
+    def slow_expand(self, fieldname, prefix):
+        clock.now += 0.1 if fieldname == "headline" else 0.3
+        return real(self, fieldname, prefix)
+
+    monkeypatch.setattr(IndexData, "expand", slow_expand)
+    params = SearchParams.from_args({"q": "harb*", "scope": "headline"})
+    try:
+        r = run_search(backend, params, scope_counts=True, budget=Budget(1.0, clock=clock))
+        assert r.total == 3 and r.scope_counts is None
+        assert "the search ran out of time; left out: the counts per scope" in r.query.notices
+        assert clock.now <= 1.0  # it stopped at 0.8 s; run on, it ended at 1.4 s
+        clock.now = 0.0
+        r = run_search(backend, params, scope_counts=True, budget=Budget(100.0, clock=clock))
+        assert r.scope_counts is not None and r.scope_counts["all"] == 3
+    finally:
+        backend.close()
+
+
+def test_checking_words_in_one_quote_stops_past_its_share(monkeypatch, tmp_path):
+    # "speaker:X words" in the quotes scope re-reads each candidate's quotes: 2,374 of
+    # them once took 1.5 s of CPU. Past the share, the rest are kept unchecked, and said.
+    from engines import ENGINES
+
+    from searchapp.backends.whoosh import evaluate
+
+    backend = ENGINES["whoosh"].build(tmp_path, [
+        article(id=f"a-{i}", headline="Port", body="News.",
+                quotes=[{"speaker": "Ann Lee", "text": "Nothing to add."},
+                        {"speaker": "Bo Ray", "text": "The harbour reopened."}])
+        for i in range(40)])
+    clock = Clock()
+    real = evaluate.to_article
+
+    def slow_to_article(fields):
+        clock.now += 0.1  # reading one candidate costs 0.1 s on this clock
+        return real(fields)
+
+    monkeypatch.setattr(evaluate, "to_article", slow_to_article)
+    params = SearchParams.from_args({"q": 'speaker:"Ann Lee" harbour', "scope": "quotes"})
+    try:
+        r = run_search(backend, params, budget=Budget(1.0, clock=clock))
+        # Ann Lee never said "harbour": the 32 checked are out, the 8 unchecked kept.
+        assert r.total == 8
+        assert ("the search ran out of time; left out: checking that the words are in one "
+                "quote for 8 articles, the marked snippets of 8 results") in r.query.notices
+        clock.now = 0.0
+        assert run_search(backend, params, budget=Budget(100.0, clock=clock)).total == 0
+    finally:
+        backend.close()
+
+
 def test_marking_past_its_share_of_the_budget_is_given_up(monkeypatch, tmp_path):
     from engines import ENGINES
     from whoosh.reading import MultiReader, SegmentReader
