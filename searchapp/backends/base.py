@@ -89,10 +89,12 @@ class Query:
 class Budget:
     """The time one search may take before it gives up its extras, and says which.
 
-    Past the budget a backend still finds, counts and orders the matches (the answer), but
-    leaves out what costs most and is least needed: the marked snippets of the hits not yet
-    highlighted, the per-scope counts, the respellings. `seconds=None` is no limit; a zero
-    budget is over from the start (what tests use: no timing); `clock` can be replaced.
+    Past the budget a backend leaves out what costs most and is least needed: the marked
+    snippets of the hits not yet highlighted, the per-scope counts, the respellings; a
+    backend that evaluates queries itself may also stop expanding wildcard and fuzzy words
+    (Whoosh: evaluate.EXPANSION_SHARE). Whatever is left out is named in `notice()`.
+    `seconds=None` is no limit; a zero budget is over from the start (what tests use: no
+    timing); `clock` can be replaced.
     """
 
     def __init__(self, seconds: float | None = None,

@@ -22,6 +22,7 @@ from searchapp.backends.whoosh.documents import to_article
 from searchapp.backends.whoosh.schema import NAME_FIELDS
 from searchapp.fields import PARTS, SCOPES
 from searchapp.search.matcher import (
+    MIN_PREFIX_CHARS,
     Expansions,
     entry_groups,
     in_one_entry,
@@ -30,7 +31,6 @@ from searchapp.search.matcher import (
 from searchapp.search.parser import And, Not, Or, Phrase, Word
 
 K1, B = 1.2, 0.75
-MIN_PREFIX_CHARS = 2
 # Share of a search's time budget its wildcard and fuzzy words may use (the rest is the
 # page's: ordering, marked snippets, per-scope counts, rendering). Expanding a word
 # walks the terms it starts with in each field it searches (two-letter wildcards: thousands
