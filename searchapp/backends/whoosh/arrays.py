@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from math import log
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 from whoosh.util.numeric import byte_to_length
 
 from searchapp.backends.whoosh import codec
@@ -224,15 +226,30 @@ class IndexData:
         return out
 
     def terms_within(self, fieldname: str, term: str, maxdist: int) -> list[str]:
-        """Indexed terms within `maxdist` edits of `term` (sharing its first letter), per
-        segment: a term in several segments comes once per segment. Kept like a prefix's
-        expansions (a walk of the field's whole term table, and a page makes it per scope)."""
+        """Indexed terms within `maxdist` edits (Levenshtein) of `term` and sharing its first
+        letter, per segment in term order: a term in several segments comes once per
+        segment. Kept like a prefix's expansions (a page makes it per scope).
+
+        Whoosh's own `terms_within` skips through the term table with a Levenshtein automaton
+        stepped in Python: 0.35 s warm, 0.8 s cold, for one six-letter word at two edits over
+        the four text parts of 20,000 articles. Listing the terms with the same first letter
+        is a plain walk (0.06 s there) and rapidfuzz measures all their distances in C."""
         key = (fieldname, term, maxdist)
         hit = self._expansions.get(key)
         if hit is not None:
             return list(hit[0])
-        out = [t for seg, _ in self.leaves
-               for t in seg.terms_within(fieldname, term, maxdist, prefix=1)]
+        out: list[str] = []
+        if term:
+            bprefix = term[0].encode("utf-8")
+            for seg, _ in self.leaves:
+                if fieldname not in seg.schema:
+                    continue
+                words = [b.decode("utf-8") for b in seg.expand_prefix(fieldname, bprefix)]
+                if not words:
+                    continue
+                dist = process.cdist([term], words, scorer=Levenshtein.distance,
+                                     score_cutoff=maxdist, dtype=np.int32, workers=1)[0]
+                out.extend(words[i] for i in np.flatnonzero(dist <= maxdist))
         self._expansions.put(key, tuple(out), max(len(out), 1))
         return out
 
