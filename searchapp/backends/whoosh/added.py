@@ -69,11 +69,11 @@ class Stamp:
 
 def _open(gen_path: str):
     """A searcher of the generation, or None when this code cannot read it."""
-    from searchapp.backends.whoosh.snapshot import check_format, open_generation
+    from searchapp.backends.whoosh.snapshot import check_format, open_generation, open_searcher
 
     try:
         check_format(generations.read_report(gen_path) or {})
-        return open_generation(gen_path).searcher()
+        return open_searcher(open_generation(gen_path))
     except (IndexUnavailable, OSError, whoosh_index.EmptyIndexError):
         return None
 

@@ -1,7 +1,8 @@
-"""Per-generation arrays, loaded once per searcher: what makes facets, filters and sorting fast.
+"""Per-generation arrays, mapped once per searcher: what makes facets, filters and sorting fast.
 
 Plain Whoosh counts facets with `groupedby`, which walks posting lists for every match in
-Python (seconds per query on 20,000 articles). Here each searcher gets, once:
+Python (seconds per query on 20,000 articles). Here each searcher has (searchdata.py: the
+build writes them beside the index, each worker maps them):
 
 - `live`: which document numbers exist (not deleted);
 - per facet field, the (document, value) pairs as two int32 arrays, grouped by value, so
@@ -25,11 +26,8 @@ from math import log
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
-from whoosh.util.numeric import byte_to_length
 
-from searchapp.backends.whoosh import codec
-from searchapp.backends.whoosh.schema import NAME_FIELDS, NCOMMENTS, PUBLISHED
-from searchapp.fields import FACETS, PARTS
+from searchapp.backends.whoosh import codec, searchdata
 
 # Decoded postings kept per searcher, so per gunicorn worker: ids and weights take 12 bytes
 # a posting (8M: about 100 MB, the whole 20,000-article benchmark index), encoded values
@@ -37,26 +35,6 @@ from searchapp.fields import FACETS, PARTS
 POSTINGS_CACHE_ENTRIES = 8_000_000
 VALUES_CACHE_ENTRIES = 1_000_000
 EXPANSIONS_CACHE_TERMS = 500_000  # expanded terms of word* kept, per generation
-
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-_MISSING = np.int64(-1)
-
-
-@dataclass(frozen=True, slots=True)
-class FacetArrays:
-    """(document, value) pairs of one facet field, grouped by value."""
-
-    values: list[str]  # value number -> the exact value
-    docs: np.ndarray  # int32 document numbers, value by value
-    ords: np.ndarray  # int32 value number of each pair (same length as docs)
-    starts: np.ndarray  # int64, docs[starts[v]:starts[v + 1]] are the documents of value v
-    index: dict[str, int]  # value -> value number
-
-    def docs_of(self, value: str) -> np.ndarray:
-        v = self.index.get(value)
-        if v is None:
-            return np.empty(0, dtype=np.int32)
-        return self.docs[self.starts[v]:self.starts[v + 1]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,70 +75,28 @@ class _LRU:
 class IndexData:
     """Everything about one opened generation that a search needs besides the postings."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, path: str | None = None):
+        """`path`: the generation's folder, where the build wrote its search data (mapped
+        when it matches this searcher's commit; computed here otherwise)."""
         self.searcher = searcher
         self.reader = searcher.reader()
         self.schema = searcher.schema
         self.leaves = list(self.reader.leaf_readers())
         self.n = self.reader.doc_count_all()
-        self.live = np.ones(self.n, dtype=bool)
-        for seg, offset in self.leaves:
-            if seg.has_deletions():
-                dead = np.fromiter(seg.segment().deleted_docs(), dtype=np.int64)
-                self.live[dead + offset] = False
-        self.doc_count = int(self.live.sum())
-        scorable = list(PARTS) + list(NAME_FIELDS.values())
-        self.lengths = {f: self._lengths(f) for f in scorable if f in self.schema}
-        self.avg_length = {f: float(self.searcher.avg_field_length(f) or 1.0) or 1.0
-                           for f in self.lengths}
-        self.facets = {f: self._facet(f) for f in FACETS if f in self.schema}
-        self.published = self._numeric(PUBLISHED, np.int64, missing=_MISSING)
-        self.ncomments = self._numeric(NCOMMENTS, np.int32, missing=0)
+        arrays = searchdata.load(path, self.reader.generation(), self.n) if path else None
+        self.mapped = arrays is not None
+        if arrays is None:
+            arrays = searchdata.compute(searcher)
+        self.live = arrays.live
+        self.doc_count = int(np.count_nonzero(self.live))
+        self.lengths = arrays.lengths
+        self.avg_length = arrays.avg_length
+        self.facets = arrays.facets
+        self.published = arrays.published
+        self.ncomments = arrays.ncomments
         self._postings = _LRU(POSTINGS_CACHE_ENTRIES)
         self._values = _LRU(VALUES_CACHE_ENTRIES)
         self._expansions = _LRU(EXPANSIONS_CACHE_TERMS)
-
-    # -- loading --------------------------------------------------------------------
-
-    def _lengths(self, fieldname: str) -> np.ndarray:
-        out = np.zeros(self.n, dtype=np.float32)
-        for seg, offset in self.leaves:
-            count = seg.doc_count_all()
-            raw = codec.length_bytes(seg, fieldname, count)
-            if raw is not None:
-                out[offset:offset + count] = _BYTE_TO_LENGTH[raw]
-        return out
-
-    def _numeric(self, fieldname: str, dtype, missing) -> np.ndarray:
-        out = np.full(self.n, missing, dtype=dtype)
-        for seg, offset in self.leaves:
-            count = seg.doc_count_all()
-            column = codec.numeric_column(seg, fieldname, count)
-            if column is None:
-                continue
-            vals, absent = column  # datetimes (microseconds) and counts both fit an int64
-            vals[absent] = missing
-            out[offset:offset + count] = vals
-        return out
-
-    def _facet(self, fieldname: str) -> FacetArrays:
-        values: dict[str, list[np.ndarray]] = {}
-        for seg, offset in self.leaves:
-            for btext in seg.lexicon(fieldname):
-                ids = codec.read_postings(seg, fieldname, btext)[0] + offset
-                values.setdefault(btext.decode("utf-8"), []).append(ids)
-        names = sorted(values)
-        docs_parts, ords_parts, starts = [], [], [0]
-        for v, name in enumerate(names):
-            ids = np.concatenate(values[name]) if len(values[name]) > 1 else values[name][0]
-            ids = ids[self.live[ids]]
-            docs_parts.append(ids.astype(np.int32))
-            ords_parts.append(np.full(len(ids), v, dtype=np.int32))
-            starts.append(starts[-1] + len(ids))
-        docs = np.concatenate(docs_parts) if docs_parts else np.empty(0, np.int32)
-        ords = np.concatenate(ords_parts) if ords_parts else np.empty(0, np.int32)
-        return FacetArrays(names, docs, ords, np.array(starts, dtype=np.int64),
-                           {name: i for i, name in enumerate(names)})
 
     # -- postings -------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer.work import Extracted
 from searchapp.backends.base import Build, IndexUnavailable, Known, Update
-from searchapp.backends.whoosh import generations
+from searchapp.backends.whoosh import generations, searchdata
 from searchapp.backends.whoosh.added import Stamp
 from searchapp.backends.whoosh.generations import disk_full_is_said
 from searchapp.backends.whoosh.schema import FORMAT_VERSION, HASH, ID, PATH
@@ -54,6 +54,7 @@ class WhooshBuild(Build):
         self.committed = False
         self.path = ""
         self.writer: GenerationWriter | None = None
+        self.known: dict[str, tuple[str, str]] = {}  # for `update`, in the search data
         self._held = contextlib.ExitStack()
         self._held.enter_context(generations.build_lock(index_dir, timeout=lock_timeout))
         try:
@@ -71,12 +72,15 @@ class WhooshBuild(Build):
 
     def add(self, doc: Extracted) -> bool:
         self.stamp(doc.id, doc.doc.fields)
+        self.known[doc.id] = _path_and_hash(doc.doc.fields)  # a later copy replaces it
         with disk_full_is_said(self.index_dir):
             return self.writer.add(doc)
 
     def finish(self) -> dict[str, Any]:
         with disk_full_is_said(self.index_dir):
             segments = self.writer.finish()
+            with open_generation(self.path).searcher() as s:
+                searchdata.write(self.path, s, self.known)
             generations.fsync_tree(self.path)
         return {"segments": segments}
 
@@ -130,11 +134,17 @@ class WhooshUpdate(Update):
             self._held.close()
             raise
         self.pending: dict[str, dict] = {}
+        self.table: dict[str, tuple[str, str]] | None = None  # id -> (path, hash), kept
+        # up to date from known() on, for the new generation's search data
 
     def known(self) -> dict[str, Known]:
         with self.ix.searcher() as s:
-            return {fields[ID]: Known(fields.get(PATH) or "", fields.get(HASH) or "")
-                    for fields in s.all_stored_fields()}
+            r = s.reader()
+            table = searchdata.load_known(self.live, r.generation(), r.doc_count_all())
+            if table is None:  # written by an older version: every stored field is read
+                table = searchdata.known_of(s, ID, PATH, HASH)
+        self.table = table
+        return {i: Known(path, digest) for i, (path, digest) in table.items()}
 
     def _writer(self) -> SegmentWriter:
         if not self.path:
@@ -161,6 +171,8 @@ class WhooshUpdate(Update):
     def put(self, doc: Extracted) -> None:
         self.stamp(doc.id, doc.doc.fields)
         self.pending[doc.id] = doc.doc.fields
+        if self.table is not None:
+            self.table[doc.id] = _path_and_hash(doc.doc.fields)
         if len(self.pending) >= UPDATE_BATCH:
             self._flush()
 
@@ -180,6 +192,9 @@ class WhooshUpdate(Update):
     def remove(self, ids: Iterable[str]) -> None:
         self._flush()
         ids = list(ids)
+        if self.table is not None:
+            for article_id in ids:
+                self.table.pop(article_id, None)
         if ids:
             with disk_full_is_said(self.index_dir), self._writer() as w, w.searcher() as s:
                 for article_id in ids:
@@ -200,8 +215,12 @@ class WhooshUpdate(Update):
 
     def _switch(self, report: dict[str, Any]) -> None:
         """Make the new generation complete (fsynced, with reports) and the live one."""
-        with self.ix.reader() as r:
+        with self.ix.searcher() as s:
+            r = s.reader()
             documents, segments = r.doc_count(), len(list(r.leaf_readers()))
+            table = self.table if self.table is not None else \
+                searchdata.known_of(s, ID, PATH, HASH)
+            searchdata.write(self.path, s, table)
         generations.fsync_tree(self.path)
         _write_json(os.path.join(self.path, UPDATE_REPORT), report)
         built = generations.read_report(self.live) or {}
@@ -219,6 +238,10 @@ class WhooshUpdate(Update):
                 shutil.rmtree(self.path, ignore_errors=True)
         finally:
             self._held.close()
+
+
+def _path_and_hash(fields: dict) -> tuple[str, str]:
+    return fields.get(PATH) or "", fields.get(HASH) or ""
 
 
 def _write_json(path: str, data: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Facet filters and counts over the per-generation arrays (arrays.FacetArrays).
+"""Facet filters and counts over the per-generation arrays (searchdata.FacetArrays).
 
 Values of one facet OR together, different facets AND together. A facet's counts are taken
 over the matches filtered by every *other* facet (its own selection left out), so a user

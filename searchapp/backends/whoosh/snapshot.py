@@ -18,9 +18,11 @@ import contextlib
 import os
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from searchapp.backends.base import IndexUnavailable, check_format_version
 from searchapp.backends.whoosh import generations
@@ -43,8 +45,8 @@ class Snapshot:
 
     @classmethod
     def of(cls, ix, path: str) -> Snapshot:
-        searcher = ix.searcher()
-        return cls(ix, searcher, IndexData(searcher), os.path.basename(path), path)
+        searcher = open_searcher(ix)
+        return cls(ix, searcher, IndexData(searcher, path), os.path.basename(path), path)
 
     def fresh(self) -> Snapshot:
         """A new searcher of the same generation, after an `update` committed into it."""
@@ -77,8 +79,28 @@ def live_generation(index_dir: str) -> str:
 
 
 def open_generation(path: str):
-    """Whoosh's index object for a generation directory, read with our schema."""
-    return whoosh_index.open_dir(path, schema=build_schema())
+    """Whoosh's index object for a generation directory, read with our schema.
+
+    Its files are read, not mapped: Whoosh copies each part of a mapped compound segment
+    file it opens into its own memory (`BufferFile` is a `BytesIO` of the map), which made
+    every worker hold a private copy of most of the index (356 MB of 688 at 20,000
+    articles). Read through the page cache instead, the copies are gone and the pages are
+    shared by all workers (49 MB private; the page's p95 went from 56 to 63 ms, with
+    warm postings caches)."""
+    return FileStorage(path, supports_mmap=False).open_index(schema=build_schema())
+
+
+def open_searcher(ix):
+    """A searcher whose files are closed when it is dropped (a worker thread's snapshot, a
+    build's lookups), not left to the garbage collector's warning."""
+    searcher = ix.searcher()
+    weakref.finalize(searcher, _close, searcher.reader())
+    return searcher
+
+
+def _close(reader) -> None:
+    with contextlib.suppress(Exception):  # closed already (Snapshot.close)
+        reader.close()
 
 
 def open_snapshot(index_dir: str) -> Snapshot:

@@ -27,6 +27,16 @@ def test_plain_writer_accepts_to_document(tmp_path):
         assert [t for f, t in s.reader().all_terms() if f == "headline"] == [b"cafe", b"hello"]
 
 
+OPENED: list = []  # readers build_both opened, closed after each test
+
+
+@pytest.fixture(autouse=True)
+def _close_readers():
+    yield
+    while OPENED:
+        OPENED.pop().close()
+
+
 def build_both(make_index, tmp_path, records, preanalyze=False):
     """(reader of the fast build through reindex, reader of Whoosh's plain writer)."""
     fast_dir = make_index(records)
@@ -40,7 +50,8 @@ def build_both(make_index, tmp_path, records, preanalyze=False):
         writer.add_document(**to_document(article, preanalyze=preanalyze,
                                           digest=content_hash(article)))
     writer.commit()
-    return fast, plain_ix.reader()
+    OPENED.extend([fast, plain_ix.reader()])
+    return OPENED[-2], OPENED[-1]
 
 
 def postings(reader, fieldname, btext):

@@ -1,0 +1,167 @@
+"""The search data a build writes beside a Whoosh generation (searchdata.py): what a worker
+maps equals what it would compute from the segments, after a reindex and after an update
+(deletions included); a folder that does not match the generation is not used."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+from conftest import article, write_jsonl
+
+from searchapp.backends.whoosh import WhooshBackend, building, generations, searchdata
+from searchapp.backends.whoosh.arrays import IndexData
+from searchapp.backends.whoosh.schema import HASH, ID, PATH
+from searchapp.backends.whoosh.snapshot import open_generation
+from searchapp.indexing import reindex, update
+
+PEOPLE = ["Ann Øst", "Bo", "Chloé Dupont", "Dmitri", "Eve"]
+
+
+def records(n: int, version: str = "") -> list[dict]:
+    return [article(id=f"a-{i}", headline=f"Harbour {i} {version}", body="Quiet. " * (i % 5 + 1),
+                    source=f"Source {i % 3}", published=f"20{10 + i % 9}-01-0{1 + i % 8}",
+                    quotes=[{"text": "We will rebuild.", "speaker": PEOPLE[i % 5]}],
+                    comments=[{"author": PEOPLE[(i + 1) % 5], "text": "Agreed."}] * (i % 3))
+            for i in range(n)]
+
+
+def assert_same(mapped: searchdata.SearchArrays, computed: searchdata.SearchArrays) -> None:
+    assert mapped.n == computed.n
+    assert np.array_equal(mapped.live, computed.live)
+    assert np.array_equal(mapped.published, computed.published)
+    assert np.array_equal(mapped.ncomments, computed.ncomments)
+    assert mapped.lengths.keys() == computed.lengths.keys()
+    for f in computed.lengths:
+        assert np.array_equal(mapped.lengths[f], computed.lengths[f]), f
+    assert mapped.avg_length == pytest.approx(computed.avg_length)
+    assert mapped.facets.keys() == computed.facets.keys()
+    for f, fa in computed.facets.items():
+        ma = mapped.facets[f]
+        assert list(ma.values) == list(fa.values), f
+        for name in ("docs", "ords", "starts"):
+            assert np.array_equal(getattr(ma, name), getattr(fa, name)), (f, name)
+
+
+def assert_known_as_stored(index_dir) -> dict:
+    """The (path, hash) table `update` reads equals the stored fields of the live documents."""
+    path = generations.current_path(str(index_dir))
+    with open_generation(path).searcher() as s:
+        r = s.reader()
+        table = searchdata.load_known(path, r.generation(), r.doc_count_all())
+        stored = searchdata.known_of(s, ID, PATH, HASH)
+    assert table is not None and table == stored
+    assert all(digest for _, digest in table.values())
+    return table
+
+
+def live_data(index_dir) -> tuple[IndexData, searchdata.SearchArrays]:
+    path = generations.current_path(str(index_dir))
+    searcher = open_generation(path).searcher()
+    return IndexData(searcher, path), searchdata.compute(searcher)
+
+
+@pytest.fixture
+def built(tmp_path, monkeypatch):
+    monkeypatch.setattr(building, "WRITER_MEMORY", 20_000)  # several segments
+    src = write_jsonl(tmp_path / "in.jsonl", records(40))
+    index_dir = tmp_path / "idx"
+    reindex([str(src)], WhooshBackend(str(index_dir)), jobs=1)
+    return tmp_path, index_dir
+
+
+def test_a_reindex_writes_what_a_worker_maps(built):
+    _, index_dir = built
+    data, computed = live_data(index_dir)
+    try:
+        assert len(data.leaves) > 1
+        assert data.mapped
+        assert isinstance(data.live, np.memmap) and isinstance(data.published, np.memmap)
+        assert_same(searchdata.SearchArrays(data.n, data.live, data.lengths, data.avg_length,
+                                            data.facets, data.published, data.ncomments),
+                    computed)
+        assert data.facets["speaker"].values.get("Chloé Dupont") is not None
+        assert int(computed.live.sum()) == 40
+        assert len(assert_known_as_stored(index_dir)) == 40
+    finally:
+        data.searcher.close()
+
+
+def test_an_update_writes_them_again_for_its_commit(built):
+    tmp_path, index_dir = built
+    before = generations.current_path(str(index_dir))
+    changed = records(40, version="new")[:5] + records(40)[5:30]  # 5 edited, 10 removed
+    src = write_jsonl(tmp_path / "in.jsonl", changed)
+    before_known = assert_known_as_stored(index_dir)
+    update([str(src)], WhooshBackend(str(index_dir)), jobs=1)
+    path = generations.current_path(str(index_dir))
+    after_known = assert_known_as_stored(index_dir)
+    assert len(after_known) == 30
+    changed_hashes = {i for i in after_known if after_known[i] != before_known[i]}
+    assert changed_hashes == {f"a-{i}" for i in range(5)}
+    assert path != before
+    folders = [e for e in os.listdir(path) if e.startswith(searchdata.PREFIX)]
+    data, computed = live_data(index_dir)
+    try:
+        assert folders == [f"{searchdata.PREFIX}{data.reader.generation()}"]  # only the last
+        assert data.mapped
+        assert int(computed.live.sum()) == 30 and not computed.live.all()  # deletions
+        assert_same(searchdata.SearchArrays(data.n, data.live, data.lengths, data.avg_length,
+                                            data.facets, data.published, data.ncomments),
+                    computed)
+    finally:
+        data.searcher.close()
+
+
+@pytest.mark.parametrize("change", ["version", "toc_generation", "documents", "no manifest"])
+def test_a_folder_that_does_not_match_is_not_used(built, change):
+    _, index_dir = built
+    path = generations.current_path(str(index_dir))
+    (folder,) = [e for e in os.listdir(path) if e.startswith(searchdata.PREFIX)]
+    manifest = os.path.join(path, folder, searchdata.MANIFEST)
+    if change == "no manifest":
+        os.unlink(manifest)
+    else:
+        with open(manifest) as f:
+            m = json.load(f)
+        m[change] += 1
+        with open(manifest, "w") as f:
+            json.dump(m, f)
+    data, computed = live_data(index_dir)
+    try:
+        assert not data.mapped
+        assert not isinstance(data.live, np.memmap)
+        assert np.array_equal(data.live, computed.live)
+        assert list(data.facets["source"].values) == ["Source 0", "Source 1", "Source 2"]
+    finally:
+        data.searcher.close()
+
+
+def test_an_update_of_an_index_without_the_table_reads_the_stored_fields(built):
+    tmp_path, index_dir = built
+    path = generations.current_path(str(index_dir))
+    for entry in os.listdir(path):
+        if entry.startswith(searchdata.PREFIX):
+            shutil.rmtree(os.path.join(path, entry))  # as an older version wrote it
+    src = write_jsonl(tmp_path / "in.jsonl", records(40)[:35])
+    report = update([str(src)], WhooshBackend(str(index_dir)), jobs=1)
+    assert (report.changed, report.removed) == (0, 5)
+    assert len(assert_known_as_stored(index_dir)) == 35
+
+
+def test_the_string_table_is_a_sorted_sequence_that_finds_its_strings():
+    values = sorted(["", "Zoë", "Ørsted", "ab", "abc", "Å", "中文", "b"])
+    table = searchdata.StringTable.of(values)
+    assert list(table) == values and len(table) == len(values)
+    assert table[-1] == values[-1]
+    for i, v in enumerate(values):
+        assert table.get(v) == i
+    for missing in ("a", "abd", "Zoe", "中", "zzz"):
+        assert table.get(missing) is None
+    empty = searchdata.StringTable.of([])
+    assert len(empty) == 0 and empty.get("x") is None
+    with pytest.raises(IndexError):
+        empty[0]
