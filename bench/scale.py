@@ -12,9 +12,10 @@ missing), everything in bench/out/scale-N/:
 3. gunicorn with gunicorn.conf.py and --workers, ready when a static file answers (so no
    worker has opened the index): each worker's first search (/api/search, the full page),
    sent one at a time until every worker answered one (the worker that answered is the one
-   whose CPU time grew); the query mix (peer_bench.py http); each worker's memory from
-   /proc/PID/smaps_rollup (private = Private_Clean + Private_Dirty, Rss, Pss); the whole CSV
-   export (/export.csv?q=).
+   whose CPU time grew; a search past its time budget, 1 s by default, leaves snippets or
+   facets out: the table says how many were cut short); the query mix (peer_bench.py http);
+   each worker's memory from /proc/PID/smaps_rollup (private = Private_Clean + Private_Dirty,
+   Rss, Pss); the whole CSV export (/export.csv?q=).
 4. While it serves: `reindex` again into the same index (`current` switches), then each
    worker's first search; the same after `update` from the same source with 1% of the
    articles edited (bench/serving.py's edited_copy), its time against the full reindex.
@@ -138,6 +139,8 @@ def first_searches(base: str, master: int, workers: int, tries: int = 40) -> dic
         if len(seen) == len(pids):
             break
     return {"max_s": max(w["s"] for w in seen.values()), "workers_reached": len(seen),
+            "out_of_time": sum(any("ran out of time" in t for t in w["notices"])
+                               for w in seen.values()),
             "requests": n, "waited_for_idle_workers_s": round(waited, 1), "per_worker": seen}
 
 
@@ -184,6 +187,10 @@ def row(r: dict) -> list[str]:
     mem, upd = r["memory_after_mix"], r["update"]
     def ratio(key: str) -> str:
         return f"{http[key]:.1f} / {fts[key]:.1f} ms ({http[key] / fts[key]:.2f}×)"
+
+    def first(f: dict) -> str:  # a search past its time budget leaves out snippets or facets
+        cut = f", {f['out_of_time']} cut short by the time budget" if f["out_of_time"] else ""
+        return f"{f['max_s']:.2f} s (max of {f['workers_reached']} workers{cut})"
     return [f"{ix['docs']:,}", f"{ix['docs_per_s']:,.0f} ({ix['index_s']:,.0f} s)",
             (f"{plain['docs_per_s']:,.0f} (ours {ix['docs_per_s'] / plain['docs_per_s']:.1f}×)"
              if plain else "not measured"), str(ix["segments"]),
@@ -192,9 +199,8 @@ def row(r: dict) -> list[str]:
             f"private max {mem['private_max_mb']:,} / sum {mem['private_sum_mb']:,} MB "
             f"(RSS {mem['rss_max_mb']:,} / {mem['rss_sum_mb']:,}, PSS {mem['pss_max_mb']:,} / "
             f"{mem['pss_sum_mb']:,})",
-            f"{r['first_search']['max_s']:.2f} s (max of {r['first_search']['workers_reached']})",
-            f"{r['first_after_reindex']['max_s']:.2f} s after reindex, "
-            f"{r['first_after_update']['max_s']:.2f} s after update",
+            first(r["first_search"]), f"after reindex {first(r['first_after_reindex'])}; "
+            f"after update {first(r['first_after_update'])}",
             f"{upd['s']:,.1f} s ({100 * upd['s'] / ix['index_s']:.0f}%)",
             f"{r['export']['articles_per_s']:,} ({r['export']['s']:,.1f} s)",
             f"{ix['peak_rss_mb_all_processes']:,} MB"]
