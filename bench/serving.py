@@ -38,16 +38,18 @@ QUERIES = ["/api/search?q=government", "/api/search?q=%22prime+minister%22&sort=
 EXPORTS = ["/export.jsonl", "/export.csv?q=government", "/export.jsonl?q=market+OR+bank"]
 
 
-def edited_copy(collection: Path, out: Path, seed: int) -> int:
-    """`collection` with a tenth of the articles edited and a twentieth left out."""
+def edited_copy(collection: Path, out: Path, seed: int, edit: float = 0.10,
+                drop: float = 0.05) -> int:
+    """`collection` with a share `edit` of the articles edited (a sentence added to the body)
+    and a share `drop` left out: by default a tenth and a twentieth."""
     rnd = random.Random(seed)
     kept = 0
     with open(collection, encoding="utf-8") as src, open(out, "w", encoding="utf-8") as dst:
         for line in src:
             roll = rnd.random()
-            if roll < 0.05:
+            if roll < drop:
                 continue
-            if roll < 0.15:
+            if roll < drop + edit:
                 record = json.loads(line)
                 record["body"] = (record.get("body") or "") + f"\n\nCorrection {seed}."
                 line = json.dumps(record, ensure_ascii=False) + "\n"

@@ -86,8 +86,9 @@ def get(url: str, timeout: float = 60) -> tuple[int, dict | None]:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, log: Path, *options: str) -> Iterator[str]:
-    """gunicorn with the repository's gunicorn.conf.py (plus `options`); yields its base URL."""
+def gunicorn(env: dict, log: Path, *options: str, ready: str = "/healthz") -> Iterator[str]:
+    """gunicorn with the repository's gunicorn.conf.py (plus `options`); yields its base URL
+    once `ready` answers 200 (/healthz opens the index in the worker that answers it)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
@@ -98,7 +99,7 @@ def gunicorn(env: dict, log: Path, *options: str) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             with contextlib.suppress(OSError):
-                if get(base + "/healthz", timeout=5)[0] == 200:
+                if get(base + ready, timeout=5)[0] == 200:
                     break
             if server.poll() is not None:
                 pytest.fail(f"gunicorn exited: {log.read_text(errors='replace')[-2000:]}")
