@@ -17,9 +17,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 
+import numpy as np
+
 from indexer.discover import Ignored, Item, Skip, iter_items
 from indexer.limits import Limits, too_slow_reason
-from indexer.work import Extracted, Failed, Prepare, extract_batch, init_worker
+from indexer.work import Extracted, Failed, Prepare, extract_batch, init_worker, skipping
 
 # A pool task carries this many items, or fewer when their bytes pass BATCH_BYTES.
 BATCH_ITEMS = 32
@@ -80,13 +82,16 @@ def batches(entries: Iterable[Item | Skip | Ignored], report: RunReport
         yield batch, size
 
 
-def pool(jobs: int) -> ProcessPoolExecutor:
-    """Extraction workers with the per-item limits of limits.py."""
+def pool(jobs: int, unchanged: np.ndarray | None = None) -> ProcessPoolExecutor:
+    """Extraction workers with the per-item limits of limits.py (and the hashes not to
+    prepare again, for an update: work.hash_keys)."""
     return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("forkserver"),
-                               initializer=init_worker, initargs=(os.getpid(), Limits.from_env()))
+                               initializer=init_worker,
+                               initargs=(os.getpid(), Limits.from_env(), unchanged))
 
 
-def extract_all(work: Iterable[tuple[list[Item], int]], jobs: int, prepare: Prepare = None
+def extract_all(work: Iterable[tuple[list[Item], int]], jobs: int, prepare: Prepare = None,
+                unchanged: np.ndarray | None = None
                 ) -> Iterator[tuple[list[Extracted | Failed], int]]:
     """Run batches through the pool, yielding results in input order.
 
@@ -96,9 +101,11 @@ def extract_all(work: Iterable[tuple[list[Item], int]], jobs: int, prepare: Prep
     """
     if jobs <= 1:
         for batch, size in work:
-            yield extract_batch(batch, prepare), size
+            with skipping(unchanged):
+                results = extract_batch(batch, prepare)
+            yield results, size
         return
-    workers = pool(jobs)
+    workers = pool(jobs, unchanged)
     pending: deque[tuple[list[Item], int, Future]] = deque()
     it = iter(work)
     try:
@@ -115,20 +122,21 @@ def extract_all(work: Iterable[tuple[list[Item], int]], jobs: int, prepare: Prep
                 yield fut.result(), size
             except BrokenProcessPool:
                 workers.shutdown(wait=False, cancel_futures=True)
-                workers = pool(jobs)
+                workers = pool(jobs, unchanged)
                 retry = [(batch, size)] + [(b, s) for b, s, _ in pending]
                 pending.clear()
                 for b, s in retry:
-                    yield _one_by_one(b, prepare), s
+                    yield _one_by_one(b, prepare, unchanged), s
     finally:
         workers.shutdown(wait=True, cancel_futures=True)
 
 
-def _one_by_one(batch: list[Item], prepare: Prepare) -> list[Extracted | Failed]:
+def _one_by_one(batch: list[Item], prepare: Prepare, unchanged: np.ndarray | None = None
+                ) -> list[Extracted | Failed]:
     out: list[Extracted | Failed] = []
     limits = Limits.from_env()
     for item in batch:
-        with pool(1) as single:
+        with pool(1, unchanged) as single:
             started = time.monotonic()
             try:
                 out.extend(single.submit(extract_batch, [item], prepare).result())
@@ -141,11 +149,13 @@ def _one_by_one(batch: list[Item], prepare: Prepare) -> list[Extracted | Failed]
 
 
 def read_sources(sources: list[str], report: RunReport, jobs: int, prepare: Prepare = None,
-                 entries: Iterable[Item | Skip | Ignored] | None = None
+                 entries: Iterable[Item | Skip | Ignored] | None = None,
+                 unchanged: np.ndarray | None = None
                  ) -> Iterator[tuple[list[Extracted | Failed], int]]:
     """(results, input bytes) per batch for every item of `sources`, in input order.
 
-    `entries` replaces the discovery of the sources (to watch what it yields).
+    `entries` replaces the discovery of the sources (to watch what it yields); articles
+    whose content hash is in `unchanged` (work.hash_keys) come back not prepared.
     """
     found = iter_items(sources) if entries is None else entries
-    yield from extract_all(batches(found, report), jobs, prepare)
+    yield from extract_all(batches(found, report), jobs, prepare, unchanged)

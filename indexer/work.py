@@ -6,12 +6,15 @@ the engine's document) here, in the worker, so that the one writer only files re
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from indexer.article import Article, content_hash
 from indexer.discover import Item
@@ -22,6 +25,10 @@ from indexer.limits import Limits, TookTooLong, limit_memory, time_bound, too_sl
 
 # Set by init_worker in a pool worker; an in-process run reads the environment each time.
 _worker_limits: Limits | None = None
+# The content hashes the index already has (hash_keys), set for an `update` by init_worker
+# or `skipping`: an article with one of them is not prepared (analysis and postings are
+# most of a worker's time, and an update mostly reads articles that did not change).
+_unchanged: np.ndarray | None = None
 
 
 # (Article, its content hash) -> what the index writer files: a backend's `prepare`.
@@ -41,6 +48,35 @@ class Extracted:
     # Its input's path below the source folder it was found in ("" for a file given by
     # itself): how `update` recognises a folder that has moved.
     rel: str = ""
+    # False: its hash was among the index's, so `doc` is the Article, not prepared (the
+    # writer prepares it if it turns out to have changed after all: another id or path).
+    prepared: bool = True
+
+
+def hash_keys(hashes: Iterable[str]) -> np.ndarray:
+    """Content hashes in the compact form the workers look them up in: the first 64 bits,
+    sorted (a worker gets them once; 8 bytes an article)."""
+    return np.unique(np.fromiter((int(h[:16], 16) for h in hashes if h), dtype=np.uint64))
+
+
+def _known_hash(digest: str) -> bool:
+    keys = _unchanged
+    if keys is None or not len(keys):
+        return False
+    key = np.uint64(int(digest[:16], 16))
+    i = int(np.searchsorted(keys, key))
+    return i < len(keys) and keys[i] == key
+
+
+@contextlib.contextmanager
+def skipping(unchanged: np.ndarray | None) -> Iterator[None]:
+    """Skip preparing articles with these hashes in this process (a run without a pool)."""
+    global _unchanged
+    before, _unchanged = _unchanged, unchanged
+    try:
+        yield
+    finally:
+        _unchanged = before
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +85,17 @@ class Failed:
     reason: str
 
 
-def init_worker(parent_pid: int, limits: Limits | None = None) -> None:
+def init_worker(parent_pid: int, limits: Limits | None = None,
+                unchanged: np.ndarray | None = None) -> None:
     """Pool initializer: bound the worker's memory and each item's time (limits.py), and
     exit when the indexing process is gone (e.g. killed with SIGKILL).
 
     Pool workers otherwise wait forever for work that will never come. The limits come
     from the parent: forkserver workers do not see its later changes to the environment.
     """
-    global _worker_limits
+    global _worker_limits, _unchanged
     _worker_limits = limits or Limits.from_env()
+    _unchanged = unchanged
     limit_memory(_worker_limits.worker_memory_mb)
 
     def watch() -> None:
@@ -104,6 +142,9 @@ def _articles(item: Item) -> list:
 
 def _extracted(article: Article, prepare: Prepare, rel: str = "") -> Extracted:
     digest = content_hash(article)
+    if prepare is not None and _known_hash(digest):
+        return Extracted(article.id, article.path, digest, article, article.warnings, rel,
+                         prepared=False)
     doc = prepare(article, digest) if prepare is not None else article
     return Extracted(article.id, article.path, digest, doc, article.warnings, rel)
 

@@ -8,6 +8,7 @@ hash. Whatever cannot be read is skipped with a reason in the report, never rais
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -18,7 +19,7 @@ from typing import Any
 from indexer.discover import Skip, iter_items, missing_sources, shown, total_size
 from indexer.errors import ScrapesearchError
 from indexer.pipeline import RunReport, read_sources
-from indexer.work import Extracted, Failed
+from indexer.work import Extracted, Failed, hash_keys
 from searchapp.backends.base import Known, SearchBackend
 
 
@@ -99,13 +100,14 @@ class UpdateReport(RunReport):
 
 
 def _read(sources: list[str], backend: SearchBackend, report: RunReport, jobs: int,
-          progress: Progress, counted: Callable[[], int], entries=None
+          progress: Progress, counted: Callable[[], int], entries=None, unchanged=None
           ) -> Iterator[list[Extracted | Failed]]:
     """The pipeline's results batch by batch, with progress drawn as they come."""
     progress.start(total_size(sources))
     done = 0
     try:
-        for results, size in read_sources(sources, report, jobs, backend.prepare, entries):
+        for results, size in read_sources(sources, report, jobs, backend.prepare, entries,
+                                          unchanged):
             yield results
             done += size
             progress.update(done, counted(), report.skipped_total)
@@ -227,7 +229,10 @@ def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
             return report.added + report.changed + report.unchanged
 
         entries = note_skips(iter_items(sources))
-        for results in _read(sources, backend, report, jobs, progress, counted, entries):
+        # The workers do not prepare an article whose content the index already has.
+        unchanged = hash_keys(k.hash for k in known.values())
+        for results in _read(sources, backend, report, jobs, progress, counted, entries,
+                             unchanged):
             for r in results:
                 if isinstance(r, Failed):
                     # Keep what the index has for an input that fails now: not gone.
@@ -243,6 +248,9 @@ def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
                 if old is not None and old == Known(r.path, r.hash):
                     report.unchanged += 1
                     continue
+                if not r.prepared:  # its content is known under another id or path
+                    r = dataclasses.replace(r, doc=backend.prepare(r.doc, r.hash),
+                                            prepared=True)
                 if r.id not in queued:
                     if old is None:
                         report.added += 1

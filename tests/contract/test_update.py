@@ -224,3 +224,35 @@ def test_searches_see_an_update(site):
     update(["site-a"], site, jobs=1)
     assert search(site, q="fresh").total == 1
     assert site.health().documents == 7
+
+
+def test_only_changed_articles_are_prepared_again(site, monkeypatch):
+    """An update reads every article but prepares (analyses) only those whose content is
+    new: most of a full build's time, spent again on articles the index already has."""
+    prepared = []
+    real = site.prepare
+
+    def counting(article, digest):
+        prepared.append(article.headline)
+        return real(article, digest)
+
+    monkeypatch.setattr(site, "prepare", counting)
+    Path("site-a/1.txt").write_text(dump("Story 1", "Rewritten."), encoding="utf-8")
+    Path("site-a/7.txt").write_text(dump("Story 7", "New."), encoding="utf-8")
+    report = update(["site-a", "feed.jsonl"], site, jobs=1)
+    assert counts(report) == (2, 0, 5, 1, 0)  # a dump's id follows its content
+    assert sorted(prepared) == ["Story 1", "Story 7"]
+    assert search(site, q="rewritten").total == 1 and search(site, q="new").total == 1
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_moved_file_with_known_content_is_prepared_where_it_is_now(site, jobs):
+    """Its content hash is known (the workers skip preparing it), but its path is not: the
+    update prepares it itself and the article is found at its new path."""
+    Path("feed-moved").mkdir()
+    Path("feed.jsonl").rename("feed-moved/feed.jsonl")
+    report = update(["feed-moved/feed.jsonl"], site, jobs=jobs)
+    assert (report.added, report.changed, report.removed) == (0, 3, 0)
+    docs = live(site)
+    assert docs["feed-1"].path.endswith("feed-moved/feed.jsonl#1")
+    assert search(site, q="second").total == 1 and len(docs) == 6
