@@ -130,6 +130,9 @@ class WhooshUpdate(Update):
             self.generation = os.path.basename(gen)
             self.ix = open_generation(gen)
             self.stamp = Stamp(gen)  # first-seen times
+            with self.ix.reader() as r:  # what its search data was made of
+                self.before = ([searchdata.segment_id(seg) for seg, _ in r.leaf_readers()],
+                               r.generation(), r.doc_count_all())
         except BaseException:
             self._held.close()
             raise
@@ -220,7 +223,10 @@ class WhooshUpdate(Update):
             documents, segments = r.doc_count(), len(list(r.leaf_readers()))
             table = self.table if self.table is not None else \
                 searchdata.known_of(s, ID, PATH, HASH)
-            searchdata.write(self.path, s, table)
+            segments_before, toc, n = self.before
+            arrays = searchdata.load(self.live, toc, n)
+            searchdata.write(self.path, s, table,
+                             (segments_before, arrays) if arrays is not None else None)
         generations.fsync_tree(self.path)
         _write_json(os.path.join(self.path, UPDATE_REPORT), report)
         built = generations.read_report(self.live) or {}

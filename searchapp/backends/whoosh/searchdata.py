@@ -126,7 +126,11 @@ class SearchArrays:
 
 # -- computing them from the segments ---------------------------------------------------
 
-def compute(searcher) -> SearchArrays:
+def compute(searcher, previous: tuple[list[str], SearchArrays] | None = None) -> SearchArrays:
+    """The arrays of the generation `searcher` reads. `previous`: the segment ids and the
+    arrays of the generation it was made from; when its segments come first here (an
+    update adds segments and deletes documents), their part is taken from there and only
+    the new segments are read (the facets of 20,000 articles take 3 s to read)."""
     reader = searcher.reader()
     schema = searcher.schema
     leaves = list(reader.leaf_readers())
@@ -136,14 +140,35 @@ def compute(searcher) -> SearchArrays:
         if seg.has_deletions():
             dead = np.fromiter(seg.segment().deleted_docs(), dtype=np.int64)
             live[dead + offset] = False
+    old = None
+    if previous is not None and [segment_id(seg) for seg, _ in leaves[:len(previous[0])]] \
+            == previous[0]:
+        old = previous[1]
+    kept = old.n if old is not None else 0
+    new = [(seg, offset) for seg, offset in leaves if offset >= kept]
     scorable = [f for f in list(PARTS) + list(NAME_FIELDS.values()) if f in schema]
     return SearchArrays(
         n=n, live=live,
-        lengths={f: _lengths(leaves, n, f) for f in scorable},
+        lengths={f: _reused(old and old.lengths.get(f), kept,
+                            _lengths(new, n, f)) for f in scorable},
         avg_length={f: float(searcher.avg_field_length(f) or 1.0) or 1.0 for f in scorable},
-        facets={f: _facet(leaves, live, f) for f in FACETS if f in schema},
-        published=_numeric(leaves, n, PUBLISHED, np.int64, MISSING_DATE),
-        ncomments=_numeric(leaves, n, NCOMMENTS, np.int32, 0))
+        facets={f: _facet(new, live, f, old and old.facets.get(f)) for f in FACETS
+                if f in schema},
+        published=_reused(old and old.published, kept,
+                          _numeric(new, n, PUBLISHED, np.int64, MISSING_DATE)),
+        ncomments=_reused(old and old.ncomments, kept,
+                          _numeric(new, n, NCOMMENTS, np.int32, 0)))
+
+
+def segment_id(seg) -> str:
+    return seg.segment().segment_id()
+
+
+def _reused(old: np.ndarray | None, kept: int, out: np.ndarray) -> np.ndarray:
+    """`out` with its first `kept` entries from the previous generation's array."""
+    if old is not None and kept:
+        out[:kept] = old[:kept]
+    return out
 
 
 def _lengths(leaves, n: int, fieldname: str) -> np.ndarray:
@@ -169,23 +194,36 @@ def _numeric(leaves, n: int, fieldname: str, dtype, missing) -> np.ndarray:
     return out
 
 
-def _facet(leaves, live: np.ndarray, fieldname: str) -> FacetArrays:
-    values: dict[str, list[np.ndarray]] = {}
+def _facet(leaves, live: np.ndarray, fieldname: str, old: FacetArrays | None = None
+           ) -> FacetArrays:
+    """The (document, value) pairs of `leaves`, with `old`'s (of the documents before
+    them) when given; deleted documents left out."""
+    found: dict[str, list[np.ndarray]] = {}
     for seg, offset in leaves:
         for btext in seg.lexicon(fieldname):
             ids = codec.read_postings(seg, fieldname, btext)[0] + offset
-            values.setdefault(btext.decode("utf-8"), []).append(ids)
-    names = sorted(values)
-    docs_parts, ords_parts, starts = [], [], [0]
-    for v, name in enumerate(names):
-        ids = np.concatenate(values[name]) if len(values[name]) > 1 else values[name][0]
+            found.setdefault(btext.decode("utf-8"), []).append(ids)
+    old_names = _decode_all(old.values) if old is not None else []
+    names = sorted(set(old_names).union(found))
+    number = {name: i for i, name in enumerate(names)}
+    docs_parts, ords_parts = [], []
+    if old is not None and len(old.docs):
+        docs = np.asarray(old.docs)
+        keep = live[docs]
+        docs_parts.append(docs[keep])
+        ords_parts.append(np.array([number[v] for v in old_names], dtype=np.int32)[
+            np.asarray(old.ords)[keep]])
+    for name, parts in found.items():
+        ids = np.concatenate(parts) if len(parts) > 1 else parts[0]
         ids = ids[live[ids]]
         docs_parts.append(ids.astype(np.int32))
-        ords_parts.append(np.full(len(ids), v, dtype=np.int32))
-        starts.append(starts[-1] + len(ids))
-    docs = np.concatenate(docs_parts) if docs_parts else np.empty(0, np.int32)
-    ords = np.concatenate(ords_parts) if ords_parts else np.empty(0, np.int32)
-    return FacetArrays(StringTable.of(names), docs, ords, np.array(starts, dtype=np.int64))
+        ords_parts.append(np.full(len(ids), number[name], dtype=np.int32))
+    docs = np.concatenate(docs_parts).astype(np.int32) if docs_parts else np.empty(0, np.int32)
+    ords = np.concatenate(ords_parts).astype(np.int32) if ords_parts else np.empty(0, np.int32)
+    order = np.lexsort((docs, ords))  # value by value, documents ascending
+    docs, ords = docs[order], ords[order]
+    starts = np.searchsorted(ords, np.arange(len(names) + 1)).astype(np.int64)
+    return FacetArrays(StringTable.of(names), docs, ords, starts)
 
 
 # -- writing and mapping them -------------------------------------------------------------
@@ -221,12 +259,13 @@ def known_of(searcher, id_field: str, path_field: str, hash_field: str
             for f in searcher.all_stored_fields()}
 
 
-def write(gen_path: str, searcher, known: dict[str, tuple[str, str]]) -> str:
-    """Compute the arrays of the generation `searcher` reads and write them into `gen_path`
-    with `known` (id -> (path, hash) of every live document), replacing those of earlier TOC
-    generations; returns the folder written."""
+def write(gen_path: str, searcher, known: dict[str, tuple[str, str]],
+          previous: tuple[list[str], SearchArrays] | None = None) -> str:
+    """Compute the arrays of the generation `searcher` reads (`previous`: see compute) and
+    write them into `gen_path` with `known` (id -> (path, hash) of every live document),
+    replacing those of earlier TOC generations; returns the folder written."""
     generation = searcher.reader().generation()
-    arrays = compute(searcher)
+    arrays = compute(searcher, previous)
     final = os.path.join(gen_path, f"{PREFIX}{generation}")
     tmp = final + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)

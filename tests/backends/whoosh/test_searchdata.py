@@ -65,19 +65,34 @@ def live_data(index_dir) -> tuple[IndexData, searchdata.SearchArrays]:
 
 
 @pytest.fixture
-def built(tmp_path, monkeypatch):
-    monkeypatch.setattr(building, "WRITER_MEMORY", 20_000)  # several segments
+def facet_reads(monkeypatch) -> list[str]:
+    """The segment ids whose facet postings are read, as searchdata reads them."""
+    read: list[str] = []
+    real = searchdata._facet
+
+    def spy(leaves, *args):
+        read.extend(searchdata.segment_id(seg) for seg, _ in leaves)
+        return real(leaves, *args)
+
+    monkeypatch.setattr(searchdata, "_facet", spy)
+    return read
+
+
+@pytest.fixture(params=["several segments", "one segment"])
+def built(tmp_path, monkeypatch, request):
+    if request.param == "several segments":
+        monkeypatch.setattr(building, "WRITER_MEMORY", 20_000)
     src = write_jsonl(tmp_path / "in.jsonl", records(40))
     index_dir = tmp_path / "idx"
     reindex([str(src)], WhooshBackend(str(index_dir)), jobs=1)
-    return tmp_path, index_dir
+    return tmp_path, index_dir, request.param
 
 
 def test_a_reindex_writes_what_a_worker_maps(built):
-    _, index_dir = built
+    _, index_dir, layout = built
     data, computed = live_data(index_dir)
     try:
-        assert len(data.leaves) > 1
+        assert (len(data.leaves) > 1) == (layout == "several segments")
         assert data.mapped
         assert isinstance(data.live, np.memmap) and isinstance(data.published, np.memmap)
         assert_same(searchdata.SearchArrays(data.n, data.live, data.lengths, data.avg_length,
@@ -90,14 +105,27 @@ def test_a_reindex_writes_what_a_worker_maps(built):
         data.searcher.close()
 
 
-def test_an_update_writes_them_again_for_its_commit(built):
-    tmp_path, index_dir = built
+def test_an_update_writes_them_again_for_its_commit(built, facet_reads):
+    tmp_path, index_dir, layout = built
     before = generations.current_path(str(index_dir))
+    with open_generation(before).reader() as r:
+        segments_before = {searchdata.segment_id(seg) for seg, _ in r.leaf_readers()}
     changed = records(40, version="new")[:5] + records(40)[5:30]  # 5 edited, 10 removed
     src = write_jsonl(tmp_path / "in.jsonl", changed)
     before_known = assert_known_as_stored(index_dir)
+    facet_reads.clear()
     update([str(src)], WhooshBackend(str(index_dir)), jobs=1)
     path = generations.current_path(str(index_dir))
+    with open_generation(path).reader() as r:
+        segments_after = [searchdata.segment_id(seg) for seg, _ in r.leaf_readers()]
+    if segments_before <= set(segments_after):
+        # Whoosh's writer kept the live segments (it merges only tiny ones): only the
+        # segments the update wrote were read for the facets, the rest came from the live
+        # generation's search data.
+        assert facet_reads and not segments_before.intersection(facet_reads)
+    else:  # it merged some: everything is read again
+        assert set(facet_reads) == set(segments_after)
+        assert layout == "several segments"  # one segment and the update's: no merge
     after_known = assert_known_as_stored(index_dir)
     assert len(after_known) == 30
     changed_hashes = {i for i in after_known if after_known[i] != before_known[i]}
@@ -118,7 +146,7 @@ def test_an_update_writes_them_again_for_its_commit(built):
 
 @pytest.mark.parametrize("change", ["version", "toc_generation", "documents", "no manifest"])
 def test_a_folder_that_does_not_match_is_not_used(built, change):
-    _, index_dir = built
+    _, index_dir, layout = built
     path = generations.current_path(str(index_dir))
     (folder,) = [e for e in os.listdir(path) if e.startswith(searchdata.PREFIX)]
     manifest = os.path.join(path, folder, searchdata.MANIFEST)
@@ -141,7 +169,7 @@ def test_a_folder_that_does_not_match_is_not_used(built, change):
 
 
 def test_an_update_of_an_index_without_the_table_reads_the_stored_fields(built):
-    tmp_path, index_dir = built
+    tmp_path, index_dir, layout = built
     path = generations.current_path(str(index_dir))
     for entry in os.listdir(path):
         if entry.startswith(searchdata.PREFIX):
