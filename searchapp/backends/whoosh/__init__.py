@@ -13,6 +13,8 @@
     matching    a Query's mask, filters and order; facets: counts; highlights: spans
     suggest     "did you mean"
     codec, fastwrite   Whoosh 2.7.4's private on-disk format, read and written
+    mapped      segment files read from their map without Whoosh's private copy
+    searchdata  the arrays of a generation, written by the build, mapped by each worker
 
 Only this package imports `whoosh`. It reads and writes Whoosh 2.7.4's private on-disk
 format, so it refuses any other version here, at import, with one sentence.
@@ -40,6 +42,10 @@ except PackageNotFoundError:
     _installed = None
 check_whoosh(_installed)
 
-from searchapp.backends.whoosh.backend import WhooshBackend  # noqa: E402 - after the check
+from searchapp.backends.whoosh import mapped  # noqa: E402 - after the check
+
+mapped.install()
+
+from searchapp.backends.whoosh.backend import WhooshBackend  # noqa: E402
 
 __all__ = ["WhooshBackend", "check_whoosh"]

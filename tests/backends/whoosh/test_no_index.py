@@ -97,7 +97,7 @@ def test_unopenable_index_is_503_and_untouched(index_dir, make_app, tmp_path, mo
     def emfile(*args, **kwargs):
         raise OSError(errno.EMFILE, "Too many open files")
 
-    monkeypatch.setattr(holder.FileStorage, "open_index", emfile)
+    monkeypatch.setattr(holder.whoosh_index, "open_dir", emfile)
     monkeypatch.setattr(holder, "OPEN_RETRY_DELAY", 0)
     _assert_503(make_app(dest))
     assert snapshot(dest) == before

@@ -1,0 +1,70 @@
+"""Segment files are read from their map without Whoosh's private copy (mapped.py)."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import tracemalloc
+
+from conftest import article
+from whoosh.filedb import compound
+from whoosh.filedb.structfile import BufferFile
+
+from searchapp.backends.whoosh import generations
+from searchapp.backends.whoosh.mapped import MappedBufferFile, _View
+from searchapp.backends.whoosh.snapshot import open_generation
+
+
+def test_a_view_reads_like_bytesio():
+    rnd = random.Random(5)
+    data = bytes(rnd.randrange(256) for _ in range(5000)).replace(b"\x07", b"\n")
+    ours, theirs = _View(memoryview(data)), io.BytesIO(data)
+    for _ in range(2000):
+        op = rnd.choice(["read", "read", "readline", "seek", "seek_cur", "seek_end", "tell"])
+        n = rnd.choice([-1, 0, 1, 7, 100, 6000])
+        if op == "read":
+            assert ours.read(n) == theirs.read(n)
+        elif op == "readline":
+            assert ours.readline(n) == theirs.readline(n)
+        elif op == "seek":
+            p = rnd.randrange(6000)
+            assert ours.seek(p) == theirs.seek(p)
+        elif op == "seek_cur":
+            p = rnd.randrange(-50, 50)
+            if theirs.tell() + p >= 0:
+                assert ours.seek(p, os.SEEK_CUR) == theirs.seek(p, os.SEEK_CUR)
+        elif op == "seek_end":
+            p = -rnd.randrange(100)
+            assert ours.seek(p, os.SEEK_END) == theirs.seek(p, os.SEEK_END)
+        assert ours.tell() == theirs.tell()
+
+
+def test_opening_a_searcher_copies_no_segment_file(tmp_path, monkeypatch):
+    from engines import ENGINES
+
+    words = "harbour market council river budget school station museum".split()
+    rnd = random.Random(3)
+    backend = ENGINES["whoosh"].build(tmp_path, [
+        article(id=f"a-{i}", headline=f"Story {i}",
+                body=" ".join(rnd.choice(words) + str(rnd.randrange(5000)) for _ in range(2000)))
+        for i in range(150)])
+    backend.close()
+    path = generations.current_path(backend.index_dir)
+    size = sum(e.stat().st_size for e in os.scandir(path) if e.name.endswith(".seg"))
+    assert size > 2_000_000
+
+    def held_while_open() -> int:
+        tracemalloc.start()
+        try:
+            with open_generation(path).searcher() as s:
+                assert s.doc_count() == 150
+                assert s.reader().doc_frequency("body", "harbour1") >= 0
+                return tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+
+    assert compound.BufferFile is MappedBufferFile
+    assert held_while_open() < size / 4
+    monkeypatch.setattr(compound, "BufferFile", BufferFile)  # Whoosh's own: copies
+    assert held_while_open() > size / 2
