@@ -50,6 +50,6 @@ def count(data: IndexData, name: str, mask: np.ndarray, size: int,
     shown = {v.value for v in out}
     for v in selected:  # a selected value never disappears, even at zero
         if v not in shown:
-            i = fa.index.get(v)
+            i = fa.values.get(v)
             out.append(FacetValue(v, int(counts[i]) if i is not None else 0, True))
     return Facet(name, FACET_LABELS.get(name, name), out, int(len(nonzero)), size)

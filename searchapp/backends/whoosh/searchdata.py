@@ -100,10 +100,6 @@ class FacetArrays:
     ords: np.ndarray  # int32 value number of each pair (same length as docs)
     starts: np.ndarray  # int64, docs[starts[v]:starts[v + 1]] are the documents of value v
 
-    @property
-    def index(self) -> StringTable:
-        return self.values
-
     def docs_of(self, value: str) -> np.ndarray:
         v = self.values.get(value)
         if v is None:
