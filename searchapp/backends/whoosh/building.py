@@ -30,7 +30,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer.work import Extracted
 from searchapp.backends.base import Build, IndexUnavailable, Known, Update
-from searchapp.backends.whoosh import generations, searchdata
+from searchapp.backends.whoosh import generations, merge, searchdata
 from searchapp.backends.whoosh.added import Stamp
 from searchapp.backends.whoosh.generations import disk_full_is_said
 from searchapp.backends.whoosh.schema import FORMAT_VERSION, HASH, ID, PATH
@@ -78,7 +78,8 @@ class WhooshBuild(Build):
 
     def finish(self) -> dict[str, Any]:
         with disk_full_is_said(self.index_dir):
-            segments = self.writer.finish()
+            self.writer.finish()
+            segments = merge.merge_index(open_generation(self.path))
             with open_generation(self.path).searcher() as s:
                 searchdata.write(self.path, s, self.known)
             generations.fsync_tree(self.path)

@@ -164,30 +164,35 @@ class FastSegmentWriter(SegmentWriter):
 
     def _flush_segment(self):
         self.perdocwriter.close()
-        fw = self.fieldwriter
         pool = self.pool
-        base = self.docbase
-        compression = self.codec._compression
-        limit = self.codec._blocklimit
-        fieldmap = fw._fieldmap
-        add_term = fw._tindex.add
-        postfile = fw._postfile
         for fieldname in sorted(pool.fields):
-            # What W3FieldWriter.start_field/start_term/finish_term do, without a method
-            # call (and a throw-away postings writer) per term.
-            fieldid = fieldmap.setdefault(fieldname, len(fieldmap))
-            prefix = pack_ushort(fieldid)
-            lengths = self._lengths.get(fieldname)
-            f = pool.sorted_field(fieldname)
-            if f is None:
-                continue
-            bounds = f.bounds
-            for i, btext in enumerate(f.terms):
-                info = _write_term(postfile, f, bounds[i], bounds[i + 1], lengths, base,
-                                   compression, limit)
-                add_term(prefix + btext, info)
+            write_terms(self.fieldwriter, self.codec, fieldname, pool.sorted_field(fieldname),
+                        self._lengths.get(fieldname), self.docbase)
         pool.cleanup()
-        fw.close()
+        self.fieldwriter.close()
+
+
+def write_terms(fw, codec, fieldname: str, f: SortedField | None, lengths: array | None,
+                base: int) -> None:
+    """Write the postings and term infos of `f`'s terms into W3FieldWriter `fw`.
+
+    What W3FieldWriter.start_field/start_term/finish_term do, without a method call (and a
+    throw-away postings writer) per term. Fields must come in name order, and a field may
+    come in several parts (merge.py writes a field a range of terms at a time), each part's
+    terms after the previous part's. `lengths[d - base]` is document d's field length.
+    """
+    fieldmap = fw._fieldmap
+    prefix = pack_ushort(fieldmap.setdefault(fieldname, len(fieldmap)))
+    if f is None:  # a field without postings still gets its number in the field map
+        return
+    add_term = fw._tindex.add
+    postfile = fw._postfile
+    compression, limit = codec._compression, codec._blocklimit
+    bounds = f.bounds
+    for i, btext in enumerate(f.terms):
+        info = _write_term(postfile, f, bounds[i], bounds[i + 1], lengths, base,
+                           compression, limit)
+        add_term(prefix + btext, info)
 
 
 _INFO = W3TermInfo._struct.pack

@@ -14,7 +14,7 @@ import pytest
 from conftest import article, build_index
 from whoosh import query as Q
 
-from searchapp.backends.whoosh import WhooshBackend, building, generations
+from searchapp.backends.whoosh import WhooshBackend, building, generations, merge
 from searchapp.backends.whoosh import evaluate as engine
 from searchapp.backends.whoosh.evaluate import Evaluator
 from searchapp.backends.whoosh.matching import filter_query, order
@@ -64,6 +64,7 @@ def ix(request, tmp_path_factory):
         # A tiny writer budget flushes a segment every few documents, so postings, lengths
         # and deletions span segments (and the duplicate's two versions sit in different ones).
         mp.setattr(building, "WRITER_MEMORY", 300_000)
+        mp.setattr(merge, "KEEP_SEGMENTS", 1000)  # and the build does not merge them
     try:
         index_dir = build_index(tmp_path_factory.mktemp(request.param), _records())
     finally:

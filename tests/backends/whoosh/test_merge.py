@@ -1,0 +1,128 @@
+"""merge.py (codec internals) against Whoosh's own merge (commit(optimize=True)): the same
+index in what a reader sees — documents, stored fields, lengths, columns, term infos and
+every posting — from several segments with deleted documents.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import newsgen
+import pytest
+from conftest import article, write_jsonl
+
+from searchapp.backends.whoosh import WhooshBackend, building, generations, merge, mergeterms
+from searchapp.backends.whoosh.snapshot import open_generation
+from searchapp.indexing import reindex
+
+from .test_fastwrite import postings
+
+
+def records() -> list[dict]:
+    """Articles in several segments, some ids given again later (so deleted earlier)."""
+    recs = newsgen.records(120, seed=7)
+    # A term with more than one posting block (128 postings a block) in several segments.
+    recs += [article(id=f"common-{i}", headline="common story", body="common " * (i % 5 + 1),
+                     published=f"2024-05-0{i % 9 + 1}T10:00:00Z")
+             for i in range(300)]
+    # Later copies replace earlier ones: their documents are deleted in earlier segments.
+    recs += [{**r, "id": r["id"], "headline": r["headline"] + " again"} for r in recs[:40:3]]
+    recs += [article(id=f"common-{i}", headline="replaced", body="only once")
+             for i in range(0, 300, 7)]
+    return recs
+
+
+@pytest.fixture
+def unmerged(tmp_path, monkeypatch):
+    """A generation of several segments with deletions, as reindex writes it unmerged."""
+    monkeypatch.setattr(building, "WRITER_MEMORY", 40_000)
+    monkeypatch.setattr(merge, "KEEP_SEGMENTS", 1000)
+    src = write_jsonl(tmp_path / "in.jsonl", records())
+    report = reindex([str(src)], WhooshBackend(str(tmp_path / "idx")), jobs=1)
+    gen = generations.current_path(str(tmp_path / "idx"))
+    ix = open_generation(gen)
+    segments = ix._read_toc().segments
+    assert report.index["segments"] == len(segments) > 3
+    assert sum(s.deleted_count() for s in segments) > 20
+    return gen
+
+
+def copy(gen: str, to) -> str:
+    return shutil.copytree(gen, to)
+
+
+def compare(ours, whoosh, unmerged):
+    """Assert the two merged indexes read the same."""
+    assert ours.doc_count() == whoosh.doc_count() == ours.doc_count_all() == \
+        unmerged.doc_count()
+    schema = ours.schema
+    for d in range(ours.doc_count_all()):
+        assert ours.stored_fields(d) == whoosh.stored_fields(d)
+        for name in schema.scorable_names():
+            assert ours.doc_field_length(d, name) == whoosh.doc_field_length(d, name), (d, name)
+    for name in ("published", "ncomments"):
+        assert list(ours.column_reader(name, translate=False)) == \
+            list(whoosh.column_reader(name, translate=False))
+    for name in schema.scorable_names():
+        if whoosh.field_length(name):
+            assert ours.max_field_length(name) == whoosh.max_field_length(name), name
+            assert ours.min_field_length(name) == whoosh.min_field_length(name), name
+    terms = list(ours.all_terms())
+    assert terms == list(whoosh.all_terms())
+    compared = 0
+    for fieldname, btext in terms:
+        a = postings(ours, fieldname, btext)
+        assert a == postings(whoosh, fieldname, btext), (fieldname, btext)
+        ta, tb = ours.term_info(fieldname, btext), whoosh.term_info(fieldname, btext)
+        assert (ta.weight(), ta.doc_frequency(), ta.min_id(), ta.max_id(), ta.max_weight(),
+                ta.min_length(), ta.max_length()) == \
+            (tb.weight(), tb.doc_frequency(), tb.min_id(), tb.max_id(), tb.max_weight(),
+             tb.min_length(), tb.max_length()), (fieldname, btext)
+        compared += len(a)
+    return compared
+
+
+@pytest.mark.parametrize("batch", [mergeterms.BATCH_POSTINGS, 50])
+def test_merge_reads_like_whooshs_optimize(unmerged, tmp_path, monkeypatch, batch):
+    monkeypatch.setattr(mergeterms, "BATCH_POSTINGS", batch)  # 50: many ranges per field
+    ours_ix = open_generation(copy(unmerged, tmp_path / "ours"))
+    assert merge.merge_index(ours_ix, keep=1) == 1
+    whoosh_ix = open_generation(copy(unmerged, tmp_path / "whoosh"))
+    whoosh_ix.writer().commit(optimize=True)
+    before = open_generation(unmerged).reader()
+    ours, whoosh = ours_ix.reader(), whoosh_ix.reader()
+    assert len(list(ours.leaf_readers())) == len(list(whoosh.leaf_readers())) == 1
+    assert compare(ours, whoosh, before) > 10_000
+    # Field totals (BM25's average length) stay exact, less the deleted documents' lengths.
+    for name in ours.schema.scorable_names():
+        deleted = sum(seg.doc_field_length(d, name) or 0
+                      for seg, _ in before.leaf_readers() for d in range(seg.doc_count_all())
+                      if seg.is_deleted(d))
+        assert ours.field_length(name) == before.field_length(name) - deleted, name
+    before.close()
+    ours.close()
+    whoosh.close()
+
+
+def test_merge_leaves_one_toc_and_one_segment(unmerged):
+    ix = open_generation(unmerged)
+    generation = ix.latest_generation()
+    assert merge.merge_index(ix, keep=1) == 1
+    reopened = open_generation(unmerged)
+    assert reopened.latest_generation() == generation + 1
+    (segment,) = reopened._read_toc().segments
+    names = sorted(p.name for p in Path(unmerged).iterdir()
+                   if p.suffix in (".seg", ".toc"))
+    assert names == sorted([f"{segment.segment_id()}.seg", f"_MAIN_{generation + 1}.toc"])
+    assert merge.merge_index(reopened, keep=1) == 1  # one segment: nothing to do
+
+
+def test_reindex_reports_the_merged_segments(tmp_path, monkeypatch):
+    monkeypatch.setattr(building, "WRITER_MEMORY", 4000)
+    src = write_jsonl(tmp_path / "in.jsonl", records()[:200])
+    report = reindex([str(src)], WhooshBackend(str(tmp_path / "idx")), jobs=1)
+    live = generations.current_path(str(tmp_path / "idx"))
+    assert report.index["segments"] == generations.read_report(live)["segments"] == 1
+    with open_generation(live).reader() as r:
+        assert len(list(r.leaf_readers())) == 1
