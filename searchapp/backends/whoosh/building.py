@@ -153,7 +153,9 @@ class WhooshUpdate(Update):
     def _writer(self) -> SegmentWriter:
         if not self.path:
             self._new_generation()
-        return self.ix.writer(timeout=5.0)
+        w = self.ix.writer(timeout=5.0)
+        w.merge = False  # not Whoosh's merge (in Python): merge.merge_small, at the switch
+        return w
 
     def _new_generation(self) -> None:
         """The live generation's index files, hard-linked (or copied) into a new one."""
@@ -219,6 +221,7 @@ class WhooshUpdate(Update):
 
     def _switch(self, report: dict[str, Any]) -> None:
         """Make the new generation complete (fsynced, with reports) and the live one."""
+        merge.merge_small(self.ix)
         with self.ix.searcher() as s:
             r = s.reader()
             documents, segments = r.doc_count(), len(list(r.leaf_readers()))

@@ -36,6 +36,8 @@ from searchapp.backends.whoosh.mergeterms import merged_fields
 # A build merges its segments into one when it wrote more than this many (tests raise it to
 # keep the segments apart).
 KEEP_SEGMENTS = 1
+# An update merges segments when it leaves more than this many (merge_small).
+UPDATE_SEGMENTS = 4
 STORED = "_stored"
 # byte -> length, for the byte-coded field lengths.
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
@@ -46,15 +48,48 @@ def merge_index(ix, keep: int | None = None) -> int:
     more than `keep` (KEEP_SEGMENTS); commit them as the next TOC generation. Returns the
     number of segments."""
     keep = KEEP_SEGMENTS if keep is None else keep
+    return _commit_merge(ix, lambda segments: list(range(len(segments)))
+                         if len(segments) > keep else [])
+
+
+def merge_small(ix, most: int | None = None) -> int:
+    """The update's policy: when `ix` has more than `most` segments (UPDATE_SEGMENTS), merge
+    the smallest ones into one, as many as it takes to have `most` left, and then the next
+    smallest as long as it is no bigger than those merged so far (so a big segment is
+    rewritten only once the small ones add up to its size: each document is rewritten a
+    logarithmic number of times). Returns the number of segments."""
+    most = UPDATE_SEGMENTS if most is None else most
+    return _commit_merge(ix, lambda segments: _smallest(segments, most))
+
+
+def _smallest(segments, most: int) -> list[int]:
+    if len(segments) <= most:
+        return []
+    order = sorted(range(len(segments)), key=lambda i: segments[i].doc_count())
+    take = len(segments) - most + 1
+    size = sum(segments[i].doc_count() for i in order[:take])
+    while take < len(order) and segments[order[take]].doc_count() <= size:
+        size += segments[order[take]].doc_count()
+        take += 1
+    return sorted(order[:take])
+
+
+def _commit_merge(ix, choose) -> int:
+    """Merge the segments `choose(segments)` picks (by position) into one, put after the
+    others in a new TOC generation; return the number of segments then."""
     lock = ix.lock("WRITELOCK")
     if not lock.acquire():
         raise LockError(f"the index in {ix.storage.folder} is being written")
     try:
         toc = ix._read_toc()
-        if len(toc.segments) <= keep:
+        chosen = choose(toc.segments)
+        if not chosen:
             return len(toc.segments)
-        segment = merge_segments(ix.storage, ix.schema, ix.indexname, toc.segments)
-        segments = [segment] if segment.doc_count_all() else []
+        segments = [seg for i, seg in enumerate(toc.segments) if i not in chosen]
+        new = merge_segments(ix.storage, ix.schema, ix.indexname,
+                             [toc.segments[i] for i in chosen])
+        if new.doc_count_all():
+            segments.append(new)
         TOC(ix.schema, segments, toc.generation + 1).write(ix.storage, ix.indexname)
         clean_files(ix.storage, ix.indexname, toc.generation + 1, segments)
         return len(segments)

@@ -11,10 +11,11 @@ from pathlib import Path
 import newsgen
 import pytest
 from conftest import article, write_jsonl
+from whoosh.query import Term
 
 from searchapp.backends.whoosh import WhooshBackend, building, generations, merge, mergeterms
 from searchapp.backends.whoosh.snapshot import open_generation
-from searchapp.indexing import reindex
+from searchapp.indexing import reindex, update
 
 from .test_fastwrite import postings
 
@@ -126,3 +127,45 @@ def test_reindex_reports_the_merged_segments(tmp_path, monkeypatch):
     assert report.index["segments"] == generations.read_report(live)["segments"] == 1
     with open_generation(live).reader() as r:
         assert len(list(r.leaf_readers())) == 1
+
+
+class Sized:
+    def __init__(self, docs: int):
+        self.docs = docs
+
+    def doc_count(self) -> int:
+        return self.docs
+
+
+@pytest.mark.parametrize(("sizes", "chosen"), [
+    ([20_000, 2000, 2000, 2000], []),  # not more than 4: nothing to do
+    ([20_000, 2000, 2000, 2000, 2000], [1, 2, 3, 4]),  # the big one is left alone
+    ([2000, 20_000, 8000, 2000, 2000, 500], [0, 3, 4, 5]),  # 8000 > 2000 + 2000 + 500 + 2000
+    ([100, 50, 50, 50, 50, 50], [0, 1, 2, 3, 4, 5]),  # all of a size: all merged
+])
+def test_update_policy_merges_the_smallest(sizes, chosen):
+    assert merge._smallest([Sized(n) for n in sizes], most=4) == chosen
+
+
+def test_an_update_merges_its_small_segments(tmp_path, monkeypatch):
+    src = write_jsonl(tmp_path / "in.jsonl", [article(id=f"a-{i}", headline=f"Story {i}",
+                                                      body="common") for i in range(30)])
+    backend = WhooshBackend(str(tmp_path / "idx"))
+    reindex([str(src)], backend, jobs=1)
+    live = generations.current_path(str(tmp_path / "idx"))
+    monkeypatch.setattr(building, "UPDATE_BATCH", 3)  # a segment per 3 articles
+    more = write_jsonl(tmp_path / "more.jsonl", [
+        article(id=f"a-{i}", headline=f"Story {i} again", body="common")
+        for i in range(0, 45, 2)])
+    report = update([str(more)], backend, jobs=1)
+    assert (report.added, report.changed, report.removed) == (8, 15, 0)
+    after = generations.current_path(str(tmp_path / "idx"))
+    assert after != live and len(open_generation(live)._read_toc().segments) == 1
+    ix = open_generation(after)
+    segments = ix._read_toc().segments
+    assert len(segments) <= merge.UPDATE_SEGMENTS
+    assert generations.read_report(after)["segments"] == len(segments)
+    with ix.searcher() as s:
+        hits = {h["id"]: h["headline"] for h in s.search(Term("body", "common"), limit=None)}
+    assert len(hits) == 38
+    assert hits["a-2"] == "Story 2 again" and hits["a-1"] == "Story 1"
