@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import numpy as np
 from whoosh import columns
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3FieldWriter, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
 from whoosh.index import TOC, LockError, clean_files
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
 from searchapp.backends.whoosh.codec import raw_numeric
-from searchapp.backends.whoosh.fastwrite import write_terms
-from searchapp.backends.whoosh.mergeterms import merged_fields
+from searchapp.backends.whoosh.mergepostings import write_postings
 
 # A build merges its segments into one when it wrote more than this many (tests raise it to
 # keep the segments apart).
@@ -105,17 +104,7 @@ def merge_segments(storage, schema, indexname: str, segments: list):
         codec = W3Codec()
         new = codec.new_segment(storage, indexname)
         lengths, deleted = _write_columns(storage, schema, new, readers, docmaps, count)
-        fw = W3FieldWriter(codec, storage, new)
-        for fieldname in sorted(schema.names()):
-            field = schema[fieldname]
-            if not field.indexed:
-                continue
-            field_lengths = lengths.get(fieldname)
-            if field_lengths is not None:
-                field_lengths = field_lengths.astype(np.uint32).tolist()
-            for f in merged_fields(readers, docmaps, fieldname, field.format.fixed_value_size()):
-                write_terms(fw, codec, fieldname, f, field_lengths, 0)
-        fw.close()
+        write_postings(storage, schema, codec, new, readers, docmaps, lengths)
     finally:
         for r in readers:
             r.close()

@@ -111,31 +111,44 @@ def _read_blocks(buf, pos: int, end: int, ids: list, weights: list, values: list
             values.extend(v)
 
 
-def merged_fields(readers, docmaps: list[np.ndarray], fieldname: str, fixed_size: int | None):
-    """The field's postings over all segments as SortedFields, a range of terms each.
+class FieldMerge:
+    """One field of several segments, to be merged a range of terms at a time.
 
     docmaps[s][d] is the merged number of segment s's document d, or -1 when it is
     deleted: its postings are dropped, and a term left without postings is dropped too.
+    Range i holds the terms cuts[i]:cuts[i + 1] of the merged term list, with about
+    BATCH_POSTINGS postings (counting those of deleted documents) in all.
     """
-    segs = [SegmentTerms(r, fieldname) for r in readers]
-    merged = sorted(set().union(*(s.terms for s in segs)))
-    if not merged:
-        return
-    number = {t: i for i, t in enumerate(merged)}
-    indexes = [np.fromiter((number[t] for t in s.terms), np.int64, len(s.terms)) for s in segs]
-    dfs = np.zeros(len(merged), np.int64)
-    for s, idx in zip(segs, indexes, strict=True):
-        np.add.at(dfs, idx, np.asarray(s.dfs, np.int64))
-    cum = np.cumsum(dfs)
-    cuts = [0]
-    while cuts[-1] < len(merged):
-        done = cum[cuts[-1] - 1] if cuts[-1] else 0
-        cuts.append(max(int(np.searchsorted(cum, done + BATCH_POSTINGS, "right")),
-                        cuts[-1] + 1))
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        f = _merge_range(segs, indexes, docmaps, merged, a, b, fixed_size)
-        if f is not None:
-            yield f
+
+    def __init__(self, readers, docmaps: list[np.ndarray], fieldname: str,
+                 fixed_size: int | None):
+        self.docmaps, self.fixed_size = docmaps, fixed_size
+        self.segs = [SegmentTerms(r, fieldname) for r in readers]
+        self.merged = sorted(set().union(*(s.terms for s in self.segs)))
+        number = {t: i for i, t in enumerate(self.merged)}
+        self.indexes = [np.fromiter((number[t] for t in s.terms), np.int64, len(s.terms))
+                        for s in self.segs]
+        dfs = np.zeros(len(self.merged), np.int64)
+        for s, idx in zip(self.segs, self.indexes, strict=True):
+            np.add.at(dfs, idx, np.asarray(s.dfs, np.int64))
+        self.cum = np.cumsum(dfs)  # postings up to and with each term
+        self.cuts = [0]
+        while self.cuts[-1] < len(self.merged):
+            done = self.postings_before(len(self.cuts) - 1)
+            self.cuts.append(max(int(np.searchsorted(self.cum, done + BATCH_POSTINGS, "right")),
+                                 self.cuts[-1] + 1))
+
+    def postings_before(self, i: int) -> int:
+        """Postings in the ranges before range i."""
+        return int(self.cum[self.cuts[i] - 1]) if self.cuts[i] else 0
+
+    def ranges(self, first: int, last: int):
+        """The ranges first:last, as SortedFields (a range left without postings is skipped)."""
+        for i in range(first, last):
+            f = _merge_range(self.segs, self.indexes, self.docmaps, self.merged,
+                             self.cuts[i], self.cuts[i + 1], self.fixed_size)
+            if f is not None:
+                yield f
 
 
 def _merge_range(segs, indexes, docmaps, merged, a: int, b: int, fixed_size: int | None):

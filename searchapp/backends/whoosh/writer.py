@@ -1,9 +1,8 @@
 """Writing a new index generation: documents in chunks, each chunk a segment by a forked writer.
 
 The parent is the one writer of the generation (it holds the Whoosh lock and writes the
-TOC once, at the end); forked copies of it write the segment files with fastwrite.py.
-A copy that fails sends its error back through the pipe its segment would have come on,
-so the parent can say what happened (a full disk, say) rather than an exit status.
+TOC once, at the end); forked copies of it (forked.py) write the segment files with
+fastwrite.py.
 Relies on Whoosh 2.7.4's writer internals: `TOC`, `clean_files`, the storage's
 `temp_storage` and the segment writer's `_finalize_segment` / `_tempstorage`.
 """
@@ -13,17 +12,14 @@ from __future__ import annotations
 import bisect
 import contextlib
 import os
-import pickle
-import signal
-import warnings
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.errors import ScrapesearchError
 from indexer.work import Extracted
 from searchapp.backends.base import IndexBusy
+from searchapp.backends.whoosh import forked
 from searchapp.backends.whoosh.fastwrite import FastSegmentWriter
 from searchapp.backends.whoosh.schema import build_schema
 
@@ -52,8 +48,7 @@ class GenerationWriter:
         self.segments: list = []  # finished segments, in chunk order
         self.ids: dict[str, int] = {}  # id -> sequence number of its latest document
         self.replaced: list[int] = []  # sequence numbers of documents replaced by a later one
-        # Segment writers at work: chunk number -> (pid, pipe the segment comes back on).
-        self.running: dict[int, tuple[int, int]] = {}
+        self.running: dict[int, forked.Child] = {}  # segment writers at work, by chunk number
         self.done: dict[int, object] = {}  # chunk number -> its finished segment
 
     def add(self, doc: Extracted) -> bool:
@@ -79,47 +74,13 @@ class GenerationWriter:
             return
         while len(self.running) >= self.writers:
             self._collect(next(iter(self.running)))
-        read_end, write_end = os.pipe()
-        with warnings.catch_warnings():
-            # Python 3.12+ warns about forking with threads (the pool's); the child only
-            # writes files of its own and leaves with os._exit, touching no shared lock.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
-        if pid == 0:  # the segment writer
-            code = 1
-            try:
-                os.close(read_end)
-                try:
-                    answer = ("segment", write_segment(self.ix, docs, private_temp=True))
-                except Exception as e:  # noqa: BLE001 - sent back for the parent to say
-                    answer = ("error", getattr(e, "errno", None), _describe(e))
-                data = pickle.dumps(answer)
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(data)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write_end)
-        self.running[number] = (pid, read_end)
+        self.running[number] = forked.Child(
+            lambda: write_segment(self.ix, docs, private_temp=True),
+            "writing a segment of the index")
 
     def _collect(self, number: int) -> None:
         """Wait for the writer of chunk `number` and keep its segment."""
-        pid, read_end = self.running.pop(number)
-        with os.fdopen(read_end, "rb") as f:
-            data = f.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0 or not data:
-            raise ScrapesearchError(
-                "writing a segment of the index failed (its writer process "
-                f"{_exit_reason(status)}); the live index was left as it was")
-        answer = pickle.loads(data)
-        if answer[0] == "error":
-            _, errno_, message = answer
-            if errno_ is not None:  # an OSError: the caller says "disk full" for ENOSPC
-                raise OSError(errno_, message)
-            raise ScrapesearchError(f"writing a segment of the index failed ({message}); "
-                                    "the live index was left as it was")
-        self.done[number] = answer[1]
+        self.done[number] = self.running.pop(number).result()
 
     def finish(self) -> int:
         """Write what is left, commit the generation's TOC; return the number of segments."""
@@ -142,25 +103,11 @@ class GenerationWriter:
         return len(self.segments)
 
     def cancel(self) -> None:
-        for pid, read_end in self.running.values():
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            os.close(read_end)
+        for child in self.running.values():
+            child.kill()
         self.running.clear()
         with contextlib.suppress(Exception):
             self.lock.release()
-
-
-def _describe(e: BaseException) -> str:
-    if isinstance(e, OSError) and e.strerror:
-        return e.strerror + (f" ({e.filename})" if e.filename else "")
-    return f"{type(e).__name__}: {e}"
-
-
-def _exit_reason(status: int) -> str:
-    code = os.waitstatus_to_exitcode(status)
-    return f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
 
 
 def write_segment(ix, docs: list[dict], private_temp: bool = False):

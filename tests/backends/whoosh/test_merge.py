@@ -13,7 +13,14 @@ import pytest
 from conftest import article, write_jsonl
 from whoosh.query import Term
 
-from searchapp.backends.whoosh import WhooshBackend, building, generations, merge, mergeterms
+from searchapp.backends.whoosh import (
+    WhooshBackend,
+    building,
+    generations,
+    merge,
+    mergepostings,
+    mergeterms,
+)
 from searchapp.backends.whoosh.snapshot import open_generation
 from searchapp.indexing import reindex, update
 
@@ -84,9 +91,12 @@ def compare(ours, whoosh, unmerged):
     return compared
 
 
-@pytest.mark.parametrize("batch", [mergeterms.BATCH_POSTINGS, 50])
-def test_merge_reads_like_whooshs_optimize(unmerged, tmp_path, monkeypatch, batch):
-    monkeypatch.setattr(mergeterms, "BATCH_POSTINGS", batch)  # 50: many ranges per field
+@pytest.mark.parametrize("small", [False, True])
+def test_merge_reads_like_whooshs_optimize(unmerged, tmp_path, monkeypatch, small):
+    if small:  # many ranges of terms per field, written by three processes
+        monkeypatch.setattr(mergeterms, "BATCH_POSTINGS", 50)
+        monkeypatch.setattr(mergepostings, "PARALLEL_POSTINGS", 0)
+        monkeypatch.setattr(mergepostings, "WORKERS", 3)
     ours_ix = open_generation(copy(unmerged, tmp_path / "ours"))
     assert merge.merge_index(ours_ix, keep=1) == 1
     whoosh_ix = open_generation(copy(unmerged, tmp_path / "whoosh"))
