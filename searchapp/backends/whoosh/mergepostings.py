@@ -1,12 +1,11 @@
-"""Writing the merged segment's postings and term table, a big field on several cores.
+"""Writing the merged segment's postings and term table on several cores.
 
-A field with many postings is cut into WORKERS parts of about as many postings (whole
-ranges of terms, mergeterms.FieldMerge): this process writes the first part into the
-segment's files while forked copies (forked.py) write the others into files of their own
-and send back their term infos. Their postings are then appended to the segment's
-postings file, and their term infos, with the postings' offset moved by where they were
-appended, added to the term table after the first part's: the same files as if one
-process had written them all.
+The terms of all fields, in order, are cut into WORKERS spans of about as many postings
+(mergeterms.FieldMerge); this process writes the first span into the segment's files
+while forked copies (forked.py) write the others into files of their own and send back
+their term infos. Their postings are then appended to the segment's postings file, and
+their term infos, with the postings' offset moved by where they were appended, added to
+the term table after the first span's: the same files as if one process wrote them all.
 """
 
 from __future__ import annotations
@@ -21,9 +20,9 @@ from searchapp.backends.whoosh import forked
 from searchapp.backends.whoosh.fastwrite import write_terms
 from searchapp.backends.whoosh.mergeterms import FieldMerge
 
-# Processes writing a big field's postings at once (as many as building.WRITERS).
+# Processes writing the postings at once (as many as building.WRITERS).
 WORKERS = 2
-# A field with fewer postings than this is written by one process.
+# Fewer postings than this are written by one process.
 PARALLEL_POSTINGS = 500_000
 COPY_BYTES = 1 << 22
 
@@ -33,45 +32,62 @@ _OFFSET = W3TermInfo._struct.size  # the postings' offset follows the term info'
 def write_postings(storage, schema, codec, new, readers, docmaps, lengths) -> None:
     """Write every field's merged postings into `new`'s term table and postings file."""
     fw = W3FieldWriter(codec, storage, new)
+    fields = []  # (FieldMerge, the lengths of the field in the merged documents)
     for fieldname in sorted(schema.names()):
         field = schema[fieldname]
         if not field.indexed:
             continue
-        field_lengths = lengths.get(fieldname)
-        if field_lengths is not None:
-            field_lengths = field_lengths.astype("uint32").tolist()
         fm = FieldMerge(readers, docmaps, fieldname, field.format.fixed_value_size())
-        parts = _parts(fm) if hasattr(os, "fork") else [(0, len(fm.cuts) - 1)]
-        fw._fieldmap.setdefault(fieldname, len(fw._fieldmap))
-        children = [forked.Child(partial(_write_part, storage, codec, new, fw._fieldmap,
-                                         fieldname, fm, p, field_lengths),
-                                 "merging the index's segments") for p in parts[1:]]
-        try:
-            for f in fm.ranges(*parts[0]):
-                write_terms(fw, codec, fieldname, f, field_lengths, 0)
-            while children:
-                _append(storage, fw, children[0].result())
-                children.pop(0)
-        finally:
-            for child in children:
-                child.kill()
+        if fm.merged:
+            fw._fieldmap.setdefault(fieldname, len(fw._fieldmap))
+            field_lengths = lengths.get(fieldname)
+            fields.append((fm, None if field_lengths is None
+                           else field_lengths.astype("uint32").tolist()))
+    spans = _spans([fm for fm, _ in fields])
+    children = [forked.Child(partial(_write_part, storage, codec, new, fw._fieldmap, fields,
+                                     span, k), "merging the index's segments")
+                for k, span in enumerate(spans[1:], 1)]
+    try:
+        _write_span(fw, codec, fields, spans[0])
+        while children:
+            _append(storage, fw, children[0].result())
+            children.pop(0)
+    finally:
+        for child in children:
+            child.kill()
     fw.close()
 
 
-def _parts(fm: FieldMerge) -> list[tuple[int, int]]:
-    """The field's ranges cut into WORKERS parts of about as many postings."""
-    count = len(fm.cuts) - 1
-    total = fm.postings_before(count) if count else 0
-    if total < PARALLEL_POSTINGS or count < WORKERS:
-        return [(0, count)]
-    bounds = [0]
-    for k in range(1, WORKERS):
-        i = bounds[-1] + 1
-        while i < count - (WORKERS - k) and fm.postings_before(i) < total * k / WORKERS:
-            i += 1
-        bounds.append(i)
-    bounds.append(count)
-    return list(zip(bounds, bounds[1:], strict=False))
+def _spans(fms: list[FieldMerge]) -> list[list[tuple[int, int, int]]]:
+    """The terms of all fields cut into spans of about as many postings: per span, its
+    (field number, first term, end term) parts."""
+    total = sum(fm.postings for fm in fms)
+    workers = WORKERS if total >= PARALLEL_POSTINGS and hasattr(os, "fork") else 1
+    # Where each span starts: (field number, term number).
+    def target(k: int) -> float:  # postings before span k
+        return total * k / workers
+
+    starts, done = [(0, 0)], 0
+    for i, fm in enumerate(fms):
+        while len(starts) < workers and done + fm.postings > target(len(starts)):
+            starts.append((i, max(fm.before(int(target(len(starts))) - done), 1)))
+        done += fm.postings
+    starts.append((len(fms), 0))
+    spans = []
+    for (i, a), (j, b) in zip(starts, starts[1:], strict=False):
+        span = [(i, a, len(fms[i].merged) if j > i else b)] if i < len(fms) else []
+        span += [(f, 0, len(fms[f].merged)) for f in range(i + 1, j)]
+        if j > i and j < len(fms) and b:
+            span.append((j, 0, b))
+        spans.append(span)
+    return spans
+
+
+def _write_span(fw, codec, fields, span) -> None:
+    for i, first, last in span:
+        fm, lengths = fields[i]
+        for f in fm.ranges(first, last):
+            write_terms(fw, codec, fm.fieldname, f, lengths, 0)
 
 
 class _Part:
@@ -87,12 +103,11 @@ class _Part:
         self.terms.append((key, info))
 
 
-def _write_part(storage, codec, new, fieldmap, fieldname, fm, part, lengths):
-    name = new.make_filename(f".part{part[0]}.tmp")
+def _write_part(storage, codec, new, fieldmap, fields, span, k: int):
+    name = new.make_filename(f".part{k}.tmp")
     postfile = storage.create_file(name)
     sink = _Part(postfile, fieldmap)
-    for f in fm.ranges(*part):
-        write_terms(sink, codec, fieldname, f, lengths, 0)
+    _write_span(sink, codec, fields, span)
     postfile.close()
     return name, sink.terms
 

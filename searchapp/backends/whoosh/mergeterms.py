@@ -116,13 +116,11 @@ class FieldMerge:
 
     docmaps[s][d] is the merged number of segment s's document d, or -1 when it is
     deleted: its postings are dropped, and a term left without postings is dropped too.
-    Range i holds the terms cuts[i]:cuts[i + 1] of the merged term list, with about
-    BATCH_POSTINGS postings (counting those of deleted documents) in all.
     """
 
     def __init__(self, readers, docmaps: list[np.ndarray], fieldname: str,
                  fixed_size: int | None):
-        self.docmaps, self.fixed_size = docmaps, fixed_size
+        self.fieldname, self.docmaps, self.fixed_size = fieldname, docmaps, fixed_size
         self.segs = [SegmentTerms(r, fieldname) for r in readers]
         self.merged = sorted(set().union(*(s.terms for s in self.segs)))
         number = {t: i for i, t in enumerate(self.merged)}
@@ -131,24 +129,25 @@ class FieldMerge:
         dfs = np.zeros(len(self.merged), np.int64)
         for s, idx in zip(self.segs, self.indexes, strict=True):
             np.add.at(dfs, idx, np.asarray(s.dfs, np.int64))
-        self.cum = np.cumsum(dfs)  # postings up to and with each term
-        self.cuts = [0]
-        while self.cuts[-1] < len(self.merged):
-            done = self.postings_before(len(self.cuts) - 1)
-            self.cuts.append(max(int(np.searchsorted(self.cum, done + BATCH_POSTINGS, "right")),
-                                 self.cuts[-1] + 1))
+        # Postings (deleted documents' too) of the terms up to and with each one.
+        self.cum = np.cumsum(dfs)
+        self.postings = int(self.cum[-1]) if len(self.cum) else 0
 
-    def postings_before(self, i: int) -> int:
-        """Postings in the ranges before range i."""
-        return int(self.cum[self.cuts[i] - 1]) if self.cuts[i] else 0
+    def before(self, postings: int) -> int:
+        """The number of terms whose postings end before the first `postings` do."""
+        return int(np.searchsorted(self.cum, postings, "right"))
 
     def ranges(self, first: int, last: int):
-        """The ranges first:last, as SortedFields (a range left without postings is skipped)."""
-        for i in range(first, last):
-            f = _merge_range(self.segs, self.indexes, self.docmaps, self.merged,
-                             self.cuts[i], self.cuts[i + 1], self.fixed_size)
+        """Terms first:last as SortedFields of about BATCH_POSTINGS postings each (ranges
+        left without postings are skipped)."""
+        while first < last:
+            done = int(self.cum[first - 1]) if first else 0
+            end = min(last, max(self.before(done + BATCH_POSTINGS), first + 1))
+            f = _merge_range(self.segs, self.indexes, self.docmaps, self.merged, first, end,
+                             self.fixed_size)
             if f is not None:
                 yield f
+            first = end
 
 
 def _merge_range(segs, indexes, docmaps, merged, a: int, b: int, fixed_size: int | None):

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import newsgen
+import numpy as np
 import pytest
 from conftest import article, write_jsonl
 from whoosh.query import Term
@@ -149,3 +150,33 @@ def test_an_update_merges_its_small_segments(tmp_path, monkeypatch):
         hits = {h["id"]: h["headline"] for h in s.search(Term("body", "common"), limit=None)}
     assert len(hits) == 38
     assert hits["a-2"] == "Story 2 again" and hits["a-1"] == "Story 1"
+
+
+def field_of(dfs: list[int]) -> mergeterms.FieldMerge:
+    fm = object.__new__(mergeterms.FieldMerge)
+    fm.merged, fm.cum = [b"t"] * len(dfs), np.cumsum(np.array(dfs, dtype=np.int64))
+    fm.postings = int(fm.cum[-1]) if dfs else 0
+    return fm
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 5])
+@pytest.mark.parametrize("fields", [
+    [[10] * 100],
+    [[1] * 5, [100] * 30, [3] * 7, [1000], [5] * 50],
+    [[7], [7], [7]],
+    [[1_000_000] * 2],
+    [],
+])
+def test_spans_cover_every_term_once_in_order(monkeypatch, workers, fields):
+    monkeypatch.setattr(mergepostings, "WORKERS", workers)
+    monkeypatch.setattr(mergepostings, "PARALLEL_POSTINGS", 0)
+    fms = [field_of(dfs) for dfs in fields]
+    spans = mergepostings._spans(fms)
+    assert len(spans) == (workers if fields else 1)
+    covered = [(i, t) for span in spans for i, a, b in span for t in range(a, b)]
+    assert covered == [(i, t) for i, dfs in enumerate(fields) for t in range(len(dfs))]
+    total = sum(map(sum, fields))
+    biggest = max((max(dfs) for dfs in fields if dfs), default=0)
+    for span in spans:  # about as many postings each: within one term of an equal share
+        share = sum(sum(fields[i][a:b]) for i, a, b in span)
+        assert abs(share - total / len(spans)) <= biggest
