@@ -51,6 +51,7 @@ class Child:
         with os.fdopen(self.read_end, "rb") as f:
             data = f.read()
         _, status = os.waitpid(self.pid, 0)
+        self.pid = None
         if status != 0 or not data:
             raise ScrapesearchError(
                 f"{self.what} failed (its writer process {_exit_reason(status)}); "
@@ -65,6 +66,9 @@ class Child:
         return answer[1]
 
     def kill(self) -> None:
+        """Stop the child (unless result() already waited for it)."""
+        if self.pid is None:
+            return
         with contextlib.suppress(OSError):
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)

@@ -14,6 +14,7 @@ import os
 from functools import partial
 
 from whoosh.codec.whoosh3 import W3FieldWriter, W3TermInfo
+from whoosh.reading import SegmentReader
 from whoosh.system import pack_long, unpack_long
 
 from searchapp.backends.whoosh import forked
@@ -44,8 +45,9 @@ def write_postings(storage, schema, codec, new, readers, docmaps, lengths) -> No
             fields.append((fm, None if field_lengths is None
                            else field_lengths.astype("uint32").tolist()))
     spans = _spans([fm for fm, _ in fields])
-    children = [forked.Child(partial(_write_part, storage, codec, new, fw._fieldmap, fields,
-                                     span, k), "merging the index's segments")
+    children = [forked.Child(partial(_write_part, storage, schema, codec, new, readers,
+                                     fw._fieldmap, fields, span, k),
+                             "merging the index's segments")
                 for k, span in enumerate(spans[1:], 1)]
     try:
         _write_span(fw, codec, fields, spans[0])
@@ -103,7 +105,12 @@ class _Part:
         self.terms.append((key, info))
 
 
-def _write_part(storage, codec, new, fieldmap, fields, span, k: int):
+def _write_part(storage, schema, codec, new, readers, fieldmap, fields, span, k: int):
+    # The segments' files are opened again: a file read with seek() and read() (not
+    # mapped, snapshot.open_generation) shares its position with the parent's copy.
+    own = [SegmentReader(storage, schema, r.segment()) for r in readers]
+    for fm, _ in fields:
+        fm.read_from(own)
     name = new.make_filename(f".part{k}.tmp")
     postfile = storage.create_file(name)
     sink = _Part(postfile, fieldmap)

@@ -133,6 +133,11 @@ class FieldMerge:
         self.cum = np.cumsum(dfs)
         self.postings = int(self.cum[-1]) if len(self.cum) else 0
 
+    def read_from(self, readers) -> None:
+        """Read the postings through `readers` (the same segments, opened again)."""
+        for s, r in zip(self.segs, readers, strict=True):
+            s.postfile = r._terms._postfile
+
     def before(self, postings: int) -> int:
         """The number of terms whose postings end before the first `postings` do."""
         return int(np.searchsorted(self.cum, postings, "right"))
