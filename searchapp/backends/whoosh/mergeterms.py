@@ -6,12 +6,14 @@ same layout fastwrite.py writes; see its docstring): the term table (`_terms._ti
 W3TermInfo's `_struct`, then the postings' offset and length) and, for each term, its
 posting blocks (pickled block info, then the pickled, maybe zlib-compressed (id deltas,
 weights, values)). A field is merged a range of terms at a time (about BATCH_POSTINGS
-postings), so memory does not grow with the index; within a range, the postings of all
+postings), so the postings held in memory do not grow with the index (the term tables
+are held whole: each term, and three numbers); within a range, the postings of all
 segments are put in (term, document) order by one stable numpy sort.
 """
 
 from __future__ import annotations
 
+import struct
 import zlib
 from itertools import accumulate, compress
 from operator import itemgetter
@@ -19,68 +21,64 @@ from operator import itemgetter
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.compat import dumps, loads
-from whoosh.system import pack_ushort, unpack_int, unpack_long
+from whoosh.system import pack_ushort, unpack_int
 
 from searchapp.backends.whoosh.fastwrite import SortedField
 
 # A field is merged in ranges of terms with about this many postings in all.
-BATCH_POSTINGS = 1 << 21
+BATCH_POSTINGS = 1 << 20
 
 _INFO = W3TermInfo._struct
+_EXTENT = struct.Struct("!qi")  # after the term info's struct: the postings' offset, length
 _MAGIC = len(WHOOSH3_HEADER_MAGIC)
 
 
 class SegmentTerms:
-    """One field's term table in one segment: terms, document frequencies, postings' extents."""
+    """One field's term table in one segment: terms, document frequencies, postings' extents.
+
+    A term info could also hold the postings themselves ("inlined", W3Codec's inlinelimit),
+    but 2.7.4 cannot write those (W3PostingsWriter calls a `set_inline` that W3TermInfo
+    does not have), so they are refused.
+    """
 
     def __init__(self, reader, fieldname: str):
         terms = reader._terms
         self.postfile = terms._postfile
         self.terms: list[bytes] = []
-        self.dfs: list[int] = []
-        self.infos: list[bytes] = []
+        dfs, offsets, lengths = [], [], []
         fieldid = terms._fieldmap.get(fieldname)
-        if fieldid is None:
-            return
-        prefix = pack_ushort(fieldid)
-        for key, info in terms._tindex.items_from(prefix):
+        prefix = pack_ushort(fieldid) if fieldid is not None else None
+        for key, info in terms._tindex.items_from(prefix) if prefix else ():
             if key[:2] != prefix:
                 break
+            if info[0]:
+                raise ValueError(f"inlined postings ({fieldname}: {key[2:]!r}) are not "
+                                 "from Whoosh 2.7.4")
+            offset, length = _EXTENT.unpack_from(info, _INFO.size)
             self.terms.append(key[2:])
-            self.infos.append(info)
-        self.dfs = [_INFO.unpack_from(info)[2] for info in self.infos]
+            dfs.append(_INFO.unpack_from(info)[2])
+            offsets.append(offset)
+            lengths.append(length)
+        self.dfs = np.array(dfs, np.int64)
+        self.offsets = np.array(offsets, np.int64)
+        self.lengths = np.array(lengths, np.int64)
 
     def postings(self, first: int, last: int, fixed_size: int | None):
         """(counts, segment docnums, weights, values or None) of terms first:last."""
         counts, ids, weights = [], [], []
         values = [] if fixed_size != 0 else None
-        infos = self.infos[first:last]
-        if not infos:
+        if first == last:
             return counts, ids, weights, values
-        extents = [_extent(info) for info in infos]
-        start = next((e[0] for e in extents if e[0] >= 0), 0)
-        end = max((e[0] + e[1] for e in extents if e[0] >= 0), default=0)
-        buf = self.postfile.get(start, end - start) if end > start else b""
-        for info, (offset, length) in zip(infos, extents, strict=True):
+        offsets = self.offsets[first:last]
+        start, end = int(offsets.min()), int((offsets + self.lengths[first:last]).max())
+        buf = self.postfile.get(start, end - start)
+        for offset, length in zip(offsets.tolist(), self.lengths[first:last].tolist(),
+                                  strict=True):
             before = len(ids)
-            if offset < 0:  # inlined into the term info (Whoosh's writer may do it)
-                i, w, v = loads(info[_INFO.size:])
-                ids.extend(i)
-                weights.extend(w)
-                if values is not None:
-                    values.extend(v)
-            else:
-                _read_blocks(buf, offset - start, offset - start + length, ids, weights,
-                             values, fixed_size)
+            _read_blocks(buf, offset - start, offset - start + length, ids, weights, values,
+                         fixed_size)
             counts.append(len(ids) - before)
         return counts, ids, weights, values
-
-
-def _extent(info: bytes) -> tuple[int, int]:
-    if info[0]:
-        return -1, 0
-    return (unpack_long(info[_INFO.size:_INFO.size + 8])[0],
-            unpack_int(info[_INFO.size + 8:_INFO.size + 12])[0])
 
 
 def _read_blocks(buf, pos: int, end: int, ids: list, weights: list, values: list | None,
@@ -128,7 +126,7 @@ class FieldMerge:
                         for s in self.segs]
         dfs = np.zeros(len(self.merged), np.int64)
         for s, idx in zip(self.segs, self.indexes, strict=True):
-            np.add.at(dfs, idx, np.asarray(s.dfs, np.int64))
+            np.add.at(dfs, idx, s.dfs)
         # Postings (deleted documents' too) of the terms up to and with each one.
         self.cum = np.cumsum(dfs)
         self.postings = int(self.cum[-1]) if len(self.cum) else 0

@@ -180,3 +180,4 @@ def test_spans_cover_every_term_once_in_order(monkeypatch, workers, fields):
     for span in spans:  # about as many postings each: within one term of an equal share
         share = sum(sum(fields[i][a:b]) for i, a, b in span)
         assert abs(share - total / len(spans)) <= biggest
+
