@@ -2,7 +2,8 @@
 writer.
 
 Whoosh merges (commit(optimize=True), MERGE_SMALL) by adding every document and posting
-again through its Python writer: minutes for 20,000 articles. Here the merged segment is
+again through its Python writer: 118 s of CPU for the 9 segments of 20,000 articles, where
+this takes 28 s (15 s on two cores, mergepostings.py). Here the merged segment is
 written from the segments' files: the postings a range of terms at a time (mergeterms.py,
 written by fastwrite.write_terms), the stored fields as the segments' own compressed
 records, the field lengths and numeric columns as whole arrays. Deleted documents are
@@ -75,20 +76,23 @@ def _smallest(segments, most: int) -> list[int]:
 
 def _commit_merge(ix, choose) -> int:
     """Merge the segments `choose(segments)` picks (by position) into one, put after the
-    others in a new TOC generation; return the number of segments then."""
+    others in a new TOC generation; return the number of segments then. Segments whose
+    documents are all deleted are left out in any case."""
     lock = ix.lock("WRITELOCK")
     if not lock.acquire():
         raise LockError(f"the index in {ix.storage.folder} is being written")
     try:
         toc = ix._read_toc()
-        chosen = choose(toc.segments)
-        if not chosen:
-            return len(toc.segments)
-        segments = [seg for i, seg in enumerate(toc.segments) if i not in chosen]
-        new = merge_segments(ix.storage, ix.schema, ix.indexname,
-                             [toc.segments[i] for i in chosen])
-        if new.doc_count_all():
-            segments.append(new)
+        kept = [seg for seg in toc.segments if seg.doc_count()]
+        chosen = choose(kept)
+        if not chosen and len(kept) == len(toc.segments):
+            return len(kept)
+        segments = [seg for i, seg in enumerate(kept) if i not in chosen]
+        if chosen:
+            new = merge_segments(ix.storage, ix.schema, ix.indexname,
+                                 [kept[i] for i in chosen])
+            if new.doc_count_all():
+                segments.append(new)
         TOC(ix.schema, segments, toc.generation + 1).write(ix.storage, ix.indexname)
         clean_files(ix.storage, ix.indexname, toc.generation + 1, segments)
         return len(segments)

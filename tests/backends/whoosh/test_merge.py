@@ -181,3 +181,20 @@ def test_spans_cover_every_term_once_in_order(monkeypatch, workers, fields):
         share = sum(sum(fields[i][a:b]) for i, a, b in span)
         assert abs(share - total / len(spans)) <= biggest
 
+
+
+def test_an_update_leaves_out_segments_it_emptied(tmp_path):
+    backend = WhooshBackend(str(tmp_path / "idx"))
+    src = write_jsonl(tmp_path / "in.jsonl", [article(id=f"a-{i}", headline="Old", body="x")
+                                              for i in range(10)])
+    reindex([str(src)], backend, jobs=1)
+    live = generations.current_path(str(tmp_path / "idx"))
+    write_jsonl(tmp_path / "in.jsonl", [article(id=f"a-{i}", headline="New", body="x")
+                                        for i in range(10)])
+    assert update([str(src)], backend, jobs=1).changed == 10
+    ix = open_generation(generations.current_path(str(tmp_path / "idx")))
+    (segment,) = ix._read_toc().segments  # the first one's documents were all replaced
+    assert segment.doc_count() == segment.doc_count_all() == 10
+    assert len(open_generation(live)._read_toc().segments) == 1
+    with ix.searcher() as s:
+        assert {f["headline"] for f in s.all_stored_fields()} == {"New"}
