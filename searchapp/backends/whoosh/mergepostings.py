@@ -106,8 +106,8 @@ class _Part:
 
 
 def _write_part(storage, schema, codec, new, readers, fieldmap, fields, span, k: int):
-    # The segments' files are opened again: a file read with seek() and read() (not
-    # mapped, snapshot.open_generation) shares its position with the parent's copy.
+    # The segments' files are opened again: where a file is read with seek() and read()
+    # rather than mapped, it shares its position with the parent's copy.
     own = [SegmentReader(storage, schema, r.segment()) for r in readers]
     for fm, _ in fields:
         fm.read_from(own)
