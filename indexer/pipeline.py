@@ -19,7 +19,7 @@ from multiprocessing import get_context
 
 import numpy as np
 
-from indexer.discover import Ignored, Item, Skip, iter_items
+from indexer.discover import Ignored, Item, Skip, Unchanged, iter_items
 from indexer.limits import Limits, too_slow_reason
 from indexer.work import Extracted, Failed, Prepare, extract_batch, init_worker, skipping
 
@@ -56,7 +56,7 @@ class RunReport:
         return Counter(reason for _, reason in self.skipped)
 
 
-def batches(entries: Iterable[Item | Skip | Ignored], report: RunReport
+def batches(entries: Iterable[Item | Skip | Ignored | Unchanged], report: RunReport
             ) -> Iterator[tuple[list[Item], int]]:
     """Items grouped into pool tasks (with their input bytes); skips go to the report."""
     batch: list[Item] = []
@@ -64,6 +64,9 @@ def batches(entries: Iterable[Item | Skip | Ignored], report: RunReport
     for entry in entries:
         if isinstance(entry, Ignored):
             report.ignored += 1
+            continue
+        if isinstance(entry, Unchanged):  # not read: its bytes only count for progress
+            size += entry.size
             continue
         if isinstance(entry, Skip):
             if entry.not_article:
@@ -149,7 +152,7 @@ def _one_by_one(batch: list[Item], prepare: Prepare, unchanged: np.ndarray | Non
 
 
 def read_sources(sources: list[str], report: RunReport, jobs: int, prepare: Prepare = None,
-                 entries: Iterable[Item | Skip | Ignored] | None = None,
+                 entries: Iterable[Item | Skip | Ignored | Unchanged] | None = None,
                  unchanged: np.ndarray | None = None
                  ) -> Iterator[tuple[list[Extracted | Failed], int]]:
     """(results, input bytes) per batch for every item of `sources`, in input order.

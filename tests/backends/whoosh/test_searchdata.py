@@ -14,7 +14,7 @@ from conftest import article, write_jsonl
 
 from searchapp.backends.whoosh import WhooshBackend, building, generations, merge, searchdata
 from searchapp.backends.whoosh.arrays import IndexData
-from searchapp.backends.whoosh.schema import HASH, ID, PATH
+from searchapp.backends.whoosh.schema import HASH, ID, INPUT, PATH
 from searchapp.backends.whoosh.snapshot import open_generation
 from searchapp.indexing import reindex, update
 
@@ -47,14 +47,15 @@ def assert_same(mapped: searchdata.SearchArrays, computed: searchdata.SearchArra
 
 
 def assert_known_as_stored(index_dir) -> dict:
-    """The (path, hash) table `update` reads equals the stored fields of the live documents."""
+    """The (path, hash, input) table `update` reads equals the stored fields of the live
+    documents."""
     path = generations.current_path(str(index_dir))
     with open_generation(path).searcher() as s:
         r = s.reader()
         table = searchdata.load_known(path, r.generation(), r.doc_count_all())
-        stored = searchdata.known_of(s, ID, PATH, HASH)
+        stored = searchdata.known_of(s, ID, PATH, HASH, INPUT)
     assert table is not None and table == stored
-    assert all(digest for _, digest in table.values())
+    assert all(digest and source for _, digest, source in table.values())
     return table
 
 
