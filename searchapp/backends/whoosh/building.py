@@ -32,8 +32,8 @@ from indexer.work import Extracted
 from searchapp.backends.base import Build, IndexUnavailable, Known, Update
 from searchapp.backends.whoosh import generations, merge, searchdata
 from searchapp.backends.whoosh.added import Stamp
-from searchapp.backends.whoosh.generations import disk_full_is_said
 from searchapp.backends.whoosh.fastwrite import FastSegmentWriter
+from searchapp.backends.whoosh.generations import disk_full_is_said
 from searchapp.backends.whoosh.schema import FORMAT_VERSION, HASH, ID, INPUT, PATH
 from searchapp.backends.whoosh.snapshot import check_format, open_generation
 from searchapp.backends.whoosh.writer import GenerationWriter
