@@ -91,10 +91,12 @@ class UpdateReport(RunReport):
     changed: int = 0
     unchanged: int = 0
     removed: int = 0
+    unread: int = 0  # of the unchanged: items not read at all (their input digest was known)
 
     def as_dict(self) -> dict[str, Any]:
         return {"generation": self.generation, "sources": self.sources, "added": self.added,
-                "changed": self.changed, "unchanged": self.unchanged, "removed": self.removed,
+                "changed": self.changed, "unchanged": self.unchanged, "unread": self.unread,
+                "removed": self.removed,
                 "skipped_total": self.skipped_total, "skipped": self.skipped_list(),
                 "seconds": round(self.seconds, 2),
                 "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
@@ -284,6 +286,7 @@ def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
                     if isinstance(r, Extracted):
                         put(r)
         report.unchanged += unread.unread
+        report.unread = unread.unread
         # A source that is missing altogether (an unmounted disk, a typo) says nothing
         # about its articles: they stay. Only files missing inside a source are gone.
         present = [src for src in sources if os.path.exists(src)] + sorted(moved_from)
