@@ -67,6 +67,9 @@ def batches(entries: Iterable[Item | Skip | Ignored | Unchanged], report: RunRep
             continue
         if isinstance(entry, Unchanged):  # not read: its bytes only count for progress
             size += entry.size
+            if not batch and size >= BATCH_BYTES:
+                yield [], size
+                size = 0
             continue
         if isinstance(entry, Skip):
             if entry.not_article:
@@ -108,7 +111,7 @@ def extract_all(work: Iterable[tuple[list[Item], int]], jobs: int, prepare: Prep
                 results = extract_batch(batch, prepare)
             yield results, size
         return
-    workers = pool(jobs, unchanged)
+    workers: ProcessPoolExecutor | None = None  # started by the first batch with items
     pending: deque[tuple[list[Item], int, Future]] = deque()
     it = iter(work)
     try:
@@ -117,6 +120,13 @@ def extract_all(work: Iterable[tuple[list[Item], int]], jobs: int, prepare: Prep
                 nxt = next(it, None)
                 if nxt is None:
                     break
+                if not nxt[0]:  # only bytes to count (an update's unread items)
+                    done: Future = Future()
+                    done.set_result([])
+                    pending.append((nxt[0], nxt[1], done))
+                    continue
+                if workers is None:
+                    workers = pool(jobs, unchanged)
                 pending.append((nxt[0], nxt[1], workers.submit(extract_batch, nxt[0], prepare)))
             if not pending:
                 return
@@ -131,7 +141,8 @@ def extract_all(work: Iterable[tuple[list[Item], int]], jobs: int, prepare: Prep
                 for b, s in retry:
                     yield _one_by_one(b, prepare, unchanged), s
     finally:
-        workers.shutdown(wait=True, cancel_futures=True)
+        if workers is not None:
+            workers.shutdown(wait=True, cancel_futures=True)
 
 
 def _one_by_one(batch: list[Item], prepare: Prepare, unchanged: np.ndarray | None = None

@@ -180,3 +180,25 @@ def test_an_index_without_digests_is_read_once(corpus, engine, reads, monkeypatc
     second = update(SOURCES, corpus, jobs=1)
     assert second.unread == 8 and only_the_lost_copy(reads), reads
     assert_as_reindexed(corpus, engine)
+
+
+def test_an_update_with_nothing_to_read_starts_no_workers(engine, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("site").mkdir()
+    for i in range(3):
+        Path(f"site/{i}.txt").write_text(dump(f"Story {i}", f"Body {i}."), encoding="utf-8")
+    backend = engine.new(tmp_path / "updated")
+    try:
+        reindex(["site"], backend, jobs=2)
+        started: list[int] = []
+        real = pipeline.pool
+        monkeypatch.setattr(pipeline, "pool", lambda jobs, *a: started.append(jobs) or
+                            real(jobs, *a))
+        report = update(["site"], backend, jobs=2)
+        assert (report.unread, started) == (3, [])
+        Path("site/1.txt").write_text(dump("Story 1", "Corrected."), encoding="utf-8")
+        report = update(["site"], backend, jobs=2)
+        assert (report.unread, report.changed + report.added, started) == (2, 1, [2])
+        assert_as_reindexed(backend, engine, ["site"])
+    finally:
+        backend.close()
