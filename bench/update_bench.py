@@ -62,7 +62,7 @@ def bench(checkout: Path, collection: Path, work: Path, edit: float, jobs: int) 
     out["reindex_s"], _ = run(checkout, "reindex", *common, str(source))
     out["nochange_s"], _ = run(checkout, "update", *common, str(source))
     out["nochange_report"] = last_update(index)
-    out["edited"] = edited_copy(collection, source, seed=1, edit=edit, drop=0.0)
+    out["kept"] = edited_copy(collection, source, seed=1, edit=edit, drop=0.0)
     out["update_s"], _ = run(checkout, "update", *common, str(source))
     out["update_report"] = last_update(index)
     out["load_after"] = os.getloadavg()[0]
