@@ -46,12 +46,10 @@ def extraction_versions() -> str:
 def input_digest(item: Item) -> str:
     """32 hex digits for `item` as it is now; "" when its file cannot be read (then the
     item is read, and fails, as without a digest)."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in (extraction_versions(), item.format, item.path, item.key, item.url or "",
-                 item.fetched or "", item.content_type or ""):
-        b = part.encode("utf-8", "surrogateescape")
-        h.update(len(b).to_bytes(8, "little"))
-        h.update(b)
+    # repr of the tuple: quoted and escaped, so no two tuples give the same text
+    head = repr((extraction_versions(), item.format, item.path, item.key, item.url,
+                 item.fetched, item.content_type))
+    h = hashlib.blake2b(head.encode("utf-8", "surrogateescape"), digest_size=16)
     if item.data is not None:
         h.update(b"d")
         h.update(item.data)

@@ -40,15 +40,16 @@ class Unread:
         already has replaced by `Unchanged`; their ids go into `seen`."""
         for position, entry in enumerate(entries):
             if isinstance(entry, Item):
-                entry = dataclasses.replace(entry, digest=input_digest(entry))
-                article_id = self.by_input.get(entry.digest) if entry.digest else None
+                digest = input_digest(entry)
+                article_id = self.by_input.get(digest) if digest else None
                 if article_id is not None:
-                    self.claimed[article_id] = (position, entry.digest)
+                    self.claimed[article_id] = (position, digest)
                     seen.add(article_id)
                     self.unread += 1
                     yield Unchanged(entry.path, entry.size)
                     continue
-                self.at[entry.digest] = position
+                self.at[digest] = position
+                entry = dataclasses.replace(entry, digest=digest)
             yield entry
 
     def loses(self, r: Extracted) -> bool:
