@@ -17,6 +17,7 @@ import numpy as np
 
 from searchapp.analysis import fold, terms
 from searchapp.backends.base import Budget
+from searchapp.backends.whoosh import positions
 from searchapp.backends.whoosh.arrays import IndexData
 from searchapp.backends.whoosh.documents import to_article
 from searchapp.backends.whoosh.schema import NAME_FIELDS
@@ -26,7 +27,6 @@ from searchapp.search.matcher import (
     Expansions,
     entry_groups,
     in_one_entry,
-    phrase_at,
 )
 from searchapp.search.parser import And, Not, Or, Phrase, Word
 
@@ -349,14 +349,8 @@ class Evaluator:
             cand = cand[self.data.live[cand]]
         if len(cand):
             fmt = self.data.schema[f].format
-            values = [self.data.values(f, t) for t in ts]
-            where = [np.searchsorted(p.ids, cand) for p in postings]
-            ok = np.zeros(len(cand), bool)
-            for j in range(len(cand)):
-                positions = [fmt.decode_positions(values[i][where[i][j]])
-                             for i in range(len(ts))]
-                ok[j] = phrase_at(positions, slop)
-            matched = cand[ok]
+            decoded = [positions.decode(fmt, self.data.values_for(f, t, cand)) for t in ts]
+            matched = cand[positions.phrase_matches(decoded, slop)]
             if len(matched):
                 mask[matched] = True
                 for t in ts:
