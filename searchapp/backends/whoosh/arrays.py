@@ -35,6 +35,9 @@ from searchapp.backends.whoosh import blocks, codec, searchdata
 POSTINGS_CACHE_ENTRIES = 8_000_000
 VALUES_CACHE_ENTRIES = 1_000_000
 EXPANSIONS_CACHE_TERMS = 500_000  # expanded terms of word* kept, per generation
+# Unpickled posting blocks' values (positions and characters, for phrases and marking the
+# hits), by their encoded size.
+BLOCK_VALUES_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,7 @@ class IndexData:
         self._postings = _LRU(POSTINGS_CACHE_ENTRIES)
         self._values = _LRU(VALUES_CACHE_ENTRIES)
         self._expansions = _LRU(EXPANSIONS_CACHE_TERMS)
+        self._block_values = _LRU(BLOCK_VALUES_BYTES)
 
     # -- postings -------------------------------------------------------------------
 
@@ -148,7 +152,7 @@ class IndexData:
                 continue
             a, b = np.searchsorted(p.ids, [offset, offset + self._counts[i]])
             out.extend(blocks.values_at(table, p.ids[a:b] - offset, docs[lo:hi] - offset,
-                                        fixed))
+                                        fixed, self._block_values))
         return out
 
     def values(self, fieldname: str, term: str) -> list[bytes]:

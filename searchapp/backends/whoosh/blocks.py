@@ -102,21 +102,30 @@ def read_term(postfile, offset: int, length: int
     return ids, weights, table
 
 
-def values_at(table: BlockTable, ids: np.ndarray, docs: np.ndarray, fixed_size=None
-              ) -> list[bytes]:
+def values_at(table: BlockTable, ids: np.ndarray, docs: np.ndarray, fixed_size=None,
+              cache=None) -> list[bytes]:
     """The encoded values of the postings of `docs` (sorted segment document numbers, each
-    one of the term's `ids`), unpickling only the blocks that hold them."""
+    one of the term's `ids`), unpickling only the blocks that hold them (kept in `cache`,
+    an LRU with get/put, when given)."""
     if not len(docs):
         return []
-    blocks = np.searchsorted(table.last_ids, docs)
-    firsts = np.concatenate([[0], np.cumsum(table.counts)[:-1]])
+    at = np.searchsorted(ids, docs)  # each posting's place in the term
+    blocks = np.searchsorted(np.cumsum(table.counts), at, side="right")
+    firsts = np.cumsum(table.counts) - table.counts
+    within = (at - firsts[blocks]).tolist()
     out: list[bytes] = []
-    for b in np.unique(blocks):
-        values = block_values(table, int(b), fixed_size)
-        first = int(firsts[b])
-        ids_b = ids[first:first + int(table.counts[b])]
-        for d in docs[blocks == b]:
-            out.append(values[int(np.searchsorted(ids_b, d))])
+    bounds = np.flatnonzero(np.diff(blocks)) + 1
+    for lo, hi in zip([0, *bounds.tolist()], [*bounds.tolist(), len(docs)], strict=True):
+        b = int(blocks[lo])
+        key = (id(table.postfile), int(table.starts[b]))
+        hit = cache.get(key) if cache is not None else None
+        if hit is not None:
+            values = hit[0]
+        else:
+            values = block_values(table, b, fixed_size)
+            if cache is not None:
+                cache.put(key, values, int(table.ends[b] - table.starts[b]))
+        out.extend([values[k] for k in within[lo:hi]])
     return out
 
 
