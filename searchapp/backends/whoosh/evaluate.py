@@ -74,12 +74,15 @@ class Evaluator:
     """One query over one IndexData; `run()` returns the Match."""
 
     def __init__(self, data: IndexData, scope: str = "all", budget: Budget | None = None,
-                 share: float = EXPANSION_SHARE, main: bool = True):
+                 share: float = EXPANSION_SHARE, main: bool = True, memo: dict | None = None):
         """With a `budget`, wildcard and fuzzy words are left out once `share` of it is
         spent: for the page's own query (`main`) never its first word, and the notice says
         how many; for a count (`main=False`) any word, in any field, and it says nothing
-        (the caller gives up the count: see Match.cut)."""
+        (the caller gives up the count: see Match.cut). `memo`, shared by the page's own
+        evaluation and its per-scope counts, keeps each field's result of each word, phrase
+        and expansion: a count only combines them again for its scope's fields."""
         self.data = data
+        self.memo = {} if memo is None else memo
         self.budget = budget
         self.share = share
         self.main = main
@@ -272,29 +275,38 @@ class Evaluator:
         return p.ids, (idf * (w * (K1 + 1)) / (w + norm)).astype(np.float32)
 
     def leaf(self, f: str, term: str, positive: bool):
-        ids, s = self.term_scores(f, term)
-        mask, scores = self.zeros()
-        mask[ids] = True
-        scores[ids] = s
         marks = self._mark(f, positive)
         if marks is not None:
             marks.terms.add(term)
-        return mask, scores
+        key = ("term", f, term)
+        if key not in self.memo:
+            ids, s = self.term_scores(f, term)
+            mask, scores = self.zeros()
+            mask[ids] = True
+            scores[ids] = s
+            self.memo[key] = mask, scores
+        return self.memo[key]
 
     def expansion(self, f: str, expanded: list[tuple[str, int]], positive: bool):
         """Documents matching any expanded term; a document scores its best term."""
-        mask, scores = self.zeros()
         marks = self._mark(f, positive)
         self.expanded[f] = self.expanded.get(f, 0) + len(expanded)
-        for term, _df in expanded:
-            ids, s = self.term_scores(f, term)
-            if not len(ids):
-                continue
-            mask[ids] = True
-            scores[ids] = np.maximum(scores[ids], s)
-            if marks is not None:
-                marks.terms.add(term)
-        return mask, scores
+        key = ("expansion", f, tuple(t for t, _ in expanded))
+        found = self.memo.get(key)
+        if found is None:
+            mask, scores = self.zeros()
+            held = []
+            for term, _df in expanded:
+                ids, s = self.term_scores(f, term)
+                if not len(ids):
+                    continue
+                mask[ids] = True
+                scores[ids] = np.maximum(scores[ids], s)
+                held.append(term)
+            found = self.memo[key] = mask, scores, held
+        if marks is not None:
+            marks.terms.update(found[2])
+        return found[0], found[1]
 
     def prefix(self, f: str, text: str, positive: bool):
         stem_field = f in STEMMED
@@ -338,6 +350,15 @@ class Evaluator:
         return self.expansion(f, expanded, positive)
 
     def phrase(self, f: str, ts: list[str], slop: int, positive: bool):
+        marks = self._mark(f, positive)
+        if marks is not None:
+            marks.phrases.add((tuple(ts), slop))
+        key = ("phrase", f, tuple(ts), slop)
+        if key not in self.memo:
+            self.memo[key] = self._phrase(f, ts, slop)
+        return self.memo[key]
+
+    def _phrase(self, f: str, ts: list[str], slop: int):
         mask, scores = self.zeros()
         postings = [self.data.postings(f, t) for t in ts]
         cand = postings[0].ids
@@ -357,7 +378,4 @@ class Evaluator:
                     ids, s = self.term_scores(f, t)
                     sel = np.searchsorted(ids, matched)
                     scores[matched] += s[sel]
-        marks = self._mark(f, positive)
-        if marks is not None:
-            marks.phrases.add((tuple(ts), slop))
         return mask, scores

@@ -29,9 +29,9 @@ def search_taking(monkeypatch, backend, seconds: float, budget_seconds: float):
     clock = Clock()
     real = whoosh_backend.filter_query
 
-    def slow(data, query, budget=None):
+    def slow(data, query, budget=None, **kwargs):
         clock.now += seconds
-        return real(data, query, budget)
+        return real(data, query, budget, **kwargs)
 
     monkeypatch.setattr(whoosh_backend, "filter_query", slow)
     params = SearchParams.from_args({"q": "harbour"})
