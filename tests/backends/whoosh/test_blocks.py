@@ -44,9 +44,15 @@ def _postings(rng: random.Random, n: int, weights: str, fmt):
     return ids, ws, values
 
 
-def _write(monkeypatch, protocol: int, postings, fmt, compression: int = 3):
-    """The postings written by Whoosh's own writer: (postings file, offset, length)."""
-    monkeypatch.setattr(whoosh3, "dumps", lambda obj, _p: pickle.dumps(obj, protocol))
+def _write(monkeypatch, protocol: int, postings, fmt, compression: int = 3,
+           info_protocol: int | None = None):
+    """The postings written by Whoosh's own writer, the data pickled with `protocol`, the
+    block info with `info_protocol` (default the same): (postings file, offset, length)."""
+    def dumps(obj, _protocol):
+        is_info = len(obj) == 6  # (postings, last id, max weight, compression, lengths)
+        return pickle.dumps(obj, info_protocol or protocol if is_info else protocol)
+
+    monkeypatch.setattr(whoosh3, "dumps", dumps)
     out = StructFile(_Bytes())
     out.write(b"pad")  # the term does not start the file
     writer = W3PostingsWriter(out, blocklimit=128, compression=compression)
@@ -91,18 +97,24 @@ FORMATS = {"characters": CompactCharacters(), "positions": CompactPositions(),
            "frequency": Frequency()}
 
 
-@pytest.mark.parametrize("protocol", [2, 3])
+# data pickle, block info pickle: Whoosh's (2, 2); fastwrite.py's DATA_PROTOCOL (3, 2)
+@pytest.mark.parametrize("protocol,info_protocol", [(2, 2), (3, 3), (3, 2)])
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 127, 128, 129, 300])
 @pytest.mark.parametrize("weights", ["ones", "same", "varied"])
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_blocks_read_as_whoosh_reads_them(monkeypatch, protocol, n, weights, fmt):
+def test_blocks_read_as_whoosh_reads_them(monkeypatch, protocol, info_protocol, n, weights,
+                                          fmt):
     rng = random.Random(f"{protocol}{n}{weights}{fmt}")
     f = FORMATS[fmt]
     postings = _postings(rng, n, weights, f)
     postfile, offset, length = _write(monkeypatch, protocol, postings, f,
-                                      compression=3 if n % 2 else 0)
+                                      compression=3 if n % 2 else 0,
+                                      info_protocol=info_protocol)
     raw = postfile.get(offset, length)
-    assert raw[4 + 4 + 1] == protocol  # the block info's PROTO opcode: written as asked
+    assert raw[4 + 4 + 1] == info_protocol  # the block info's PROTO opcode: as asked
+    info_len = len(pickle.dumps(pickle.loads(raw[8:]), info_protocol))
+    data = raw[8 + info_len:]
+    assert (zlib.decompress(data) if n % 2 else data)[1] == protocol
     ids, ws, vs = _whoosh_read(postfile, offset, length, f)
     assert ids == postings[0]
     got_ids, got_ws, table = blocks.read_term(postfile, offset, length)
