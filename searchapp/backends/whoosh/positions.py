@@ -22,9 +22,15 @@ def decode(fmt, values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     stride = 3 if isinstance(fmt, CompactCharacters) else \
         1 if isinstance(fmt, CompactPositions) else None
     counts = np.empty(len(values), np.int64)
-    if stride is not None and all(v[:1] == _SMALL for v in values):
-        nums = np.frombuffer(b"".join([v[1:] for v in values]), "<u2")
-        counts[:] = [(len(v) - 1) // (2 * stride) for v in values]
+    sizes = np.array([len(v) for v in values], np.int64)
+    joined = np.frombuffer(b"".join(values), np.uint8)
+    at = np.cumsum(sizes) - sizes  # each value's type byte
+    if stride is not None and len(values) and sizes.min() > 0 and \
+            np.all(joined[at] == _SMALL[0]):
+        keep = np.ones(len(joined), bool)
+        keep[at] = False
+        nums = joined[keep].view("<u2")
+        counts[:] = (sizes - 1) // (2 * stride)
         deltas = nums[::stride].astype(np.int64)
         total = np.cumsum(deltas)
         starts = np.zeros(len(values) + 1, np.int64)
