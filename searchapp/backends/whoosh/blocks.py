@@ -31,6 +31,7 @@ _TUPLE_N = {0x85: 1, 0x86: 2, 0x87: 3}
 _BININT1, _BININT2, _BININT, _BINFLOAT, _NONE = 0x4B, 0x4D, 0x4A, 0x47, 0x4E
 _BINPUT, _LONG_BINPUT = 0x71, 0x72
 _PROTOCOLS = (2, 3)
+FEW_BLOCKS = 4  # terms of fewer blocks are parsed block by block
 _OP_FLOAT = np.dtype([("op", "u1"), ("value", ">f8")])  # a BINFLOAT opcode, 9 bytes
 
 
@@ -72,8 +73,7 @@ def read_term(postfile, offset: int, length: int
     if buf[:4] != WHOOSH3_HEADER_MAGIC:
         raise Unrecognised("no posting block header")
     pos, end = 4, len(buf)
-    id_parts, w_parts = [], []
-    starts, ends, comps, counts, lasts = [], [], [], [], []
+    raws, starts, ends, comps, counts, lasts = [], [], [], [], [], []
     view = memoryview(buf)
     while pos < end:
         size = abs(int.from_bytes(buf[pos:pos + 4], "big", signed=True))
@@ -88,18 +88,92 @@ def read_term(postfile, offset: int, length: int
         lasts.append(last)
         # The ids and weights come first: a BININT is 5 bytes, a BINFLOAT 9, so past
         # 14 a posting and the marks the values are not inflated at all.
-        raw = zlib.decompressobj().decompress(data, 14 * n + 16) if comp else data
-        deltas, weights = _ids_weights(raw, n)
-        id_parts.append(np.cumsum(deltas, dtype=np.int64))
-        w_parts.append(weights)
-    if pos != end or not id_parts:
+        raws.append(zlib.decompressobj().decompress(data, 14 * n + 16) if comp
+                    else bytes(data[:14 * n + 16]))
+    if pos != end or not raws:
         raise Unrecognised("posting blocks do not end where the term does")
     table = BlockTable(postfile, np.array(starts, np.int64), np.array(ends, np.int64),
                        np.array(comps, bool), np.array(counts, np.int64),
                        np.array(lasts, np.int64))
-    ids = id_parts[0] if len(id_parts) == 1 else np.concatenate(id_parts)
-    weights = w_parts[0] if len(w_parts) == 1 else np.concatenate(w_parts)
+    ids, weights = _all_blocks(raws, table.counts)
     return ids, weights, table
+
+
+def _all_blocks(raws: list[bytes], counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and weights of every block: the blocks of the common shape (ids BININT1 after
+    the first, weights none, one, or one BINFLOAT each) parsed together, the others one by
+    one (_ids_weights)."""
+    if len(raws) >= FEW_BLOCKS:
+        deltas, weights, ok = _common_blocks(raws, counts)
+    else:  # a few: one by one costs fewer numpy calls
+        total = int(counts.sum())
+        deltas, weights = np.empty(total, np.int64), np.empty(total, np.float32)
+        ok = np.zeros(len(raws), bool)
+    firsts = np.cumsum(counts) - counts
+    for k in np.flatnonzero(~ok).tolist():
+        d, w = _ids_weights(raws[k], int(counts[k]))
+        at = slice(int(firsts[k]), int(firsts[k] + counts[k]))
+        deltas[at], weights[at] = d, w
+    # Each block's first delta is its first id: the running sum restarts at each block.
+    total = np.cumsum(deltas)
+    before = np.where(firsts > 0, total[np.maximum(firsts - 1, 0)], 0)
+    return total - np.repeat(before, counts), weights
+
+
+def _common_blocks(raws: list[bytes], counts: np.ndarray):
+    """(deltas, weights, which blocks were parsed) over the blocks joined, all at once."""
+    sizes = np.array([len(r) for r in raws], np.int64)
+    b = np.frombuffer(b"".join(raws), np.uint8)
+    last = len(b) - 1
+    off = np.cumsum(sizes) - sizes
+    stop = off + sizes  # each block's end: every opcode read must lie before it
+    blocks, total = len(raws), int(counts.sum())
+
+    def at(i):
+        return b[np.clip(i, 0, last)]
+
+    ok = (at(off) == _PROTO) & ((at(off + 1) == 2) | (at(off + 1) == 3))
+    marked = counts > 3
+    ok &= ~marked | (at(off + 2) == _MARK)
+    p = off + 2 + marked
+    op = at(p)
+    width = np.select([op == _BININT1, op == _BININT2, op == _BININT], [1, 2, 4], 0)
+    ok &= width > 0
+    arg = [at(p + 1 + j).astype(np.int64) for j in range(4)]
+    first = np.select([width == 1, width == 2],
+                      [arg[0], arg[0] | arg[1] << 8],
+                      (arg[0] | arg[1] << 8 | arg[2] << 16 | arg[3] << 24).astype(np.int32))
+    rest = p + 1 + width
+    blk = np.repeat(np.arange(blocks), counts)
+    i = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    pos = rest[blk] + 2 * (i - 1)  # each later id's BININT1 (i >= 1)
+    later = i > 0
+    bad = later & ((at(pos) != _BININT1) | (pos + 1 >= stop[blk]))
+    ok &= np.bincount(blk[bad], minlength=blocks) == 0
+    deltas = np.where(later, at(pos + 1), 0).astype(np.int64)
+    deltas[~later] = first
+    close = rest + 2 * (counts - 1)
+    ok &= np.where(marked, at(close) == _TUPLE, at(close) == 0x84 + np.minimum(counts, 3))
+    memo = close + 1
+    w = memo + np.select([at(memo) == _BINPUT, at(memo) == _LONG_BINPUT], [2, 5], 0)
+    wop = at(w)
+    # Weights: None (all 1.0), one BINFLOAT for all, or a tuple of n (marked past 3).
+    fstart = w + marked  # the first BINFLOAT of a tuple
+    fpos = fstart[blk] + 9 * i
+    floats_here = np.bincount(blk[at(fpos) == _BINFLOAT], minlength=blocks) == counts
+    fclose = fstart + 9 * counts
+    tupled = floats_here & (fclose < stop) & np.where(
+        marked, (wop == _MARK) & (at(fclose) == _TUPLE),
+        at(fclose) == 0x84 + np.minimum(counts, 3))
+    single = ~tupled & (wop == _BINFLOAT) & (w + 9 <= stop)
+    ok &= tupled | single | (wop == _NONE)
+    weights = np.ones(total, np.float32)
+    need = ((tupled | single) & ok)[blk]
+    grab = np.where(tupled[blk], fpos + 1, w[blk] + 1)[need]
+    raw8 = b[np.clip(grab[:, None] + np.arange(8), 0, last)]
+    weights[need] = np.ascontiguousarray(raw8).view(">f8").ravel()
+    ok &= close < stop
+    return deltas, weights, ok
 
 
 def values_at(table: BlockTable, ids: np.ndarray, docs: np.ndarray, fixed_size=None,

@@ -18,12 +18,15 @@ from whoosh.formats import Frequency
 from searchapp.backends.whoosh import blocks
 from searchapp.backends.whoosh.formats import CompactCharacters, CompactPositions
 
+GAPS = {"small": [1, 2, 7, 200, 255],  # BININT1 but for each block's first id
+        "any": [1, 2, 7, 200, 255, 256, 300, 65535, 65536, 70000]}  # BININT2, BININT
 
-def _postings(rng: random.Random, n: int, weights: str, fmt):
+
+def _postings(rng: random.Random, n: int, weights: str, fmt, gaps: str = "any"):
     """n postings: ids with gaps of every width (BININT1, BININT2, BININT), values."""
-    ids, d = [], 0
+    ids, d = [], 70_000 if gaps == "small" else 0
     for _ in range(n):
-        d += rng.choice([1, 2, 7, 200, 255, 256, 300, 65535, 65536, 70000])
+        d += rng.choice(GAPS[gaps])
         ids.append(d)
     if weights == "ones":
         ws = [1.0] * n
@@ -99,14 +102,17 @@ FORMATS = {"characters": CompactCharacters(), "positions": CompactPositions(),
 
 # data pickle, block info pickle: Whoosh's (2, 2); fastwrite.py's DATA_PROTOCOL (3, 2)
 @pytest.mark.parametrize("protocol,info_protocol", [(2, 2), (3, 3), (3, 2)])
-@pytest.mark.parametrize("n", [1, 2, 3, 4, 127, 128, 129, 300])
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 127, 128, 129, 300, 1000])
 @pytest.mark.parametrize("weights", ["ones", "same", "varied"])
 @pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("gaps", GAPS)
+@pytest.mark.parametrize("together", [1, 10**9], ids=["together", "one-by-one"])
 def test_blocks_read_as_whoosh_reads_them(monkeypatch, protocol, info_protocol, n, weights,
-                                          fmt):
-    rng = random.Random(f"{protocol}{n}{weights}{fmt}")
+                                          fmt, gaps, together):
+    monkeypatch.setattr(blocks, "FEW_BLOCKS", together)
+    rng = random.Random(f"{protocol}{n}{weights}{fmt}{gaps}")
     f = FORMATS[fmt]
-    postings = _postings(rng, n, weights, f)
+    postings = _postings(rng, n, weights, f, gaps)
     postfile, offset, length = _write(monkeypatch, protocol, postings, f,
                                       compression=3 if n % 2 else 0,
                                       info_protocol=info_protocol)
