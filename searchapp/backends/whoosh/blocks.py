@@ -11,6 +11,8 @@ Here the data pickle's first two items are parsed from its opcodes: the ids tupl
 BININT1/BININT2/BININT opcodes (mostly BININT1: deltas below 256 read with one strided
 `frombuffer`), the weights None, one BINFLOAT or a tuple of them. Opcodes are the same in
 protocols 2 and 3 (they differ in how bytes are written, which is past what is parsed).
+A compressed block is inflated only as far as its ids and weights go; a term's blocks of
+the common shape are parsed together in whole-array operations, the others one by one.
 The values of a block are unpickled only when asked for, block by block (`values_at`).
 Anything else (an inlined term, an opcode not expected here) raises Unrecognised, and the
 caller reads the term with Whoosh's matcher instead (codec.read_postings).
