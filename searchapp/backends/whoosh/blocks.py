@@ -126,13 +126,12 @@ def _common_blocks(raws: list[bytes], counts: np.ndarray):
     """(deltas, weights, which blocks were parsed) over the blocks joined, all at once."""
     sizes = np.array([len(r) for r in raws], np.int64)
     b = np.frombuffer(b"".join(raws), np.uint8)
-    last = len(b) - 1
     off = np.cumsum(sizes) - sizes
     stop = off + sizes  # each block's end: every opcode read must lie before it
     blocks, total = len(raws), int(counts.sum())
 
-    def at(i):
-        return b[np.clip(i, 0, last)]
+    def at(i):  # out-of-range positions read the first or last byte (checked after)
+        return b.take(i, mode="clip")
 
     ok = (at(off) == _PROTO) & ((at(off + 1) == 2) | (at(off + 1) == 3))
     marked = counts > 3
@@ -172,7 +171,7 @@ def _common_blocks(raws: list[bytes], counts: np.ndarray):
     weights = np.ones(total, np.float32)
     need = ((tupled | single) & ok)[blk]
     grab = np.where(tupled[blk], fpos + 1, w[blk] + 1)[need]
-    raw8 = b[np.clip(grab[:, None] + np.arange(8), 0, last)]
+    raw8 = b.take(grab[:, None] + np.arange(8), mode="clip")
     weights[need] = np.ascontiguousarray(raw8).view(">f8").ravel()
     ok &= close < stop
     return deltas, weights, ok
