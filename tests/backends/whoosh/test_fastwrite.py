@@ -86,7 +86,7 @@ def compare(fast, plain, positions_differ=lambda fieldname, docnum: False, merge
             assert fast.max_field_length(name) == plain.max_field_length(name), name
             assert fast.min_field_length(name) == plain.min_field_length(name), name
     terms = list(fast.all_terms())
-    assert terms == list(plain.all_terms())
+    assert terms == list(plain.all_terms()), sorted(set(terms) ^ set(plain.all_terms()))[:10]
     compared = 0
     for fieldname, btext in terms:
         a, b = postings(fast, fieldname, btext), postings(plain, fieldname, btext)
