@@ -65,7 +65,8 @@ class WhooshBuild(Build):
                 self.path = os.path.join(index_dir, self.generation)
                 os.makedirs(self.path)
                 self.writer = GenerationWriter(self.path, chunk_bytes=WRITER_MEMORY,
-                                               writers=WRITERS)
+                                               writers=WRITERS,
+                                               merged_above=merge.KEEP_SEGMENTS)
         except BaseException:
             self.abort()
             raise

@@ -169,8 +169,12 @@ def _packed_columns(groups: list[Preanalyzed]):
 class FastSegmentWriter(SegmentWriter):
     """SegmentWriter with an in-memory TermPool and block-at-a-time posting output."""
 
-    def __init__(self, ix, **kwargs):
+    def __init__(self, ix, compress_postings: bool = True, **kwargs):
+        """`compress_postings=False` for a segment that will be merged anyway: its blocks
+        are written uncompressed (zlib was a sixth of a segment writer's time), the merge
+        compresses what it writes."""
         super().__init__(ix, **kwargs)
+        self.compression = None if compress_postings else 0
         self.pool.cleanup()  # the temp-file pool the base class made is never used
         self.pool = TermPool()
         # Scorable field lengths per document, as the per-doc writer quantizes them.
@@ -216,13 +220,13 @@ class FastSegmentWriter(SegmentWriter):
         pool = self.pool
         for fieldname in sorted(pool.fields):
             write_terms(self.fieldwriter, self.codec, fieldname, pool.sorted_field(fieldname),
-                        self._lengths.get(fieldname), self.docbase)
+                        self._lengths.get(fieldname), self.docbase, self.compression)
         pool.cleanup()
         self.fieldwriter.close()
 
 
 def write_terms(fw, codec, fieldname: str, f: SortedField | None, lengths: array | None,
-                base: int) -> None:
+                base: int, compression: int | None = None) -> None:
     """Write the postings and term infos of `f`'s terms into W3FieldWriter `fw`.
 
     What W3FieldWriter.start_field/start_term/finish_term do, without a method call (and a
@@ -236,7 +240,9 @@ def write_terms(fw, codec, fieldname: str, f: SortedField | None, lengths: array
         return
     add_term = fw._tindex.add
     postfile = fw._postfile
-    compression, limit = codec._compression, codec._blocklimit
+    limit = codec._blocklimit
+    if compression is None:  # the codec's zlib level
+        compression = codec._compression
     bounds = f.bounds
     for i, btext in enumerate(f.terms):
         info = _write_term(postfile, f, bounds[i], bounds[i + 1], lengths, base,
