@@ -34,6 +34,7 @@ class Item:
     fetched: str | None = None  # when it was archived (ISO 8601)
     content_type: str | None = None  # the HTTP Content-Type header
     key: str = ""  # article.source_key, made here: workers may not share our directory
+    digest: str = ""  # digest.input_digest, when the caller made it (else the worker does)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,17 @@ class Skip:
     reason: str
     not_article: bool = False  # an archive record that was never a page (counted, not failed)
     size: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """An item `update` does not read: the index has articles of its input digest already.
+
+    `size` is the input bytes it stands for, so that progress still reaches the end.
+    """
+
+    path: str
+    size: int = 0
 
 
 @dataclass(frozen=True, slots=True)

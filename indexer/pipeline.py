@@ -19,7 +19,7 @@ from multiprocessing import get_context
 
 import numpy as np
 
-from indexer.discover import Ignored, Item, Skip, iter_items
+from indexer.discover import Ignored, Item, Skip, Unchanged, iter_items
 from indexer.limits import Limits, too_slow_reason
 from indexer.work import Extracted, Failed, Prepare, extract_batch, init_worker, skipping
 
@@ -56,7 +56,7 @@ class RunReport:
         return Counter(reason for _, reason in self.skipped)
 
 
-def batches(entries: Iterable[Item | Skip | Ignored], report: RunReport
+def batches(entries: Iterable[Item | Skip | Ignored | Unchanged], report: RunReport
             ) -> Iterator[tuple[list[Item], int]]:
     """Items grouped into pool tasks (with their input bytes); skips go to the report."""
     batch: list[Item] = []
@@ -64,6 +64,12 @@ def batches(entries: Iterable[Item | Skip | Ignored], report: RunReport
     for entry in entries:
         if isinstance(entry, Ignored):
             report.ignored += 1
+            continue
+        if isinstance(entry, Unchanged):  # not read: its bytes only count for progress
+            size += entry.size
+            if not batch and size >= BATCH_BYTES:
+                yield [], size
+                size = 0
             continue
         if isinstance(entry, Skip):
             if entry.not_article:
@@ -105,7 +111,7 @@ def extract_all(work: Iterable[tuple[list[Item], int]], jobs: int, prepare: Prep
                 results = extract_batch(batch, prepare)
             yield results, size
         return
-    workers = pool(jobs, unchanged)
+    workers: ProcessPoolExecutor | None = None  # started by the first batch with items
     pending: deque[tuple[list[Item], int, Future]] = deque()
     it = iter(work)
     try:
@@ -114,6 +120,13 @@ def extract_all(work: Iterable[tuple[list[Item], int]], jobs: int, prepare: Prep
                 nxt = next(it, None)
                 if nxt is None:
                     break
+                if not nxt[0]:  # only bytes to count (an update's unread items)
+                    done: Future = Future()
+                    done.set_result([])
+                    pending.append((nxt[0], nxt[1], done))
+                    continue
+                if workers is None:
+                    workers = pool(jobs, unchanged)
                 pending.append((nxt[0], nxt[1], workers.submit(extract_batch, nxt[0], prepare)))
             if not pending:
                 return
@@ -128,7 +141,8 @@ def extract_all(work: Iterable[tuple[list[Item], int]], jobs: int, prepare: Prep
                 for b, s in retry:
                     yield _one_by_one(b, prepare, unchanged), s
     finally:
-        workers.shutdown(wait=True, cancel_futures=True)
+        if workers is not None:
+            workers.shutdown(wait=True, cancel_futures=True)
 
 
 def _one_by_one(batch: list[Item], prepare: Prepare, unchanged: np.ndarray | None = None
@@ -149,7 +163,7 @@ def _one_by_one(batch: list[Item], prepare: Prepare, unchanged: np.ndarray | Non
 
 
 def read_sources(sources: list[str], report: RunReport, jobs: int, prepare: Prepare = None,
-                 entries: Iterable[Item | Skip | Ignored] | None = None,
+                 entries: Iterable[Item | Skip | Ignored | Unchanged] | None = None,
                  unchanged: np.ndarray | None = None
                  ) -> Iterator[tuple[list[Extracted | Failed], int]]:
     """(results, input bytes) per batch for every item of `sources`, in input order.

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from indexer.article import Article, content_hash
+from indexer.digest import input_digest
 from indexer.discover import Item
 from indexer.errors import ExtractError
 from indexer.extract import extract_file, extract_jsonl_line
@@ -51,6 +52,9 @@ class Extracted:
     # False: its hash was among the index's, so `doc` is the Article, not prepared (the
     # writer prepares it if it turns out to have changed after all: another id or path).
     prepared: bool = True
+    # The digest of the input item it came from (digest.py): what a later `update`
+    # compares to skip the item without reading it ("" when its file could not be read).
+    input: str = ""
 
 
 def hash_keys(hashes: Iterable[str]) -> np.ndarray:
@@ -118,7 +122,10 @@ def extract_item(item: Item, prepare: Prepare = None) -> list[Extracted | Failed
     hard_stop = limits.hard_stop if _worker_limits else 0.0
     try:
         with time_bound(limits.item_seconds, hard_stop):
-            return [_extracted(a, prepare, item.key) for a in _articles(item)]
+            # The digest first: the bytes extraction reads are those it stands for (a
+            # file rewritten in between gives the new digest, read again next time).
+            digest = item.digest or input_digest(item)
+            return [_extracted(a, prepare, item.key, digest) for a in _articles(item)]
     except TookTooLong:
         return [Failed(item.path, too_slow_reason(limits.item_seconds))]
     except ExtractError as e:
@@ -140,13 +147,15 @@ def _articles(item: Item) -> list:
     return extract_file(item.path, item.key or None)
 
 
-def _extracted(article: Article, prepare: Prepare, rel: str = "") -> Extracted:
+def _extracted(article: Article, prepare: Prepare, rel: str = "", source: str = ""
+               ) -> Extracted:
     digest = content_hash(article)
     if prepare is not None and _known_hash(digest):
         return Extracted(article.id, article.path, digest, article, article.warnings, rel,
-                         prepared=False)
+                         prepared=False, input=source)
     doc = prepare(article, digest) if prepare is not None else article
-    return Extracted(article.id, article.path, digest, doc, article.warnings, rel)
+    return Extracted(article.id, article.path, digest, doc, article.warnings, rel,
+                     input=source)
 
 
 def extract_batch(items: list[Item], prepare: Prepare = None) -> list[Extracted | Failed]:

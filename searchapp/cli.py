@@ -186,7 +186,7 @@ def update(sources, index_dir, jobs, wait, quiet):
     echo = functools.partial(click.echo, err=True)
     echo(f"Updated {backend.location} ({report.generation}) in {report.seconds:.1f} s: "
          f"{report.added:,} added, {report.changed:,} changed, {report.removed:,} removed, "
-         f"{report.unchanged:,} unchanged.")
+         f"{report.unchanged:,} unchanged ({report.unread:,} of them not read again).")
     _print_passed_over(report)
     _print_skips(report)
     sys.exit(EXIT_SKIPPED if report.skipped_total else EXIT_OK)

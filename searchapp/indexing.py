@@ -21,6 +21,7 @@ from indexer.errors import ScrapesearchError
 from indexer.pipeline import RunReport, read_sources
 from indexer.work import Extracted, Failed, hash_keys
 from searchapp.backends.base import Known, SearchBackend
+from searchapp.unread import Unread, items_again
 
 
 class NothingIndexed(ScrapesearchError):
@@ -90,10 +91,12 @@ class UpdateReport(RunReport):
     changed: int = 0
     unchanged: int = 0
     removed: int = 0
+    unread: int = 0  # of the unchanged: items not read at all (their input digest was known)
 
     def as_dict(self) -> dict[str, Any]:
         return {"generation": self.generation, "sources": self.sources, "added": self.added,
-                "changed": self.changed, "unchanged": self.unchanged, "removed": self.removed,
+                "changed": self.changed, "unchanged": self.unchanged, "unread": self.unread,
+                "removed": self.removed,
                 "skipped_total": self.skipped_total, "skipped": self.skipped_list(),
                 "seconds": round(self.seconds, 2),
                 "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
@@ -195,6 +198,9 @@ def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
     A source folder that has moved (ids do not depend on where it is) is updated from its
     new place: an article read again whose old folder no longer exists shows where the
     source was, and what else was read from there and is not here now is gone.
+
+    Input items whose digest (indexer/digest.py) the index has are not read at all: their
+    articles count as seen and unchanged (unread.py).
     """
     jobs = jobs or os.cpu_count() or 1
     progress = progress or Progress()
@@ -225,12 +231,21 @@ def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
                     failed.add(os.path.abspath(entry.path))
                 yield entry
 
-        def counted() -> int:
-            return report.added + report.changed + report.unchanged
+        unread = Unread(known)
 
-        entries = note_skips(iter_items(sources))
+        def counted() -> int:
+            return report.added + report.changed + report.unchanged + unread.unread
+
+        entries = unread.sift(note_skips(iter_items(sources)), seen)
         # The workers do not prepare an article whose content the index already has.
         unchanged = hash_keys(k.hash for k in known.values())
+
+        def put(r: Extracted) -> None:
+            if not r.prepared:  # its content is known under another id or path
+                r = dataclasses.replace(r, doc=backend.prepare(r.doc, r.hash), prepared=True)
+            upd.put(r)
+            known[r.id] = Known(r.path, r.hash, r.input)
+
         for results in _read(sources, backend, report, jobs, progress, counted, entries,
                              unchanged):
             for r in results:
@@ -245,20 +260,33 @@ def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
                     root = _old_root(old.path, r.rel)
                     if root is not None and not os.path.exists(root):
                         moved_from.add(root)
-                if old is not None and old == Known(r.path, r.hash):
-                    report.unchanged += 1
+                if unread.loses(r):  # a later input with its id, unread, is what the index has
                     continue
-                if not r.prepared:  # its content is known under another id or path
-                    r = dataclasses.replace(r, doc=backend.prepare(r.doc, r.hash),
-                                            prepared=True)
+                if old is not None and (old.path, old.hash) == (r.path, r.hash):
+                    # The same article from new input bytes: only its digest is new.
+                    if old.input == r.input or upd.relabel(r.id, r.input):
+                        known[r.id] = Known(old.path, old.hash, r.input)
+                        report.unchanged += 1
+                        continue
                 if r.id not in queued:
                     if old is None:
                         report.added += 1
-                    else:
+                    elif old.path != r.path or old.hash != r.hash:
                         report.changed += 1
+                    else:
+                        report.unchanged += 1
                 queued.add(r.id)
-                upd.put(r)
-                known[r.id] = Known(r.path, r.hash)
+                put(r)
+                unread.wrote(r)
+        again = unread.to_read_again()
+        if again:  # unread items whose id an earlier item's article took: theirs wins
+            for results, _ in read_sources(sources, report, jobs, backend.prepare,
+                                           items_again(iter_items(sources), again)):
+                for r in results:
+                    if isinstance(r, Extracted):
+                        put(r)
+        report.unchanged += unread.unread
+        report.unread = unread.unread
         # A source that is missing altogether (an unmounted disk, a typo) says nothing
         # about its articles: they stay. Only files missing inside a source are gone.
         present = [src for src in sources if os.path.exists(src)] + sorted(moved_from)

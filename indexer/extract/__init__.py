@@ -14,6 +14,13 @@ from indexer.errors import ExtractError
 from indexer.extract import html, jsonl, textdump
 from indexer.extract.decode import decode_text, read_input
 
+# The version of what extraction makes of an input. It MUST be bumped whenever the Article
+# extracted from the same bytes can change (a new rule, a fixed heuristic, another field):
+# `update` skips inputs whose bytes, place and EXTRACTOR_VERSION it has indexed before
+# (indexer/digest.py), so a change made without a bump never reaches indexed articles.
+# tests/test_extractor_version.py fails when the samples' extraction changes without one.
+EXTRACTOR_VERSION = 1
+
 # Format of an input, by its name without a trailing ".gz" (data, not logic).
 FORMATS: dict[str, str] = {
     ".txt": "textdump",

@@ -236,10 +236,13 @@ class Health:
 
 @dataclass(frozen=True, slots=True)
 class Known:
-    """What the index holds for an id, for `update` to compare against."""
+    """What the index holds for an id, for `update` to compare against: its path, its
+    content hash, and the digest of the input item it was read from (indexer/digest.py;
+    "" when the index does not know it: the item is read again)."""
 
     path: str
     hash: str
+    input: str = ""
 
 
 # -- the interface ---------------------------------------------------------------------------
@@ -283,7 +286,7 @@ class Update(ABC):
 
     @abstractmethod
     def known(self) -> dict[str, Known]:
-        """Path and content hash of every article in the index, by id."""
+        """Path, content hash and input digest of every article in the index, by id."""
 
     @abstractmethod
     def put(self, doc) -> None:
@@ -292,6 +295,11 @@ class Update(ABC):
     @abstractmethod
     def remove(self, ids: Iterable[str]) -> None:
         """Remove the articles with these ids."""
+
+    def relabel(self, article_id: str, input_digest: str) -> bool:
+        """Record a new input digest for an article whose content did not change, without
+        rewriting it; False when the engine cannot (then the caller `put`s it again)."""
+        return False
 
     @abstractmethod
     def commit(self, report: dict) -> None:

@@ -42,12 +42,15 @@ def all_times(w, index: str | None) -> dict[str, float]:
 
 
 def ensure_field(w, index: str) -> None:
-    """Give an index made before the field existed its mapping (its mapping is strict)."""
+    """Give an index made before these fields existed (first-seen times, input digests)
+    their mapping (its mapping is strict)."""
     got = w.call(w.client.indices.get_mapping, index=index)
     properties = (got.get(index, {}).get("mappings") or {}).get("properties") or {}
-    if mapping.ADDED not in properties:
-        w.call(w.client.indices.put_mapping, index=index,
-               body={"properties": {mapping.ADDED: FIELD}})
+    missing = {name: spec for name, spec in
+               ((mapping.ADDED, FIELD), (mapping.INPUT, mapping.INPUT_FIELD))
+               if name not in properties}
+    if missing:
+        w.call(w.client.indices.put_mapping, index=index, body={"properties": missing})
 
 
 class Stamp:

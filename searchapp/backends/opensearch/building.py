@@ -268,7 +268,8 @@ class OpenSearchBuild(Build):
         self.seen.add(doc.id)
         self.seq += 1
         self.w.queue({"index": {"_index": self.index, "_id": doc.id}},
-                     self.stamp(doc.id, {**doc.doc, mapping.SEQ: self.seq}))
+                     self.stamp(doc.id, mapping.with_input(
+                         {**doc.doc, mapping.SEQ: self.seq}, doc.input)))
         return replaced
 
     def finish(self) -> dict[str, Any]:
@@ -321,7 +322,8 @@ class OpenSearchUpdate(Update):
             self.seq = int(agg["aggregations"]["seq"]["value"] or 0)
             self.index = self.generation = new_index_name(self.w.alias)
             self._copy(live)
-            ensure_field(self.w, self.index)  # an index made before first-seen times
+            # an index made before first-seen times or input digests
+            ensure_field(self.w, self.index)
             self.stamp = Stamp(self.w, live)  # first-seen times
         except BaseException:
             self.abort()
@@ -351,9 +353,10 @@ class OpenSearchUpdate(Update):
     def known(self) -> dict[str, Known]:
         out = {}
         for hit in scan(self.w.client, self.w.s, self.live, {"match_all": {}},
-                        [{mapping.SEQ: "asc"}], [mapping.PATH, mapping.HASH]):
+                        [{mapping.SEQ: "asc"}], [mapping.PATH, mapping.HASH, mapping.INPUT]):
             src = hit["_source"]
-            out[hit["_id"]] = Known(src.get(mapping.PATH) or "", src.get(mapping.HASH) or "")
+            out[hit["_id"]] = Known(src.get(mapping.PATH) or "", src.get(mapping.HASH) or "",
+                                    src.get(mapping.INPUT) or "")
             if len(out) % 10_000 == 0:
                 self.w.lock.beat()  # a long read must not let the lock go stale
         return out
@@ -361,7 +364,8 @@ class OpenSearchUpdate(Update):
     def put(self, doc: Extracted) -> None:
         self.seq += 1
         self.w.queue({"index": {"_index": self.index, "_id": doc.id}},
-                     self.stamp(doc.id, {**doc.doc, mapping.SEQ: self.seq}))
+                     self.stamp(doc.id, mapping.with_input(
+                         {**doc.doc, mapping.SEQ: self.seq}, doc.input)))
 
     def remove(self, ids: Iterable[str]) -> None:
         for article_id in ids:
@@ -389,3 +393,4 @@ class OpenSearchUpdate(Update):
             except opensearchpy.exceptions.OpenSearchException:
                 pass  # marked "building" (or naming itself): the next run deletes it
         self.w.lock.release()
+

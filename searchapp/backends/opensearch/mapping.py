@@ -50,6 +50,10 @@ ID, PATH, HASH, URL, SEQ, PUBLISHED, NCOMMENTS, ARTICLE = (
 # When the article first entered the index (seconds since the epoch), set by the writer
 # (added.py); indexes made before it have none.
 ADDED = "added"
+# The digest of the input item the article was read from (indexer/digest.py), for `update`
+# to leave that item unread; indexes made before it have none (their items are read once).
+INPUT = "input"
+INPUT_FIELD = {"type": "keyword", "index": False}
 # Nested entries and their fields.
 TEXT = "text"
 ENTRY_NAME = {QUOTES: "speaker", COMMENTS: "commenter"}
@@ -77,6 +81,13 @@ def _entries(texts, stemming: bool = True) -> list[str]:
     """Term strings of entries, empty ones left out (they hold no position either)."""
     return [t for t in (_terms(x, stemming) for x in texts) if t]
 
+
+
+def with_input(source: dict[str, Any], digest: str) -> dict[str, Any]:
+    """The document `source` with the digest of its input item, when it has one."""
+    if digest:
+        source[INPUT] = digest
+    return source
 
 def to_document(article: Article, digest: str) -> dict[str, Any]:
     """The document indexed for `article` (without `seq`, which the writer numbers)."""
@@ -147,6 +158,7 @@ def index_body(shards: int, replicas: int | None, meta: dict[str, Any]) -> dict[
         ID: {"type": "keyword"},
         PATH: {"type": "keyword", "ignore_above": KEYWORD_CHARS},
         HASH: {"type": "keyword", "index": False},
+        INPUT: INPUT_FIELD,
         URL: {"type": "keyword", "index": False},
         SEQ: {"type": "long"},
         PUBLISHED: {"type": "date", "format": "strict_date_optional_time||epoch_millis"},

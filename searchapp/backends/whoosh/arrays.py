@@ -27,7 +27,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from searchapp.backends.whoosh import codec, searchdata
+from searchapp.backends.whoosh import blocks, codec, searchdata
 
 # Decoded postings kept per searcher, so per gunicorn worker: ids and weights take 12 bytes
 # a posting (8M: about 100 MB, the whole 20,000-article benchmark index), encoded values
@@ -35,6 +35,9 @@ from searchapp.backends.whoosh import codec, searchdata
 POSTINGS_CACHE_ENTRIES = 8_000_000
 VALUES_CACHE_ENTRIES = 1_000_000
 EXPANSIONS_CACHE_TERMS = 500_000  # expanded terms of word* kept, per generation
+# Unpickled posting blocks' values (positions and characters, for phrases and marking the
+# hits), by their encoded size.
+BLOCK_VALUES_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,9 @@ class Postings:
     ids: np.ndarray  # int64 global document numbers, ascending
     weights: np.ndarray  # float32
     df: int  # document frequency (deleted documents included, as Whoosh counts it)
+    # per segment: where its blocks are (blocks.BlockTable), or None when it was read
+    # with Whoosh's matcher (or has no such term)
+    tables: tuple = ()
 
 
 _EMPTY = Postings(np.empty(0, np.int64), np.empty(0, np.float32), 0)
@@ -82,6 +88,7 @@ class IndexData:
         self.reader = searcher.reader()
         self.schema = searcher.schema
         self.leaves = list(self.reader.leaf_readers())
+        self._counts = [seg.doc_count_all() for seg, _ in self.leaves]
         self.n = self.reader.doc_count_all()
         arrays = searchdata.load(path, self.reader.generation(), self.n) if path else None
         self.mapped = arrays is not None
@@ -97,6 +104,7 @@ class IndexData:
         self._postings = _LRU(POSTINGS_CACHE_ENTRIES)
         self._values = _LRU(VALUES_CACHE_ENTRIES)
         self._expansions = _LRU(EXPANSIONS_CACHE_TERMS)
+        self._block_values = _LRU(BLOCK_VALUES_BYTES)
 
     # -- postings -------------------------------------------------------------------
 
@@ -107,9 +115,10 @@ class IndexData:
         if hit is not None:
             return hit[0]
         btext = term.encode("utf-8")
-        ids_parts, w_parts = [], []
+        ids_parts, w_parts, tables = [], [], []
         for seg, offset in self.leaves:
-            ids, weights, _ = codec.read_postings(seg, fieldname, btext)
+            ids, weights, table = _read(seg, fieldname, btext)
+            tables.append(table)
             if len(ids):
                 ids_parts.append(ids + offset)
                 w_parts.append(weights)
@@ -118,9 +127,33 @@ class IndexData:
         else:
             ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
             weights = np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]
-            p = Postings(ids, weights, len(ids))
+            p = Postings(ids, weights, len(ids), tuple(tables))
         self._postings.put(key, p, max(len(p.ids), 1))
         return p
+
+    def values_for(self, fieldname: str, term: str, docs: np.ndarray) -> list[bytes]:
+        """The encoded posting values of a term in `docs` (ascending document numbers, each
+        holding the term): only the blocks holding them are unpickled."""
+        p = self.postings(fieldname, term)
+        if not len(docs):
+            return []
+        fixed = self.schema[fieldname].format.fixed_value_size()
+        out: list[bytes] = []
+        all_values = None
+        for i, (_seg, offset) in enumerate(self.leaves):
+            lo, hi = np.searchsorted(docs, [offset, offset + self._counts[i]])
+            if lo == hi:
+                continue
+            table = p.tables[i] if p.tables else None
+            if table is None:  # read by Whoosh's matcher: every value of the term
+                if all_values is None:
+                    all_values = self.values(fieldname, term)
+                out.extend(all_values[j] for j in np.searchsorted(p.ids, docs[lo:hi]))
+                continue
+            a, b = np.searchsorted(p.ids, [offset, offset + self._counts[i]])
+            out.extend(blocks.values_at(table, p.ids[a:b] - offset, docs[lo:hi] - offset,
+                                        fixed, self._block_values))
+        return out
 
     def values(self, fieldname: str, term: str) -> list[bytes]:
         """The encoded posting values (positions, characters) of a term, aligned with ids."""
@@ -192,3 +225,16 @@ class IndexData:
     def doc_frequency(self, fieldname: str, term: str) -> int:
         btext = term.encode("utf-8")
         return sum(seg.doc_frequency(fieldname, btext) for seg, _ in self.leaves)
+
+
+def _read(seg, fieldname: str, btext: bytes):
+    """(ids, weights, block table or None) of a term in one segment: from the block bytes
+    (blocks.py), or with Whoosh's matcher for what those do not read."""
+    try:
+        extent = blocks.term_extent(seg, fieldname, btext)
+        if extent is None:
+            return np.empty(0, np.int64), np.empty(0, np.float32), None
+        return blocks.read_term(*extent)
+    except (blocks.Unrecognised, AttributeError):
+        ids, weights, _ = codec.read_postings(seg, fieldname, btext)
+        return ids, weights, None

@@ -82,7 +82,8 @@ class WhooshBackend(SearchBackend):
         query = request.query
         budget = request.budget
         began = budget.clock()
-        f = filter_query(data, query, budget)
+        memo: dict = {}  # each field's result of each word, for the counts per scope
+        f = filter_query(data, query, budget, memo=memo)
         took = budget.clock() - began  # what evaluating the query once costs
         total = int(np.count_nonzero(f.final))
         facets = {name: facet_ops.count(data, name, f.without(name),
@@ -95,10 +96,11 @@ class WhooshBackend(SearchBackend):
                             budget)
         counts = None
         if request.scope_counts and f.match.searched:
-            # Each count evaluates the query again, at a cost that grows with the fields
-            # the scope searches: given up when that would not fit in what is left of the
-            # budget (a query of many wildcards costs ~0.3 s a time), or when the query
-            # itself was cut short.
+            # Each count combines again, for its scope's fields, what the page's own
+            # evaluation read (the memo); a scope searching fields the page did not read
+            # reads those, at a cost that grows with the fields: given up when that would
+            # not fit in what is left of the budget (a query of many wildcards costs ~0.3 s
+            # a time), or when the query itself was cut short.
             allowed = f.filters_only(data.n)
             counts = {}
             per_field = took / max(1, len(SCOPES[query.scope]))
@@ -116,7 +118,7 @@ class WhooshBackend(SearchBackend):
                 # A count past the page's share of the budget is given up whole: its
                 # scope's parts may expand words the page's own query did not read.
                 match = Evaluator(data, scope, budget, share=1 - PAGE_SHARE,
-                                  main=False).run(query.tree)
+                                  main=False, memo=memo).run(query.tree)
                 if match.cut:
                     budget.leave_out("the counts per scope")
                     counts = None

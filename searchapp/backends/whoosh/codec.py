@@ -1,4 +1,5 @@
-"""Reading Whoosh 2.7.4's private on-disk structures directly: the one module that does.
+"""Reading Whoosh 2.7.4's private on-disk structures directly (with blocks.py, which reads
+the posting blocks' bytes and falls back on `read_postings` here).
 
 The version is pinned exactly (pyproject.toml) and checked at import (__init__.py). What
 this relies on, all of it in `whoosh.codec.whoosh3`:

@@ -2,8 +2,10 @@
 
 Whoosh's matchers score one document at a time in Python (tens of milliseconds for a common
 word on 20,000 articles, hundreds for a phrase). Here each (field, term) posting list is
-read once into arrays (cached per searcher, see arrays.py) and the query tree is evaluated
-over dense per-document arrays: a boolean mask of matches and a float score. Scores are
+read once into arrays (cached per searcher, see arrays.py). The leaves (leaves.py) give
+the matching document numbers and their scores; each word or phrase node gathers its
+fields' into dense per-document arrays, a boolean mask of matches and a float score, over
+which the query tree is combined. Scores are
 Whoosh's BM25F (B=0.75, K1=1.2, its idf and average field lengths), so ranking is what
 Whoosh would give; tests/backends/whoosh/ checks match sets and scores against Whoosh's
 own searcher.
@@ -11,26 +13,18 @@ own searcher.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from searchapp.analysis import fold, terms
 from searchapp.backends.base import Budget
 from searchapp.backends.whoosh.arrays import IndexData
 from searchapp.backends.whoosh.documents import to_article
-from searchapp.backends.whoosh.schema import NAME_FIELDS
-from searchapp.fields import PARTS, SCOPES
-from searchapp.search.matcher import (
-    MIN_PREFIX_CHARS,
-    Expansions,
-    entry_groups,
-    in_one_entry,
-    phrase_at,
-)
+from searchapp.backends.whoosh.leaves import PREFIX_FIELDS, Leaves, Marks, analyze
+from searchapp.fields import SCOPES
+from searchapp.search.matcher import Expansions, entry_groups, in_one_entry
 from searchapp.search.parser import And, Not, Or, Phrase, Word
 
-K1, B = 1.2, 0.75
 # Share of a search's time budget its wildcard and fuzzy words may use (the rest is the
 # page's: ordering, marked snippets, per-scope counts, rendering). Expanding a word
 # walks the terms it starts with in each field it searches (two-letter wildcards: thousands
@@ -38,21 +32,6 @@ K1, B = 1.2, 0.75
 # articles. Past this share, the words not yet expanded are left out of the query (the
 # first one never is) and the notice counts them.
 EXPANSION_SHARE = 0.4
-
-# The index fields a `prefix:` target searches: a text part, or a name field.
-PREFIX_FIELDS: dict[str, tuple[str, ...]] = {
-    **{part: (part,) for part in PARTS},
-    **{name: (name_field,) for name, name_field in NAME_FIELDS.items()},
-}
-STEMMED = frozenset(PARTS)
-
-
-@dataclass
-class Marks:
-    """What to highlight in one field: single terms and phrases (tuples of terms)."""
-
-    terms: set[str] = field(default_factory=set)
-    phrases: set[tuple[tuple[str, ...], int]] = field(default_factory=set)
 
 
 @dataclass
@@ -65,21 +44,19 @@ class Match:
     cut: bool = False  # wildcard or fuzzy words were left out, out of time
 
 
-def analyze(fieldname: str, text: str) -> list[str]:
-    stem = fieldname in STEMMED
-    return [t for t, _, _, _ in terms(text, stemming=stem, stops=stem)]
-
-
-class Evaluator:
+class Evaluator(Leaves):
     """One query over one IndexData; `run()` returns the Match."""
 
     def __init__(self, data: IndexData, scope: str = "all", budget: Budget | None = None,
-                 share: float = EXPANSION_SHARE, main: bool = True):
+                 share: float = EXPANSION_SHARE, main: bool = True, memo: dict | None = None):
         """With a `budget`, wildcard and fuzzy words are left out once `share` of it is
         spent: for the page's own query (`main`) never its first word, and the notice says
         how many; for a count (`main=False`) any word, in any field, and it says nothing
-        (the caller gives up the count: see Match.cut)."""
+        (the caller gives up the count: see Match.cut). `memo`, shared by the page's own
+        evaluation and its per-scope counts, keeps each field's result of each word, phrase
+        and expansion: a count only combines them again for its scope's fields."""
         self.data = data
+        self.memo = {} if memo is None else memo
         self.budget = budget
         self.share = share
         self.main = main
@@ -224,8 +201,8 @@ class Evaluator:
             if r is None:
                 continue
             found = True
-            mask |= r[0]
-            scores += r[1]
+            mask[r[0]] = True
+            scores[r[0]] += r[1]
         if not found:
             if not node.prefix and not node.fuzzy:
                 self.notice(f"'{node.text}' is too common or too short to search for; "
@@ -245,125 +222,9 @@ class Evaluator:
             found = True
             r = self.leaf(f, ts[0], positive) if len(ts) == 1 else \
                 self.phrase(f, ts, node.slop, positive)
-            mask |= r[0]
-            scores += r[1]
+            mask[r[0]] = True
+            scores[r[0]] += r[1]
         if not found:
             self.notice(f"\"{' '.join(node.words)}\" has only common words; it was left out")
             return None
-        return mask, scores
-
-    # -- leaves ---------------------------------------------------------------------
-
-    def _mark(self, f: str, positive: bool) -> Marks | None:
-        if not positive:
-            return None
-        return self.marks.setdefault(f, Marks())
-
-    def term_scores(self, f: str, term: str):
-        p = self.data.postings(f, term)
-        if not len(p.ids):
-            return p.ids, np.empty(0, np.float32)
-        lengths = self.data.lengths.get(f)
-        idf = self.data.idf(p.df)
-        w = p.weights
-        if lengths is None:
-            return p.ids, (idf * w).astype(np.float32)
-        norm = K1 * ((1 - B) + B * lengths[p.ids] / self.data.avg_length[f])
-        return p.ids, (idf * (w * (K1 + 1)) / (w + norm)).astype(np.float32)
-
-    def leaf(self, f: str, term: str, positive: bool):
-        ids, s = self.term_scores(f, term)
-        mask, scores = self.zeros()
-        mask[ids] = True
-        scores[ids] = s
-        marks = self._mark(f, positive)
-        if marks is not None:
-            marks.terms.add(term)
-        return mask, scores
-
-    def expansion(self, f: str, expanded: list[tuple[str, int]], positive: bool):
-        """Documents matching any expanded term; a document scores its best term."""
-        mask, scores = self.zeros()
-        marks = self._mark(f, positive)
-        self.expanded[f] = self.expanded.get(f, 0) + len(expanded)
-        for term, _df in expanded:
-            ids, s = self.term_scores(f, term)
-            if not len(ids):
-                continue
-            mask[ids] = True
-            scores[ids] = np.maximum(scores[ids], s)
-            if marks is not None:
-                marks.terms.add(term)
-        return mask, scores
-
-    def prefix(self, f: str, text: str, positive: bool):
-        stem_field = f in STEMMED
-        word = fold(text.lower())
-        if len(word) < MIN_PREFIX_CHARS:
-            self.notice(f"'{text}*' is too short for a prefix search; use at least "
-                        f"{MIN_PREFIX_CHARS} letters")
-            return None
-        expanded = self.data.expand(f, word)
-        starts = 1
-        if stem_field:  # "happy*" also finds "happiness" (indexed as "happi")
-            stemmed = analyze(f, word)
-            if stemmed and stemmed[0] != word:
-                more = dict(self.data.expand(f, stemmed[0]))
-                expanded = list({**dict(expanded), **more}.items())
-                starts = 2
-        limit = self.limits.prefix * starts  # the word and its stem: two expansions
-        if len(expanded) > limit:
-            expanded.sort(key=lambda x: -x[1])
-            expanded = expanded[:limit]
-            if self.limits.prefix_shared:
-                self.notice(self.limits.notice())
-            else:
-                self.notice(f"too many words start with '{text}'; the {limit:,} most "
-                            "frequent were searched")
-        # No expansion matches no document (it is not left out of an AND).
-        return self.expansion(f, expanded, positive)
-
-    def fuzzy(self, f: str, text: str, maxdist: int, positive: bool):
-        ts = analyze(f, text)
-        if not ts:
-            return None
-        term = ts[0]
-        found = dict.fromkeys(self.data.terms_within(f, term, maxdist))  # first-seen order
-        expanded = sorted(((t, self.data.doc_frequency(f, t)) for t in found),
-                          key=lambda x: -x[1])
-        if len(expanded) > self.limits.fuzzy:
-            expanded = expanded[:self.limits.fuzzy]
-            if self.limits.fuzzy_shared:
-                self.notice(self.limits.notice())
-        return self.expansion(f, expanded, positive)
-
-    def phrase(self, f: str, ts: list[str], slop: int, positive: bool):
-        mask, scores = self.zeros()
-        postings = [self.data.postings(f, t) for t in ts]
-        cand = postings[0].ids
-        for p in postings[1:]:
-            cand = np.intersect1d(cand, p.ids, assume_unique=True)
-            if not len(cand):
-                break
-        if len(cand):
-            cand = cand[self.data.live[cand]]
-        if len(cand):
-            fmt = self.data.schema[f].format
-            values = [self.data.values(f, t) for t in ts]
-            where = [np.searchsorted(p.ids, cand) for p in postings]
-            ok = np.zeros(len(cand), bool)
-            for j in range(len(cand)):
-                positions = [fmt.decode_positions(values[i][where[i][j]])
-                             for i in range(len(ts))]
-                ok[j] = phrase_at(positions, slop)
-            matched = cand[ok]
-            if len(matched):
-                mask[matched] = True
-                for t in ts:
-                    ids, s = self.term_scores(f, t)
-                    sel = np.searchsorted(ids, matched)
-                    scores[matched] += s[sel]
-        marks = self._mark(f, positive)
-        if marks is not None:
-            marks.phrases.add((tuple(ts), slop))
         return mask, scores

@@ -26,11 +26,12 @@ def occurrences(reader, fieldname: str, marks: Marks, docnums: list[int], data=N
                 out_of_time=None) -> dict[int, list[tuple[int, int]]]:
     """(start, end) character spans to mark in `fieldname`, per document number.
 
-    With `data` (the generation's IndexData, whose postings the query has just read), a
-    term none of the documents holds is not looked up again: a query of many wildcards
-    marks up to a thousand terms, of which a page's hits hold a few. Each term is read
-    with Whoosh's matcher (100 hits and 400 terms: 0.7 s), so `out_of_time()` is asked
-    before each: when it says so, OutOfTime is raised and nothing is marked."""
+    With `data` (the generation's IndexData, whose postings the query has just read), the
+    documents holding each term are found in its postings, and only the posting blocks
+    holding them are unpickled (kept in a small cache, arrays.BLOCK_VALUES_BYTES); a term
+    none of them holds costs nothing more. Without, each term is read with Whoosh's matcher
+    (100 hits and 400 terms: 0.7 s). `out_of_time()` is asked before each term: when it
+    says so, OutOfTime is raised and nothing is marked."""
     fmt = reader.schema[fieldname].format
     if not fmt.supports("characters"):
         return {}
@@ -39,12 +40,20 @@ def occurrences(reader, fieldname: str, marks: Marks, docnums: list[int], data=N
         wanted.update(words)
     chars: dict[str, dict[int, list[tuple[int, int, int]]]] = {}
     ordered = sorted(set(docnums))
-    if data is not None and len(wanted) > len(ordered):
-        docs = np.array(ordered, dtype=np.int64)
-        wanted = {t for t in wanted if _holds(data.postings(fieldname, t).ids, docs)}
+    docs = np.array(ordered, dtype=np.int64)
     for term in wanted:
+        held = None
+        if data is not None:  # a term none of the hits holds costs nothing more
+            held = docs[_holding(data.postings(fieldname, term).ids, docs)]
+            if not len(held):
+                continue
         if out_of_time is not None and out_of_time():
             raise OutOfTime
+        if held is not None:  # only the blocks holding the hits are unpickled
+            chars[term] = dict(zip(held.tolist(),
+                                   map(fmt.decode_characters,
+                                       data.values_for(fieldname, term, held)), strict=True))
+            continue
         try:
             m = reader.postings(fieldname, term)
         except TermNotFound:  # the term is not in this generation
@@ -67,13 +76,13 @@ def occurrences(reader, fieldname: str, marks: Marks, docnums: list[int], data=N
     return out
 
 
-def _holds(ids: np.ndarray, docs: np.ndarray) -> bool:
-    """True when the sorted posting ids hold one of `docs`."""
+def _holding(ids: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Which of `docs` the sorted posting ids hold (bool per document)."""
     if not len(ids):
-        return False
+        return np.zeros(len(docs), bool)
     at = np.searchsorted(ids, docs)
     at[at == len(ids)] = len(ids) - 1
-    return bool(np.any(ids[at] == docs))
+    return ids[at] == docs
 
 
 def highlights_of(stored: dict, spans: dict[str, list[Span]]) -> Highlights:

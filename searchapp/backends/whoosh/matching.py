@@ -62,10 +62,12 @@ def date_mask(data: IndexData, rng: DateRange | None) -> np.ndarray | None:
     return mask
 
 
-def filter_query(data: IndexData, query: Query, budget: Budget | None = None) -> Filtered:
+def filter_query(data: IndexData, query: Query, budget: Budget | None = None,
+                 memo: dict | None = None) -> Filtered:
     """The query evaluated and filtered; with a `budget`, past its share for expansions the
-    wildcard and fuzzy words not yet expanded are left out (evaluate.EXPANSION_SHARE)."""
-    match = Evaluator(data, query.scope, budget).run(query.tree)
+    wildcard and fuzzy words not yet expanded are left out (evaluate.EXPANSION_SHARE).
+    `memo` keeps each field's result of each word (Evaluator) for the per-scope counts."""
+    match = Evaluator(data, query.scope, budget, memo=memo).run(query.tree)
     base = match.mask
     dmask = date_mask(data, query.dates)
     if dmask is not None:

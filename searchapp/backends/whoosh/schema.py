@@ -35,6 +35,9 @@ PUBLISHED, NCOMMENTS, META = "published", "ncomments", "meta"
 # builds and updates (added.py). Indexes from before it have none: readers fall back on
 # the generation's build time.
 ADDED = "added"
+# The digest of the input item the article was read from (indexer/digest.py), for `update`
+# to leave that item unread. Indexes from before it have none: their items are read once.
+INPUT = "input"
 
 # Positions of consecutive entries of a multi-valued text field (quotes, comments) are this
 # far apart, so a phrase never matches across two comments.
@@ -111,5 +114,6 @@ def build_schema() -> fields.Schema:
         ncomments=fields.NUMERIC(stored=True, sortable=True, bits=32, signed=False),
         meta=fields.STORED(),
         added=fields.STORED(),
+        input=fields.STORED(),
         **text, **names, **facets,
     )

@@ -11,7 +11,7 @@ only the small manifest.
 
 Format (FORMAT, VERSION below), a folder `searchdata-<TOC generation>/` in the generation:
 
-- `manifest.json`: {"format": "scrapesearch-searchdata", "version": 1, "toc_generation": G,
+- `manifest.json`: {"format": "scrapesearch-searchdata", "version": 2, "toc_generation": G,
   "documents": n (document numbers, deleted ones included), "avg_length": {field: float},
   "arrays": {name: {"dtype": str, "shape": [int]}}} - written last, so a folder without
   it is incomplete and ignored;
@@ -25,10 +25,14 @@ Format (FORMAT, VERSION below), a folder `searchdata-<TOC generation>/` in the g
     `facet.F.starts` int64 (value v owns docs[starts[v]:starts[v + 1]]), and the values,
     sorted, as UTF-8 bytes `facet.F.text` uint8 with `facet.F.offsets` int64 (value v is
     text[offsets[v]:offsets[v + 1]]);
-- what `update` compares against, by id (sorted), as three string tables like a facet's
-  values: `known.ids`, `known.paths`, `known.hashes` (`.text` uint8 and `.offsets` int64
-  each); the build collects them as it adds documents, so `update` reads these instead of
-  every stored field of every document (3.2 s at 20,000 articles).
+- what `update` compares against, by id (sorted), as four string tables like a facet's
+  values: `known.ids`, `known.paths`, `known.hashes`, `known.inputs` (`.text` uint8 and
+  `.offsets` int64 each; the inputs are the input digests of indexer/digest.py, "" where
+  unknown); the build collects them as it adds documents, so `update` reads these instead
+  of every stored field of every document (3.2 s at 20,000 articles).
+
+Versions: 2 added `known.inputs`. Version 1 folders are still read (their inputs are
+unknown: `update` reads every item once, and writes version 2).
 
 A folder whose format, version, TOC generation or document count does not match the
 generation being opened is not used: the arrays are computed as before (an index built by
@@ -51,7 +55,8 @@ from searchapp.backends.whoosh.schema import NAME_FIELDS, NCOMMENTS, PUBLISHED
 from searchapp.fields import FACETS, PARTS
 
 FORMAT = "scrapesearch-searchdata"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # the versions this code reads
 PREFIX = "searchdata-"
 MANIFEST = "manifest.json"
 
@@ -242,30 +247,34 @@ def _named(arrays: SearchArrays) -> dict[str, np.ndarray]:
     return out
 
 
-KNOWN = ("ids", "paths", "hashes")
+KNOWN = ("ids", "paths", "hashes", "inputs")
+# id -> (path, content hash, input digest)
+KnownTable = dict[str, tuple[str, str, str]]
 
 
-def _known_arrays(known: dict[str, tuple[str, str]]) -> dict[str, np.ndarray]:
+def _known_arrays(known: KnownTable) -> dict[str, np.ndarray]:
     ids = sorted(known)
-    tables = {"ids": StringTable.of(ids),
-              "paths": StringTable.of([known[i][0] for i in ids]),
-              "hashes": StringTable.of([known[i][1] for i in ids])}
+    tables = {"ids": StringTable.of(ids)}
+    for n, name in enumerate(KNOWN[1:]):
+        tables[name] = StringTable.of([known[i][n] for i in ids])
     return {f"known.{k}.{part}": getattr(t, part)
             for k, t in tables.items() for part in ("text", "offsets")}
 
 
-def known_of(searcher, id_field: str, path_field: str, hash_field: str
-             ) -> dict[str, tuple[str, str]]:
-    """id -> (path, content hash) of every live document, from the stored fields (slow: for
-    a generation written without them)."""
-    return {f[id_field]: (f.get(path_field) or "", f.get(hash_field) or "")
+def known_of(searcher, id_field: str, path_field: str, hash_field: str,
+             input_field: str) -> KnownTable:
+    """id -> (path, content hash, input digest) of every live document, from the stored
+    fields (slow: for a generation written without them)."""
+    return {f[id_field]: (f.get(path_field) or "", f.get(hash_field) or "",
+                          f.get(input_field) or "")
             for f in searcher.all_stored_fields()}
 
 
-def write(gen_path: str, searcher, known: dict[str, tuple[str, str]],
+def write(gen_path: str, searcher, known: KnownTable,
           previous: tuple[list[str], SearchArrays] | None = None) -> str:
     """Compute the arrays of the generation `searcher` reads (`previous`: see compute) and
-    write them into `gen_path` with `known` (id -> (path, hash) of every live document),
+    write them into `gen_path` with `known` (id -> (path, hash, input) of every live
+    document),
     replacing those of earlier TOC generations; returns the folder written."""
     generation = searcher.reader().generation()
     arrays = compute(searcher, previous)
@@ -324,21 +333,26 @@ def load(gen_path: str, generation: int, n: int) -> SearchArrays | None:
         return None
 
 
-def load_known(gen_path: str, generation: int, n: int) -> dict[str, tuple[str, str]] | None:
-    """id -> (path, hash) as the build wrote them, or None (then: `known_of`)."""
+def load_known(gen_path: str, generation: int, n: int) -> KnownTable | None:
+    """id -> (path, hash, input) as the build wrote them (inputs "" in a version 1
+    folder), or None (then: `known_of`)."""
     found = _manifest(gen_path, generation, n)
     if found is None:
         return None
     folder, manifest = found
+    names = KNOWN if manifest["version"] >= 2 else KNOWN[:3]
     try:
         tables = [StringTable(*(_map(os.path.join(folder, f"known.{k}.{part}.npy"),
                                      manifest["arrays"][f"known.{k}.{part}"])
                                 for part in ("text", "offsets")))
-                  for k in KNOWN]
+                  for k in names]
     except (OSError, ValueError, KeyError):
         return None
-    ids, paths, hashes = (_decode_all(t) for t in tables)
-    return dict(zip(ids, zip(paths, hashes, strict=True), strict=True))
+    columns = [_decode_all(t) for t in tables]
+    if len(columns) < len(KNOWN):
+        columns.append([""] * len(columns[0]))
+    ids, rest = columns[0], columns[1:]
+    return dict(zip(ids, zip(*rest, strict=True), strict=True))
 
 
 def _decode_all(table: StringTable) -> list[str]:
@@ -356,7 +370,7 @@ def _manifest(gen_path: str, generation: int, n: int) -> tuple[str, dict] | None
             manifest = json.load(f)
     except (OSError, ValueError):
         return None
-    if (manifest.get("format") != FORMAT or manifest.get("version") != VERSION
+    if (manifest.get("format") != FORMAT or manifest.get("version") not in READS
             or manifest.get("toc_generation") != generation or manifest.get("documents") != n):
         return None
     return folder, manifest

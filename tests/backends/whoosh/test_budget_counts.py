@@ -29,9 +29,9 @@ def search_taking(monkeypatch, backend, seconds: float, budget_seconds: float):
     clock = Clock()
     real = whoosh_backend.filter_query
 
-    def slow(data, query, budget=None):
+    def slow(data, query, budget=None, **kwargs):
         clock.now += seconds
-        return real(data, query, budget)
+        return real(data, query, budget, **kwargs)
 
     monkeypatch.setattr(whoosh_backend, "filter_query", slow)
     params = SearchParams.from_args({"q": "harbour"})
@@ -159,21 +159,21 @@ def test_checking_words_in_one_quote_stops_past_its_share(monkeypatch, tmp_path)
 
 def test_marking_past_its_share_of_the_budget_is_given_up(monkeypatch, tmp_path):
     from engines import ENGINES
-    from whoosh.reading import MultiReader, SegmentReader
+
+    from searchapp.backends.whoosh.arrays import IndexData
 
     backend = ENGINES["whoosh"].build(tmp_path, [
         article(id=f"a-{i}", headline="Harbour news",
                 body="The harbourmaster reopened the harbour for harbourside cafes.")
         for i in range(3)])
     clock = Clock()
-    for cls in (SegmentReader, MultiReader):
-        real = cls.postings
+    real = IndexData.values_for
 
-        def slow_postings(self, *args, _real=real, **kwargs):
-            clock.now += 0.5  # reading one term's postings costs 0.5 s on this clock
-            return _real(self, *args, **kwargs)
+    def slow_values(self, *args, **kwargs):
+        clock.now += 0.5  # reading one term's values for the hits costs 0.5 s on this clock
+        return real(self, *args, **kwargs)
 
-        monkeypatch.setattr(cls, "postings", slow_postings)
+    monkeypatch.setattr(IndexData, "values_for", slow_values)
     params = SearchParams.from_args({"q": "harbour*"})
     try:
         r = run_search(backend, params, budget=Budget(1.0, clock=clock))

@@ -14,7 +14,7 @@ from conftest import article, write_jsonl
 
 from searchapp.backends.whoosh import WhooshBackend, building, generations, merge, searchdata
 from searchapp.backends.whoosh.arrays import IndexData
-from searchapp.backends.whoosh.schema import HASH, ID, PATH
+from searchapp.backends.whoosh.schema import HASH, ID, INPUT, PATH
 from searchapp.backends.whoosh.snapshot import open_generation
 from searchapp.indexing import reindex, update
 
@@ -47,14 +47,15 @@ def assert_same(mapped: searchdata.SearchArrays, computed: searchdata.SearchArra
 
 
 def assert_known_as_stored(index_dir) -> dict:
-    """The (path, hash) table `update` reads equals the stored fields of the live documents."""
+    """The (path, hash, input) table `update` reads equals the stored fields of the live
+    documents."""
     path = generations.current_path(str(index_dir))
     with open_generation(path).searcher() as s:
         r = s.reader()
         table = searchdata.load_known(path, r.generation(), r.doc_count_all())
-        stored = searchdata.known_of(s, ID, PATH, HASH)
+        stored = searchdata.known_of(s, ID, PATH, HASH, INPUT)
     assert table is not None and table == stored
-    assert all(digest for _, digest in table.values())
+    assert all(digest and source for _, digest, source in table.values())
     return table
 
 
@@ -195,3 +196,52 @@ def test_the_string_table_is_a_sorted_sequence_that_finds_its_strings():
     assert len(empty) == 0 and empty.get("x") is None
     with pytest.raises(IndexError):
         empty[0]
+
+
+def as_version_1(index_dir) -> str:
+    """The live search data made as version 1 wrote it (no `known.inputs`); its folder."""
+    path = generations.current_path(str(index_dir))
+    (folder,) = [os.path.join(path, e) for e in os.listdir(path)
+                 if e.startswith(searchdata.PREFIX)]
+    with open(os.path.join(folder, searchdata.MANIFEST)) as f:
+        m = json.load(f)
+    assert m["version"] == 2
+    m["version"] = 1
+    for name in [n for n in m["arrays"] if n.startswith("known.inputs.")]:
+        del m["arrays"][name]
+        os.unlink(os.path.join(folder, name + ".npy"))
+    with open(os.path.join(folder, searchdata.MANIFEST), "w") as f:
+        json.dump(m, f)
+    return folder
+
+
+def load_known(index_dir) -> dict | None:
+    path = generations.current_path(str(index_dir))
+    with open_generation(path).reader() as r:
+        return searchdata.load_known(path, r.generation(), r.doc_count_all())
+
+
+def test_version_1_is_still_read_without_input_digests(built):
+    _, index_dir, _ = built
+    written = assert_known_as_stored(index_dir)
+    as_version_1(index_dir)
+    data, computed = live_data(index_dir)
+    try:
+        assert data.mapped and isinstance(data.live, np.memmap)
+        assert np.array_equal(data.live, computed.live)
+    finally:
+        data.searcher.close()
+    assert load_known(index_dir) == {i: (p, h, "") for i, (p, h, _) in written.items()}
+
+
+def test_an_update_of_version_1_reads_every_input_once_and_writes_version_2(built):
+    tmp_path, index_dir, _ = built
+    as_version_1(index_dir)
+    src = str(tmp_path / "in.jsonl")
+    first = update([src], WhooshBackend(str(index_dir)), jobs=1)
+    assert (first.unread, first.unchanged, first.changed, first.removed) == (0, 40, 0, 0)
+    table = load_known(index_dir)
+    assert table is not None and all(source for _, _, source in table.values())
+    assert table == assert_known_as_stored(index_dir)
+    second = update([src], WhooshBackend(str(index_dir)), jobs=1)
+    assert (second.unread, second.unchanged) == (40, 40)
