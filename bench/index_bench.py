@@ -74,6 +74,9 @@ def main() -> None:
         "peak_rss_mb_all_processes": round(peak_tree / 1024), "peak_rss_mb_indexer":
         round(peak_parent / 1024), "index_mb": round(stats["size_bytes"] / 1e6, 1),
         "segments": stats.get("segments"), "shards": stats.get("shards"),
+        # Whoosh: segments written before the merge, seconds after the last article was read
+        "segments_written": stats.get("report", {}).get("segments_written"),
+        "finish_s": stats.get("report", {}).get("finish_seconds"),
         "index_dir": index_dir if stats.get("backend") == "whoosh" else None}))
     if proc.returncode not in (0, 1):
         sys.stderr.write(err)

@@ -66,7 +66,8 @@ class WhooshBuild(Build):
                 self.path = os.path.join(index_dir, self.generation)
                 os.makedirs(self.path)
                 self.writer = GenerationWriter(self.path, chunk_bytes=WRITER_MEMORY,
-                                               writers=WRITERS)
+                                               writers=WRITERS,
+                                               merged_above=merge.KEEP_SEGMENTS)
         except BaseException:
             self.abort()
             raise
@@ -79,13 +80,18 @@ class WhooshBuild(Build):
             return self.writer.add(doc)
 
     def finish(self) -> dict[str, Any]:
+        """Write the last segments, merge them, write the search data; returns what the
+        build report says of the index: its segments, how many were written before the
+        merge, and the seconds all this took (the time after the last article was read)."""
+        started = time.monotonic()
         with disk_full_is_said(self.index_dir):
-            self.writer.finish()
+            written = self.writer.finish()
             segments = merge.merge_index(open_generation(self.path))
             with open_generation(self.path).searcher() as s:
                 searchdata.write(self.path, s, self.known)
             generations.fsync_tree(self.path)
-        return {"segments": segments}
+        return {"segments": segments, "segments_written": written,
+                "finish_seconds": round(time.monotonic() - started, 2)}
 
     def commit(self, report: dict[str, Any]) -> None:
         data = {**report, "format_version": FORMAT_VERSION, "whoosh_version": version("whoosh"),

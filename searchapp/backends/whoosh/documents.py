@@ -159,6 +159,6 @@ def prepare(article: Article, digest: str) -> Prepared:
 
 def memory_of(fields: dict[str, Any]) -> int:
     """Rough bytes a prepared document holds in memory, for cutting the build's chunks."""
-    postings = sum(len(v.postings) for v in fields.values() if isinstance(v, Preanalyzed))
+    postings = sum(v.count for v in fields.values() if isinstance(v, Preanalyzed))
     text = sum(len(v) for k, v in fields.items() if k.startswith("_stored_"))
     return postings * 110 + text * 2 + 2000

@@ -31,7 +31,7 @@ from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
 from searchapp.backends.whoosh.codec import raw_numeric
-from searchapp.backends.whoosh.mergepostings import write_postings
+from searchapp.backends.whoosh.mergepostings import release_pages, write_postings
 
 # A build merges its segments into one when it wrote more than this many (tests raise it to
 # keep the segments apart).
@@ -108,6 +108,7 @@ def merge_segments(storage, schema, indexname: str, segments: list):
         codec = W3Codec()
         new = codec.new_segment(storage, indexname)
         lengths, deleted = _write_columns(storage, schema, new, readers, docmaps, count)
+        release_pages(readers)
         write_postings(storage, schema, codec, new, readers, docmaps, lengths)
     finally:
         for r in readers:
@@ -207,6 +208,7 @@ def _copy_stored(storage, new, readers, docmaps, count) -> None:
                 if record:
                     writer.add(new_number, record)
         colfile.close()
+        release_pages([reader])  # what was read of its mapped file (mergepostings.py)
     writer.finish(count)
     f.close()
 

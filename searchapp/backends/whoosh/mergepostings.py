@@ -1,6 +1,6 @@
 """Writing the merged segment's postings and term table on several cores.
 
-The terms of all fields, in order, are cut into WORKERS spans of about as many postings
+A field at a time, its terms are cut into WORKERS spans of about as many postings
 (mergeterms.FieldMerge); this process writes the first span into the segment's files
 while forked copies (forked.py) write the others into files of their own and send back
 their term infos. Their postings are then appended to the segment's postings file, and
@@ -10,6 +10,8 @@ the term table after the first span's: the same files as if one process wrote th
 
 from __future__ import annotations
 
+import contextlib
+import mmap
 import os
 from functools import partial
 
@@ -31,9 +33,13 @@ _OFFSET = W3TermInfo._struct.size  # the postings' offset follows the term info'
 
 
 def write_postings(storage, schema, codec, new, readers, docmaps, lengths) -> None:
-    """Write every field's merged postings into `new`'s term table and postings file."""
+    """Write every field's merged postings into `new`'s term table and postings file.
+
+    One field at a time: only that field's term tables are held (the fields of one term per
+    article, id, url, path, hash, hold as many terms as there are articles), and the
+    forked writers of its other spans copy no more than that.
+    """
     fw = W3FieldWriter(codec, storage, new)
-    fields = []  # (FieldMerge, the lengths of the field in the merged documents)
     for fieldname in sorted(schema.names()):
         field = schema[fieldname]
         if not field.indexed:
@@ -42,54 +48,55 @@ def write_postings(storage, schema, codec, new, readers, docmaps, lengths) -> No
         if fm.merged:
             fw._fieldmap.setdefault(fieldname, len(fw._fieldmap))
             field_lengths = lengths.get(fieldname)
-            fields.append((fm, None if field_lengths is None
-                           else field_lengths.astype("uint32").tolist()))
-    spans = _spans([fm for fm, _ in fields])
+            _write_field(storage, schema, codec, new, readers, fw, fm,
+                         None if field_lengths is None
+                         else field_lengths.astype("uint32").tolist())
+        del fm
+    fw.close()
+
+
+def _write_field(storage, schema, codec, new, readers, fw, fm: FieldMerge, lengths) -> None:
+    spans = _spans(fm)
     children = [forked.Child(partial(_write_part, storage, schema, codec, new, readers,
-                                     fw._fieldmap, fields, span, k),
+                                     fw._fieldmap, fm, lengths, span, k),
                              "merging the index's segments")
                 for k, span in enumerate(spans[1:], 1)]
     try:
-        _write_span(fw, codec, fields, spans[0])
+        _write_span(fw, codec, fm, lengths, spans[0], readers)
         while children:
             _append(storage, fw, children[0].result())
             children.pop(0)
     finally:
         for child in children:
             child.kill()
-    fw.close()
 
 
-def _spans(fms: list[FieldMerge]) -> list[list[tuple[int, int, int]]]:
-    """The terms of all fields cut into spans of about as many postings: per span, its
-    (field number, first term, end term) parts."""
-    total = sum(fm.postings for fm in fms)
+def _spans(fm: FieldMerge) -> list[tuple[int, int]]:
+    """The field's terms cut into spans of about as many postings: (first, end) terms."""
+    total = fm.postings
     workers = WORKERS if total >= PARALLEL_POSTINGS and hasattr(os, "fork") else 1
-    # Where each span starts: (field number, term number).
-    def target(k: int) -> float:  # postings before span k
-        return total * k / workers
-
-    starts, done = [(0, 0)], 0
-    for i, fm in enumerate(fms):
-        while len(starts) < workers and done + fm.postings > target(len(starts)):
-            starts.append((i, max(fm.before(int(target(len(starts))) - done), 1)))
-        done += fm.postings
-    starts.append((len(fms), 0))
-    spans = []
-    for (i, a), (j, b) in zip(starts, starts[1:], strict=False):
-        span = [(i, a, len(fms[i].merged) if j > i else b)] if i < len(fms) else []
-        span += [(f, 0, len(fms[f].merged)) for f in range(i + 1, j)]
-        if j > i and j < len(fms) and b:
-            span.append((j, 0, b))
-        spans.append(span)
-    return spans
+    cuts = [0]
+    for k in range(1, workers):
+        cuts.append(min(len(fm.merged), max(fm.before(total * k // workers), cuts[-1])))
+    cuts.append(len(fm.merged))
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a] or [(0, 0)]
 
 
-def _write_span(fw, codec, fields, span) -> None:
-    for i, first, last in span:
-        fm, lengths = fields[i]
-        for f in fm.ranges(first, last):
-            write_terms(fw, codec, fm.fieldname, f, lengths, 0)
+def _write_span(fw, codec, fm: FieldMerge, lengths, span: tuple[int, int], readers) -> None:
+    for f in fm.ranges(*span):
+        write_terms(fw, codec, fm.fieldname, f, lengths, 0)
+        release_pages(readers)
+
+
+def release_pages(readers) -> None:
+    """Drop the segments' mapped pages read so far from this process's memory (they stay in
+    the page cache; a later read maps them again): the merge reads every byte of every
+    segment once, which would otherwise count the whole index in its resident memory."""
+    for r in readers:
+        source = getattr(getattr(r._storage, "a", None), "_source", None)
+        if isinstance(source, mmap.mmap):
+            with contextlib.suppress(OSError, ValueError):
+                source.madvise(mmap.MADV_DONTNEED)
 
 
 class _Part:
@@ -105,16 +112,15 @@ class _Part:
         self.terms.append((key, info))
 
 
-def _write_part(storage, schema, codec, new, readers, fieldmap, fields, span, k: int):
+def _write_part(storage, schema, codec, new, readers, fieldmap, fm, lengths, span, k: int):
     # The segments' files are opened again: where a file is read with seek() and read()
     # rather than mapped, it shares its position with the parent's copy.
     own = [SegmentReader(storage, schema, r.segment()) for r in readers]
-    for fm, _ in fields:
-        fm.read_from(own)
+    fm.read_from(own)
     name = new.make_filename(f".part{k}.tmp")
     postfile = storage.create_file(name)
     sink = _Part(postfile, fieldmap)
-    _write_span(sink, codec, fields, span)
+    _write_span(sink, codec, fm, lengths, span, own)
     postfile.close()
     return name, sink.terms
 

@@ -44,7 +44,7 @@ class SegmentTerms:
     def __init__(self, reader, fieldname: str):
         terms = reader._terms
         self.postfile = terms._postfile
-        self.terms: list[bytes] = []
+        self.terms: list[bytes] | None = []  # FieldMerge drops them once it has numbered them
         dfs, offsets, lengths = [], [], []
         fieldid = terms._fieldmap.get(fieldname)
         prefix = pack_ushort(fieldid) if fieldid is not None else None
@@ -124,6 +124,9 @@ class FieldMerge:
         number = {t: i for i, t in enumerate(self.merged)}
         self.indexes = [np.fromiter((number[t] for t in s.terms), np.int64, len(s.terms))
                         for s in self.segs]
+        del number
+        for s in self.segs:  # from here on a segment's terms are their numbers in `merged`
+            s.terms = None
         dfs = np.zeros(len(self.merged), np.int64)
         for s, idx in zip(self.segs, self.indexes, strict=True):
             np.add.at(dfs, idx, s.dfs)

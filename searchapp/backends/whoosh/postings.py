@@ -10,11 +10,66 @@ tokens cost one dictionary lookup.
 from __future__ import annotations
 
 import struct
+from array import array
+from itertools import accumulate
+from typing import NamedTuple
 
 from searchapp.analysis import MIN_WORD, STOP, WORD, fold, stem
 from searchapp.backends.whoosh.formats import _LARGE, _SMALL, pack
 
 _CACHE_MAX = 500_000
+_UINT32 = "I" if array("I").itemsize == 4 else "L"
+
+
+class Preanalyzed(NamedTuple):
+    """A text field's postings computed in a worker process: the writer only files them.
+
+    Packed in a few bytes objects, which pickle and unpickle as they are (the writer's
+    process unpickles every article; tuples of postings cost it more than the analysis
+    saved) and which the garbage collector does not track. Posting i: term
+    terms[term_ends[i-1]:term_ends[i]] (UTF-8), frequency freqs[i], weight freqs[i] * boost,
+    value values[value_ends[i-1]:value_ends[i]]; term_ends, freqs and value_ends are
+    native uint32 arrays.
+    """
+
+    terms: bytes
+    term_ends: bytes
+    freqs: bytes
+    values: bytes
+    value_ends: bytes
+    length: int  # the field's length (sum of the frequencies)
+    boost: float
+
+    @classmethod
+    def pack(cls, postings: list[tuple[bytes, int, float, bytes]], length: int,
+             boost: float) -> Preanalyzed:
+        """From (term bytes, frequency, weight, value) postings whose weight is
+        frequency * boost."""
+        terms = [p[0] for p in postings]
+        values = [p[3] for p in postings]
+        return cls(b"".join(terms), array(_UINT32, accumulate(map(len, terms))).tobytes(),
+                   array(_UINT32, [p[1] for p in postings]).tobytes(), b"".join(values),
+                   array(_UINT32, accumulate(map(len, values))).tobytes(), length, boost)
+
+    @property
+    def count(self) -> int:
+        """The number of postings."""
+        return len(self.freqs) // 4
+
+    @property
+    def postings(self) -> tuple[tuple[bytes, int, float, bytes], ...]:
+        """The postings as (term bytes, frequency, weight, value) tuples."""
+        term_ends, value_ends = array(_UINT32), array(_UINT32)
+        freqs = array(_UINT32)
+        term_ends.frombytes(self.term_ends)
+        value_ends.frombytes(self.value_ends)
+        freqs.frombytes(self.freqs)
+        terms, values, boost = self.terms, self.values, self.boost
+        out, t0, v0 = [], 0, 0
+        for t1, f, v1 in zip(term_ends, freqs, value_ends, strict=True):
+            out.append((terms[t0:t1], f, f * boost, values[v0:v1]))
+            t0, v0 = t1, v1
+        return tuple(out)
 # stemming on/off -> {word as found in the text: its term, or "" when it is not indexed}
 _terms: dict[bool, dict[str, str]] = {True: {}, False: {}}
 
@@ -102,3 +157,10 @@ def field_postings(entries, stemming: bool, chars: bool, boost: float, gap: int,
         length += freq
         out.append((term.encode("utf-8"), freq, freq * boost, _pack(flat)))
     return out, length
+
+
+def packed_postings(entries, stemming: bool, chars: bool, boost: float, gap: int,
+                    sep_len: int) -> Preanalyzed:
+    """field_postings(), packed."""
+    postings, length = field_postings(entries, stemming, chars, boost, gap, sep_len)
+    return Preanalyzed.pack(postings, length, boost)

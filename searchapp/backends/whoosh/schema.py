@@ -14,13 +14,11 @@ Whoosh field types they extend.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from whoosh import fields, formats
 
 from searchapp.backends.whoosh.analysis import NewsAnalyzer
 from searchapp.backends.whoosh.formats import CompactCharacters, CompactPositions
-from searchapp.backends.whoosh.postings import field_postings
+from searchapp.backends.whoosh.postings import Preanalyzed, packed_postings
 from searchapp.fields import AUTHOR, COMMENTER, FACETS, PART_BOOSTS, PARTS, SOURCE, SPEAKER, TAG
 
 # The layout of stored fields and postings. 2: scrapesearch 0.1 (what this code writes
@@ -48,14 +46,6 @@ ENTRY_POSITION_GAP = 100
 ENTRY_SEPARATOR = "\n\n"
 
 
-@dataclass(frozen=True, slots=True)
-class Preanalyzed:
-    """A text field's postings computed in a worker process: the writer only files them."""
-
-    postings: tuple[tuple[bytes, int, float, bytes], ...]
-    length: int
-
-
 class NewsText(fields.TEXT):
     """TEXT with our analyzer and character offsets, accepting pre-analysed values."""
 
@@ -79,10 +69,9 @@ class NewsText(fields.TEXT):
 
     def preanalyze(self, entries: list[str] | tuple[str, ...]) -> Preanalyzed:
         """Postings of the entries joined by ENTRY_SEPARATOR, positions gapped between entries."""
-        postings, length = field_postings(
+        return packed_postings(
             entries, self.analyzer.stemming, isinstance(self.format, CompactCharacters),
             self.format.field_boost, ENTRY_POSITION_GAP, len(ENTRY_SEPARATOR))
-        return Preanalyzed(tuple(postings), length)
 
 
 class Facet(fields.FieldType):

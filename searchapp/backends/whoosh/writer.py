@@ -34,9 +34,13 @@ class GenerationWriter:
     the single commit at the end, together with the deletions of replaced duplicates.
     """
 
-    def __init__(self, gen_path: str, chunk_bytes: int, writers: int):
+    def __init__(self, gen_path: str, chunk_bytes: int, writers: int,
+                 merged_above: int | None = None):
         self.chunk_limit = chunk_bytes
         self.writers = writers
+        # The build merges its segments when it has more than this many (None: never):
+        # segments that make the count pass it are written with uncompressed postings.
+        self.merged_above = merged_above
         self.ix = whoosh_index.create_in(gen_path, build_schema())
         self.lock = self.ix.lock("WRITELOCK")
         if not self.lock.acquire():
@@ -69,13 +73,15 @@ class GenerationWriter:
         """Have `docs` (sequence numbers from `first` on) written as the next segment."""
         number = len(self.starts)
         self.starts.append(first)
+        # Segment `number` makes number + 1 segments at least: merged if that is too many.
+        compress = self.merged_above is None or number + 1 <= self.merged_above
         if not hasattr(os, "fork"):
-            self.done[number] = write_segment(self.ix, docs)
+            self.done[number] = write_segment(self.ix, docs, compress=compress)
             return
         while len(self.running) >= self.writers:
             self._collect(next(iter(self.running)))
         self.running[number] = forked.Child(
-            lambda: write_segment(self.ix, docs, private_temp=True),
+            lambda: write_segment(self.ix, docs, private_temp=True, compress=compress),
             "writing a segment of the index")
 
     def _collect(self, number: int) -> None:
@@ -110,8 +116,9 @@ class GenerationWriter:
             self.lock.release()
 
 
-def write_segment(ix, docs: list[dict], private_temp: bool = False):
+def write_segment(ix, docs: list[dict], private_temp: bool = False, compress: bool = True):
     """Write `docs` as one new segment of `ix` (no lock: the caller holds it); return it.
+    Without `compress`, its posting blocks are not compressed (a segment to be merged).
 
     With `private_temp`, the writer's temporary files go to a folder of its own (Whoosh
     names it after the index, so concurrent writers would share and delete it).
@@ -121,7 +128,7 @@ def write_segment(ix, docs: list[dict], private_temp: bool = False):
         tag = f"{os.getpid()}-{id(docs):x}"
         storage.temp_storage = lambda name=None: FileStorage(
             os.path.join(storage.folder, f"{name or 'temp'}-{tag}")).create()
-    w = FastSegmentWriter(ix, _lk=False, codec=W3Codec())
+    w = FastSegmentWriter(ix, compress_postings=compress, _lk=False, codec=W3Codec())
     try:
         for fields in docs:
             w.add_document(**fields)

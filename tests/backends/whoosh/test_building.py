@@ -52,6 +52,8 @@ def test_duplicates_across_segments(tmp_path, monkeypatch, memory):
     report = reindex([str(src)], WhooshBackend(str(tmp_path / "idx")), jobs=1)
     segments = report.index["segments"]
     assert written[0] > 1 and segments == 1
+    assert report.index["segments_written"] == written[0]
+    assert report.index["finish_seconds"] >= 0
     assert (report.indexed, report.duplicates) == (4, 9)
     ix = open_generation(generations.current_path(str(tmp_path / "idx")))
     with ix.reader() as r:
@@ -76,7 +78,8 @@ def test_nothing_indexed_leaves_no_generation(tmp_path):
 
 # Read by the web app (format_version), retention (swapped_at_epoch) and people checking a
 # build (whoosh_version, segments), besides what every backend reports.
-WHOOSH_REPORT_KEYS = {"segments", "format_version", "whoosh_version", "swapped_at_epoch"}
+WHOOSH_REPORT_KEYS = {"segments", "format_version", "whoosh_version", "swapped_at_epoch",
+                      "segments_written", "finish_seconds"}
 
 
 def test_build_report_on_disk(tmp_path):

@@ -60,3 +60,33 @@ def test_long_text_switches_to_wide_numbers():
     value = dict((t, v) for t, _, _, v in got)[b"harbour"]
     assert value[:1] == b"I"
     assert CompactCharacters().decode_characters(value) == [(0, 0, 7), (20001, 140008, 140015)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_packed_postings_unpack_and_sort_as_the_tuples(seed):
+    """postings.Preanalyzed gives back field_postings()'s tuples, and TermPool sorts packed
+    documents exactly as it sorts the same postings given as tuples."""
+    import numpy as np
+
+    from searchapp.backends.whoosh.fastwrite import TermPool
+    from searchapp.backends.whoosh.postings import Preanalyzed, packed_postings
+
+    packed, plain = TermPool(), TermPool()
+    for doc in range(8):
+        entries = texts(seed * 100 + doc)
+        for stemming, chars, boost in [(True, True, 2.5), (False, False, 1.0)]:
+            postings, length = field_postings(entries, stemming, chars, boost, GAP, len(SEP))
+            p = packed_postings(entries, stemming, chars, boost, GAP, len(SEP))
+            assert isinstance(p, Preanalyzed)
+            assert p.postings == tuple(postings) and p.length == length
+            assert p.count == len(postings)
+            packed.add_many(f"f{stemming}", doc, p)
+            plain.add_many(f"f{stemming}", doc, postings)
+    for name in plain.fields:
+        a, b = packed.sorted_field(name), plain.sorted_field(name)
+        if b is None:
+            assert a is None
+            continue
+        assert a.terms == b.terms and a.bounds == b.bounds and a.values == b.values
+        for x, y in [(a.docnums, b.docnums), (a.deltas, b.deltas), (a.weights, b.weights)]:
+            assert x.dtype == y.dtype and np.array_equal(x, y)
