@@ -263,8 +263,10 @@ class _Parser:
         core = stripped.replace("*", "").replace("?", "")
         if core != stripped or text.startswith(("*", "?")):
             # Dropping wildcards can leave text that reads as syntax ("*-x*" -> "-x",
-            # "a*:b*" -> "a:b"); such a word is searched as it stands, without * or ~.
-            if tokenize(core) != [("word", core)] or core == "-":
+            # "a*:b*" -> "a:b", "*headline:*" -> "headline:" whose "headline:*" is a
+            # field); such a word is searched as it stands, without * or ~.
+            tail = "~" * bool(fuzzy) or "*" * prefix
+            if core == "-" or any(tokenize(t) != [("word", t)] for t in (core, core + tail)):
                 prefix, fuzzy = False, 0
         if not core:
             if text.strip("*?") == "" and text:
