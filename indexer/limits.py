@@ -80,9 +80,12 @@ def time_bound(seconds: float, hard_stop: float = 0.0) -> Iterator[None]:
         yield
         return
     armed = True
+    fired = False
 
     def on_alarm(signum, frame):
+        nonlocal fired
         if armed:  # the timer may fire between the body's end and its disarming
+            fired = True
             raise TookTooLong
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
@@ -102,6 +105,11 @@ def time_bound(seconds: float, hard_stop: float = 0.0) -> Iterator[None]:
                                                      1e-6))
         if hard_stop > 0:
             faulthandler.cancel_dump_traceback_later()
+    if fired:
+        # The body ended although the timer went off: the exception was raised where
+        # Python can only print it (a __del__ run by the garbage collector, such as
+        # ZipFile's), and the item still took longer than its time.
+        raise TookTooLong
 
 
 _DEVNULL = None

@@ -186,6 +186,30 @@ def test_a_slow_item_in_process_is_cut_off_and_the_alarm_restored(monkeypatch):
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
+class _SlowToCollect:
+    def __del__(self):  # as ZipFile.__del__: Python prints what it raises, and goes on
+        slow_until = time.monotonic() + 0.5
+        while time.monotonic() < slow_until:
+            sum(range(1000))
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_time_out_raised_inside_a_finaliser_still_skips_the_item(monkeypatch):
+    from indexer.extract import html
+
+    real_parse = html.parse
+
+    def parse_with_a_slow_finaliser(data, path, **kwargs):
+        _SlowToCollect()  # collected at once: the timer goes off inside its __del__
+        return real_parse(data, path, **kwargs)
+
+    monkeypatch.setattr(html, "parse", parse_with_a_slow_finaliser)
+    monkeypatch.setenv(ITEM_SECONDS_ENV, "0.1")
+    (result,) = extract_item(items(1)[0])
+    assert result == Failed("crawl.warc#1", "it took longer than 0.1 s to extract")
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
 def test_no_time_bound_off_the_main_thread():
     errors = []
 
