@@ -31,6 +31,7 @@ from searchapp.backends.whoosh import facets as facet_ops
 from searchapp.backends.whoosh.evaluate import Evaluator, Match
 from searchapp.backends.whoosh.highlights import OutOfTime, highlights_of, occurrences
 from searchapp.backends.whoosh.matching import filter_query, order
+from searchapp.backends.whoosh.mergepostings import release_pages
 from searchapp.backends.whoosh.snapshot import (
     Snapshot,
     SnapshotHolder,
@@ -173,7 +174,7 @@ class WhooshBackend(SearchBackend):
         docs = order(f.match, snap.data, f.final, query.sort)
         if limit is not None:
             docs = docs[:limit]
-        return (documents.to_article(snap.searcher.stored_fields(int(d))) for d in docs)
+        return _exported(snap, docs)
 
     def article(self, article_id: str, query: Query | None = None,
                 budget: Budget | None = None) -> ArticlePage | None:
@@ -252,3 +253,24 @@ class WhooshBackend(SearchBackend):
 
     def close(self) -> None:
         self._snapshots.close()
+
+
+# Articles an export reads between two releases of the pages it mapped (~3 kB of stored
+# fields each: about 60 MB held at most). Every 2,000 cost ~15% of the export's speed in
+# faults mapping the same pages again; every 20,000 was within the noise.
+RELEASE_EVERY = 20000
+
+
+def _exported(snap: Snapshot, docs) -> Iterator[Article]:
+    """The articles of `docs`, read from the snapshot's mapped segments. An export reads the
+    stored fields of the whole collection: without a release, every page of them stays
+    mapped in the worker that served it (578 MB of its private memory after exporting
+    200,000 articles). The pages stay in the page cache; the next read maps them again."""
+    leaves = [r for r, _ in snap.searcher.reader().leaf_readers()]
+    try:
+        for i, d in enumerate(docs):
+            if i and i % RELEASE_EVERY == 0:
+                release_pages(leaves)
+            yield documents.to_article(snap.searcher.stored_fields(int(d)))
+    finally:
+        release_pages(leaves)

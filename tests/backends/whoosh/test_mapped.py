@@ -68,3 +68,42 @@ def test_opening_a_searcher_copies_no_segment_file(tmp_path, monkeypatch):
     assert held_while_open() < size / 4
     monkeypatch.setattr(compound, "BufferFile", BufferFile)  # Whoosh's own: copies
     assert held_while_open() > size / 2
+
+
+def _mapped_rss_kb(path: str) -> int:
+    """Resident kB of this process's maps of the files under `path` (/proc/self/smaps)."""
+    total, inside = 0, False
+    with open("/proc/self/smaps") as smaps:
+        for line in smaps:
+            head = line.split()
+            if head and "-" in head[0] and len(head) >= 5 and ":" in head[3]:
+                inside = len(head) >= 6 and head[5].startswith(path)
+            elif inside and head and head[0] == "Rss:":
+                total += int(head[1])
+    return total
+
+
+def test_an_export_leaves_no_segment_pages_mapped(tmp_path, monkeypatch):
+    """Exporting the whole collection reads every stored field: those pages are released as
+    it goes and at its end, so a worker that served an export does not keep the stored
+    fields of the whole collection in its memory."""
+    from engines import ENGINES
+
+    from searchapp.backends.base import Query
+    from searchapp.backends.whoosh import backend as whoosh_backend
+
+    rnd = random.Random(4)
+    words = "harbour market council river budget school station museum".split()
+    backend = ENGINES["whoosh"].build(tmp_path, [
+        article(id=f"a-{i}", headline=f"Story {i}",
+                body=" ".join(rnd.choice(words) + str(rnd.randrange(9000)) for _ in range(3000)))
+        for i in range(120)])
+    path = generations.current_path(backend.index_dir)
+    size_kb = sum(e.stat().st_size for e in os.scandir(path) if e.name.endswith(".seg")) // 1024
+    assert size_kb > 2000
+    monkeypatch.setattr(whoosh_backend, "RELEASE_EVERY", 50, raising=False)
+    exported = [a.id for a in backend.export(Query())]
+    assert sorted(exported) == sorted(f"a-{i}" for i in range(120))
+    after = _mapped_rss_kb(path)
+    assert after < 256, (after, size_kb)  # 1,608 kB before the release (8 kB with it)
+    backend.close()
