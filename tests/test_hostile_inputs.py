@@ -307,6 +307,7 @@ def test_a_batch_arms_the_hard_stop_once_and_never_ends_an_item_early(monkeypatc
     armed: list[tuple[float, float]] = []  # (when, timeout)
     cancelled = []
     monkeypatch.setattr(limits.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(limits, "_devnull", lambda: None)  # no file left open by the test
     monkeypatch.setattr(limits.faulthandler, "dump_traceback_later",
                         lambda timeout, **kw: armed.append((clock[0], timeout)))
     monkeypatch.setattr(limits.faulthandler, "cancel_dump_traceback_later",
