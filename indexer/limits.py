@@ -32,6 +32,11 @@ DEFAULT_WORKER_MEMORY_MB = 4096
 # watchdog is a C thread, so it can end the worker then (the pool is rebuilt, pipeline.py).
 HARD_STOP_FACTOR = 2.0
 HARD_STOP_SLACK = 5.0
+# Arming faulthandler's watchdog starts a thread (and cancelling it joins one): most of what
+# bounding an item cost. Inside `hard_stop_watch` (a worker's batch) one arming serves the
+# items that start within this many seconds of it; it is armed this much longer, so an item
+# is still never ended before its hard stop, and at most this much after.
+REARM_SECONDS = 1.0
 
 
 class TookTooLong(BaseException):
@@ -91,7 +96,10 @@ def time_bound(seconds: float, hard_stop: float = 0.0) -> Iterator[None]:
     previous = signal.signal(signal.SIGALRM, on_alarm)
     started = time.monotonic()
     outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
-    if hard_stop > 0:
+    watched = hard_stop > 0 and _watch is not None
+    if watched:
+        _watch.cover(hard_stop, started)
+    elif hard_stop > 0:
         faulthandler.dump_traceback_later(hard_stop, exit=True, file=_devnull())
     try:
         yield
@@ -103,13 +111,51 @@ def time_bound(seconds: float, hard_stop: float = 0.0) -> Iterator[None]:
         if outer > 0:  # someone else's timer was running: let it go on
             signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started),
                                                      1e-6))
-        if hard_stop > 0:
+        if hard_stop > 0 and not watched:
             faulthandler.cancel_dump_traceback_later()
     if fired:
         # The body ended although the timer went off: the exception was raised where
         # Python can only print it (a __del__ run by the garbage collector, such as
         # ZipFile's), and the item still took longer than its time.
         raise TookTooLong
+
+
+class _Watch:
+    """The hard stop's watchdog as armed inside `hard_stop_watch`."""
+
+    def __init__(self):
+        self.armed_at = -1.0
+        self.hard_stop = 0.0
+
+    def cover(self, hard_stop: float, now: float) -> None:
+        """Make sure the process exits if an item starting now runs `hard_stop` seconds."""
+        if hard_stop != self.hard_stop or now - self.armed_at > REARM_SECONDS:
+            faulthandler.dump_traceback_later(hard_stop + REARM_SECONDS, exit=True,
+                                              file=_devnull())
+            self.armed_at, self.hard_stop = now, hard_stop
+
+    def cancel(self) -> None:
+        if self.armed_at >= 0:
+            faulthandler.cancel_dump_traceback_later()
+
+
+_watch: _Watch | None = None
+
+
+@contextlib.contextmanager
+def hard_stop_watch() -> Iterator[None]:
+    """The time_bound()s inside share one arming of the hard stop's watchdog (REARM_SECONDS),
+    cancelled at the end: for a run of items that each take far less than a second."""
+    global _watch
+    if _watch is not None:  # already inside one
+        yield
+        return
+    _watch = _Watch()
+    try:
+        yield
+    finally:
+        _watch.cancel()
+        _watch = None
 
 
 _DEVNULL = None

@@ -22,7 +22,14 @@ from indexer.discover import Item
 from indexer.errors import ExtractError
 from indexer.extract import extract_file, extract_jsonl_line
 from indexer.extract.warc import extract_page
-from indexer.limits import Limits, TookTooLong, limit_memory, time_bound, too_slow_reason
+from indexer.limits import (
+    Limits,
+    TookTooLong,
+    hard_stop_watch,
+    limit_memory,
+    time_bound,
+    too_slow_reason,
+)
 
 # Set by init_worker in a pool worker; an in-process run reads the environment each time.
 _worker_limits: Limits | None = None
@@ -161,6 +168,7 @@ def _extracted(article: Article, prepare: Prepare, rel: str = "", source: str = 
 def extract_batch(items: list[Item], prepare: Prepare = None) -> list[Extracted | Failed]:
     """Each item's results in order (the pool's unit of work)."""
     out: list[Extracted | Failed] = []
-    for item in items:
-        out.extend(extract_item(item, prepare))
+    with hard_stop_watch():  # one arming of the hard stop for many items (limits.py)
+        for item in items:
+            out.extend(extract_item(item, prepare))
     return out

@@ -296,3 +296,51 @@ def test_an_outer_timer_goes_on_after_an_item():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_batch_arms_the_hard_stop_once_and_never_ends_an_item_early(monkeypatch):
+    """Inside hard_stop_watch the watchdog is re-armed only when stale, armed for so much
+    longer that every item still has its whole hard stop; it is cancelled at the end."""
+    from indexer import limits
+
+    clock = [100.0]
+    armed: list[tuple[float, float]] = []  # (when, timeout)
+    cancelled = []
+    monkeypatch.setattr(limits.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(limits, "_devnull", lambda: None)  # no file left open by the test
+    monkeypatch.setattr(limits.faulthandler, "dump_traceback_later",
+                        lambda timeout, **kw: armed.append((clock[0], timeout)))
+    monkeypatch.setattr(limits.faulthandler, "cancel_dump_traceback_later",
+                        lambda: cancelled.append(clock[0]))
+    with limits.hard_stop_watch():
+        for _ in range(50):
+            with time_bound(30, hard_stop=65):
+                started = clock[0]
+                when, timeout = armed[-1]
+                assert when + timeout >= started + 65  # never ends an item before its time
+                assert when + timeout <= started + 65 + limits.REARM_SECONDS
+            clock[0] += 0.15
+    assert 1 < len(armed) <= 50 * 0.15 / limits.REARM_SECONDS + 1
+    assert cancelled == [clock[0]]
+    with time_bound(30, hard_stop=65):  # outside a watch: armed and cancelled per item
+        pass
+    assert len(cancelled) == 2
+
+
+def test_the_hard_stop_ends_a_stuck_item_of_a_batch():
+    code = ("import itertools, time\n"
+            "from indexer.limits import hard_stop_watch, time_bound\n"
+            "with hard_stop_watch():\n"
+            "    with time_bound(0.2, hard_stop=1.0):\n"
+            "        pass\n"
+            "    started = time.monotonic()\n"
+            "    with time_bound(0.2, hard_stop=1.0):\n"
+            "        print(started, flush=True)\n"
+            "        sum(itertools.repeat(1, 10**12))\n"
+            "print('finished')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    ended = time.monotonic()
+    assert done.returncode != 0
+    assert "finished" not in done.stdout
+    assert 1.0 <= ended - float(done.stdout.split()[0]) < 60

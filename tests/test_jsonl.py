@@ -706,3 +706,11 @@ def test_invalid_json_says_where_once(line: str, detail: str) -> None:
     with pytest.raises(ExtractError) as e:
         extract_jsonl_line(line, "f.jsonl#1")
     assert e.value.reason == f"the line is not valid JSON ({detail})"
+
+
+@pytest.mark.parametrize("line", ["", " ", "One.", "  lead\tand  inner  space ", "\tTab",
+                                  "\u00a0 nbsp", "He said. REUTER", "Story. Reuter^M",
+                                  "a\u202eb\x00c", "Only REUTER", "Reuters"])
+def test_one_line_paragraphs_as_a_line_among_others(line: str) -> None:
+    """A text of one line (its fast path) gives what it gives as the second line of two."""
+    assert ["First."] + paragraphs(line) == paragraphs("First.\n" + line)

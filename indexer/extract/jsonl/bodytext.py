@@ -13,6 +13,9 @@ _SIGNOFF_END = re.compile(
 )
 
 
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
 def paragraphs(text: str) -> list[str]:
     """Paragraphs in reading order, each on one line, wire sign-offs dropped.
 
@@ -20,7 +23,12 @@ def paragraphs(text: str) -> list[str]:
     without blank lines has one paragraph per line; a hard-wrapped text whose paragraphs
     start with an indent (old wire copy, Reuters-21578) has one paragraph per indent.
     """
-    blocks = re.split(r"\n[^\S\n]*\n", _without_signoff(clean_text(text)))
+    text = _without_signoff(clean_text(text))
+    if "\n" not in text:
+        # One line (most comments and quotes): one paragraph, what the rules below make of
+        # it too (a line has no shared indent to keep, and split() drops its own).
+        return [p] if (p := " ".join(text.split())) else []
+    blocks = _BLANK_LINE.split(text)
     out: list[str] = []
     for block in blocks:
         lines = _dedent(block.split("\n"))

@@ -314,7 +314,10 @@ def _comment(fields: dict[str, Any]) -> Comment | None:
     if not text:
         return None
     author = clean_line(_first_text(fields, fieldnames.COMMENT_AUTHOR_KEYS)) or None
-    dates = (parse_date(fields.get(k)) for k in fieldnames.COMMENT_DATE_KEYS)
+    # Only the keys given: parse_date(None) is None, and a record's absent keys were most
+    # of its calls.
+    dates = (parse_date(v) for k in fieldnames.COMMENT_DATE_KEYS
+             if (v := fields.get(k)) is not None)
     published = next((d for d in dates if d is not None), None)
     return Comment(text, author, published)
 
