@@ -20,6 +20,7 @@ writer: stored fields, lengths, term infos and every posting. What it relies on:
 
 from __future__ import annotations
 
+import struct
 import zlib
 from array import array
 from dataclasses import dataclass
@@ -169,12 +170,19 @@ def _packed_columns(groups: list[Preanalyzed]):
 class FastSegmentWriter(SegmentWriter):
     """SegmentWriter with an in-memory TermPool and block-at-a-time posting output."""
 
-    def __init__(self, ix, compress_postings: bool = True, **kwargs):
+    def __init__(self, ix, compress_postings: bool = True, raw_postings: bool = False,
+                 **kwargs):
         """`compress_postings=False` for a segment that will be merged anyway: its blocks
         are written uncompressed (zlib was a sixth of a segment writer's time), the merge
-        compresses what it writes."""
+        compresses what it writes. `raw_postings=True` for a segment that the build merges
+        for certain: its postings are not written as blocks at all but as sorted runs
+        (write_raw), which only the merge reads; the posting blocks are then encoded once,
+        by the merge, instead of encoded here and decoded and encoded again there."""
         super().__init__(ix, **kwargs)
         self.compression = None if compress_postings else 0
+        self.raw = raw_postings
+        if raw_postings:
+            self.newsegment.raw_postings = True  # merge.py must merge it (a TOC attribute)
         self.pool.cleanup()  # the temp-file pool the base class made is never used
         self.pool = TermPool()
         # Scorable field lengths per document, as the per-doc writer quantizes them.
@@ -218,11 +226,56 @@ class FastSegmentWriter(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         pool = self.pool
+        if self.raw:
+            write_raw(self.storage, self.newsegment, self.fieldwriter._fieldmap, pool)
+            pool.cleanup()
+            self.fieldwriter.close()
+            return
         for fieldname in sorted(pool.fields):
             write_terms(self.fieldwriter, self.codec, fieldname, pool.sorted_field(fieldname),
                         self._lengths.get(fieldname), self.docbase, self.compression)
         pool.cleanup()
         self.fieldwriter.close()
+
+
+RAW_EXT = ".rawpost"
+_RAW_TAIL = struct.Struct("<q")  # the file ends with the offset of its pickled table
+
+
+def write_raw(storage, segment, fieldmap: dict[str, int], pool: TermPool) -> None:
+    """A segment's postings as sorted runs, for mergeterms.RawTerms: per field, its terms
+    (UTF-8 joined, and their ends), the postings' bounds per term, and the postings'
+    document numbers, weights and values (joined, and their ends), each a little-endian
+    array; at the end a pickled table {field: {array: (offset, dtype, count)}} and its
+    offset. Fields are still numbered in the field map, as write_terms does."""
+    f = storage.create_file(segment.make_filename(RAW_EXT))
+    table: dict[str, dict[str, tuple[int, str, int]]] = {}
+    pos = 0
+
+    def put(entry: dict, name: str, arr: np.ndarray) -> None:
+        nonlocal pos
+        data = np.ascontiguousarray(arr).tobytes()
+        entry[name] = (pos, arr.dtype.str, len(arr))
+        f.write(data)
+        pos += len(data)
+
+    for fieldname in sorted(pool.fields):
+        fieldmap.setdefault(fieldname, len(fieldmap))
+        sf = pool.sorted_field(fieldname)
+        if sf is None:
+            continue
+        entry = table[fieldname] = {}
+        put(entry, "terms", np.frombuffer(b"".join(sf.terms), np.uint8))
+        put(entry, "term_ends", np.cumsum([len(t) for t in sf.terms], dtype="<i8"))
+        put(entry, "bounds", np.asarray(sf.bounds, "<i8"))
+        put(entry, "docnums", sf.docnums.astype("<i8"))
+        put(entry, "weights", sf.weights.astype("<f4"))
+        if sf.values is not None:
+            put(entry, "values", np.frombuffer(b"".join(sf.values), np.uint8))
+            put(entry, "value_ends", np.cumsum([len(v) for v in sf.values], dtype="<i8"))
+    blob = dumps(table, 4)
+    f.write(blob + _RAW_TAIL.pack(pos))
+    f.close()
 
 
 def write_terms(fw, codec, fieldname: str, f: SortedField | None, lengths: array | None,

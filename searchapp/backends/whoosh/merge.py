@@ -84,7 +84,10 @@ def _commit_merge(ix, choose) -> int:
     try:
         toc = ix._read_toc()
         kept = [seg for seg in toc.segments if seg.doc_count()]
-        chosen = choose(kept)
+        # A segment with raw postings (fastwrite.write_raw) is readable only by the merge:
+        # it is merged whatever the policy says (by itself if need be).
+        chosen = sorted(set(choose(kept)) | {i for i, seg in enumerate(kept)
+                                             if getattr(seg, "raw_postings", False)})
         if not chosen and len(kept) == len(toc.segments):
             return len(kept)
         segments = [seg for i, seg in enumerate(kept) if i not in chosen]
