@@ -53,7 +53,7 @@ class SortedField:
     docnums: np.ndarray  # int64
     deltas: np.ndarray  # int64: docnum minus the previous one of the same term (or itself)
     weights: np.ndarray  # float32, as Whoosh's writer stores them
-    values: list[bytes] | None  # None for a format without values (facets)
+    values: list[bytes] | JoinedValues | None  # None for a format without values (facets)
 
 
 class TermPool:
@@ -88,8 +88,10 @@ class TermPool:
         entry[2].append(n)
         self.postings += n
 
-    def sorted_field(self, fieldname) -> SortedField | None:
-        """All postings of a field in (term, document) order, as parallel lists."""
+    def sorted_field(self, fieldname, joined: bool = False) -> SortedField | None:
+        """All postings of a field in (term, document) order, as parallel lists. With
+        `joined`, the values come as one (bytes, uint8 array, int64 ends) JoinedValues
+        instead of a list (write_raw: no bytes object per posting)."""
         docs, groups, counts = self.fields[fieldname]
         if not sum(counts):
             return None
@@ -115,7 +117,12 @@ class TermPool:
         deltas[starts] = docnums[starts]  # each term's postings start from 0 again
         weights = weights[order]
         if values is not None:
-            values = values(order) if callable(values) else [values[i] for i in order.tolist()]
+            if joined:
+                values = values.joined(order) if isinstance(values, _Values) else \
+                    _joined([values[i] for i in order.tolist()])
+            else:
+                values = values(order) if isinstance(values, _Values) else \
+                    [values[i] for i in order.tolist()]
         return SortedField(terms, starts + [len(order)], docnums, deltas, weights, values)
 
     def iter_postings(self):
@@ -158,13 +165,52 @@ def _packed_columns(groups: list[Preanalyzed]):
         value_ends, np.cumsum([0] + [len(g.values) for g in groups[:-1]]), strict=True)])
     if not ends[-1]:  # a format without values
         return keys, weights, None, term_of
-    blob = b"".join([g.values for g in groups])
+    return keys, weights, _Values(b"".join([g.values for g in groups]), ends), term_of
 
-    def values(order: np.ndarray) -> list[bytes]:
-        stops = ends[order].tolist()
-        firsts = (ends - np.diff(ends, prepend=0))[order].tolist()
+
+# Values are gathered into sort order this many postings at a time (an index per byte).
+GATHER_POSTINGS = 1 << 18
+
+
+@dataclass(slots=True)
+class JoinedValues:
+    """Values of postings joined: value i is data[ends[i - 1]:ends[i]] (from 0 for i = 0)."""
+
+    data: np.ndarray  # uint8
+    ends: np.ndarray  # int64
+
+
+def _joined(values: list[bytes]) -> JoinedValues:
+    return JoinedValues(np.frombuffer(b"".join(values), np.uint8),
+                        np.cumsum([len(v) for v in values], dtype=np.int64))
+
+
+class _Values:
+    """The values of packed postings (joined, in filing order), taken in sort order."""
+
+    def __init__(self, blob: bytes, ends: np.ndarray):
+        self.blob, self.ends = blob, ends
+        self.firsts = ends - np.diff(ends, prepend=0)
+
+    def __call__(self, order: np.ndarray) -> list[bytes]:
+        blob = self.blob
+        stops, firsts = self.ends[order].tolist(), self.firsts[order].tolist()
         return [blob[a:b] for a, b in zip(firsts, stops, strict=True)]
-    return keys, weights, values, term_of
+
+    def joined(self, order: np.ndarray) -> JoinedValues:
+        """The values in sort order as one array: a numpy gather, no object per value."""
+        src = np.frombuffer(self.blob, np.uint8)
+        lengths = (self.ends - self.firsts)[order]
+        ends = np.cumsum(lengths)
+        parts = []
+        for a in range(0, len(order), GATHER_POSTINGS):
+            b = min(a + GATHER_POSTINGS, len(order))
+            n = lengths[a:b]
+            out_first = ends[a:b] - n - (ends[a - 1] if a else 0)
+            index = np.repeat(self.firsts[order[a:b]] - out_first, n)
+            index += np.arange(len(index), dtype=np.int64)
+            parts.append(src[index])
+        return JoinedValues(np.concatenate(parts) if parts else src[:0], ends)
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -261,7 +307,7 @@ def write_raw(storage, segment, fieldmap: dict[str, int], pool: TermPool) -> Non
 
     for fieldname in sorted(pool.fields):
         fieldmap.setdefault(fieldname, len(fieldmap))
-        sf = pool.sorted_field(fieldname)
+        sf = pool.sorted_field(fieldname, joined=True)
         if sf is None:
             continue
         entry = table[fieldname] = {}
@@ -271,8 +317,8 @@ def write_raw(storage, segment, fieldmap: dict[str, int], pool: TermPool) -> Non
         put(entry, "docnums", sf.docnums.astype("<i8"))
         put(entry, "weights", sf.weights.astype("<f4"))
         if sf.values is not None:
-            put(entry, "values", np.frombuffer(b"".join(sf.values), np.uint8))
-            put(entry, "value_ends", np.cumsum([len(v) for v in sf.values], dtype="<i8"))
+            put(entry, "values", sf.values.data)
+            put(entry, "value_ends", sf.values.ends.astype("<i8"))
     blob = dumps(table, 4)
     f.write(blob + _RAW_TAIL.pack(pos))
     f.close()
