@@ -315,7 +315,7 @@ def write_raw(storage, segment, fieldmap: dict[str, int], pool: TermPool) -> Non
         put(entry, "terms", np.frombuffer(b"".join(sf.terms), np.uint8))
         put(entry, "term_ends", np.cumsum([len(t) for t in sf.terms], dtype="<i8"))
         put(entry, "bounds", np.asarray(sf.bounds, "<i8"))
-        put(entry, "docnums", sf.docnums.astype("<i8"))
+        put(entry, "docnums", sf.docnums.astype("<u4"))  # a segment has < 2**32 documents
         put(entry, "weights", sf.weights.astype("<f4"))
         if sf.values is not None:
             put(entry, "values", sf.values.data)
