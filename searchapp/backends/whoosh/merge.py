@@ -6,7 +6,9 @@ again through its Python writer: 118 s of CPU for the 9 segments of 20,000 artic
 this takes 28 s (15 s on two cores, mergepostings.py). Here the merged segment is
 written from the segments' files: the postings a range of terms at a time (mergeterms.py,
 written by fastwrite.write_terms), the stored fields as the segments' own compressed
-records, the field lengths and numeric columns as whole arrays. Deleted documents are
+records, the field lengths and numeric columns as whole arrays. The segments a build writes
+past KEEP_SEGMENTS hold raw sorted runs, not posting blocks (fastwrite.write_raw): they are
+always merged. Deleted documents are
 dropped and the others renumbered in segment order, as Whoosh's merge does, and
 tests/backends/whoosh/test_merge.py checks that the result reads the same as Whoosh's
 optimize.

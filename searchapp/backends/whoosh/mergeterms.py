@@ -9,6 +9,10 @@ weights, values)). A field is merged a range of terms at a time (about BATCH_POS
 postings), so the postings held in memory do not grow with the index (the term tables
 are held whole: each term, and three numbers); within a range, the postings of all
 segments are put in (term, document) order by one stable numpy sort.
+
+A segment the build writes only to merge it holds no posting blocks but sorted runs
+(fastwrite.write_raw), read here as arrays (RawTerms): the posting blocks of a build are
+encoded once, by the merge.
 """
 
 from __future__ import annotations
