@@ -8,10 +8,9 @@ written from the segments' files: the postings a range of terms at a time (merge
 written by fastwrite.write_terms), the stored fields as the segments' own compressed
 records, the field lengths and numeric columns as whole arrays. The segments a build writes
 past KEEP_SEGMENTS hold raw sorted runs, not posting blocks (fastwrite.write_raw): they are
-always merged. Deleted documents are
-dropped and the others renumbered in segment order, as Whoosh's merge does, and
-tests/backends/whoosh/test_merge.py checks that the result reads the same as Whoosh's
-optimize.
+always merged. Deleted documents are dropped and the others renumbered in segment order,
+as Whoosh's merge does, and tests/backends/whoosh/test_merge.py checks that the result
+reads the same as Whoosh's optimize.
 
 The merged segment replaces the old ones in a new TOC generation (Whoosh writes a TOC by
 rename and never rewrites a segment), so a reader sees either the old segments or the
