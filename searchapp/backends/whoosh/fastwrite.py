@@ -20,6 +20,7 @@ writer: stored fields, lengths, term infos and every posting. What it relies on:
 
 from __future__ import annotations
 
+import struct
 import zlib
 from array import array
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.compat import dumps
+from whoosh.filedb.filetables import OrderedHashWriter, _lengths
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
@@ -52,7 +54,7 @@ class SortedField:
     docnums: np.ndarray  # int64
     deltas: np.ndarray  # int64: docnum minus the previous one of the same term (or itself)
     weights: np.ndarray  # float32, as Whoosh's writer stores them
-    values: list[bytes] | None  # None for a format without values (facets)
+    values: list[bytes] | JoinedValues | None  # None for a format without values (facets)
 
 
 class TermPool:
@@ -87,8 +89,10 @@ class TermPool:
         entry[2].append(n)
         self.postings += n
 
-    def sorted_field(self, fieldname) -> SortedField | None:
-        """All postings of a field in (term, document) order, as parallel lists."""
+    def sorted_field(self, fieldname, joined: bool = False) -> SortedField | None:
+        """All postings of a field in (term, document) order, as parallel lists. With
+        `joined`, the values come as one (bytes, uint8 array, int64 ends) JoinedValues
+        instead of a list (write_raw: no bytes object per posting)."""
         docs, groups, counts = self.fields[fieldname]
         if not sum(counts):
             return None
@@ -114,7 +118,12 @@ class TermPool:
         deltas[starts] = docnums[starts]  # each term's postings start from 0 again
         weights = weights[order]
         if values is not None:
-            values = values(order) if callable(values) else [values[i] for i in order.tolist()]
+            if joined:
+                values = values.joined(order) if isinstance(values, _Values) else \
+                    _joined([values[i] for i in order.tolist()])
+            else:
+                values = values(order) if isinstance(values, _Values) else \
+                    [values[i] for i in order.tolist()]
         return SortedField(terms, starts + [len(order)], docnums, deltas, weights, values)
 
     def iter_postings(self):
@@ -157,24 +166,70 @@ def _packed_columns(groups: list[Preanalyzed]):
         value_ends, np.cumsum([0] + [len(g.values) for g in groups[:-1]]), strict=True)])
     if not ends[-1]:  # a format without values
         return keys, weights, None, term_of
-    blob = b"".join([g.values for g in groups])
+    return keys, weights, _Values(b"".join([g.values for g in groups]), ends), term_of
 
-    def values(order: np.ndarray) -> list[bytes]:
-        stops = ends[order].tolist()
-        firsts = (ends - np.diff(ends, prepend=0))[order].tolist()
+
+# Values are gathered into sort order this many postings at a time (an index per byte).
+GATHER_POSTINGS = 1 << 18
+
+
+@dataclass(slots=True)
+class JoinedValues:
+    """Values of postings joined: value i is data[ends[i - 1]:ends[i]] (from 0 for i = 0)."""
+
+    data: np.ndarray  # uint8
+    ends: np.ndarray  # int64
+
+
+def _joined(values: list[bytes]) -> JoinedValues:
+    return JoinedValues(np.frombuffer(b"".join(values), np.uint8),
+                        np.cumsum([len(v) for v in values], dtype=np.int64))
+
+
+class _Values:
+    """The values of packed postings (joined, in filing order), taken in sort order."""
+
+    def __init__(self, blob: bytes, ends: np.ndarray):
+        self.blob, self.ends = blob, ends
+        self.firsts = ends - np.diff(ends, prepend=0)
+
+    def __call__(self, order: np.ndarray) -> list[bytes]:
+        blob = self.blob
+        stops, firsts = self.ends[order].tolist(), self.firsts[order].tolist()
         return [blob[a:b] for a, b in zip(firsts, stops, strict=True)]
-    return keys, weights, values, term_of
+
+    def joined(self, order: np.ndarray) -> JoinedValues:
+        """The values in sort order as one array: a numpy gather, no object per value."""
+        src = np.frombuffer(self.blob, np.uint8)
+        lengths = (self.ends - self.firsts)[order]
+        ends = np.cumsum(lengths)
+        parts = []
+        for a in range(0, len(order), GATHER_POSTINGS):
+            b = min(a + GATHER_POSTINGS, len(order))
+            n = lengths[a:b]
+            out_first = ends[a:b] - n - (ends[a - 1] if a else 0)
+            index = np.repeat(self.firsts[order[a:b]] - out_first, n)
+            index += np.arange(len(index), dtype=np.int64)
+            parts.append(src[index])
+        return JoinedValues(np.concatenate(parts) if parts else src[:0], ends)
 
 
 class FastSegmentWriter(SegmentWriter):
     """SegmentWriter with an in-memory TermPool and block-at-a-time posting output."""
 
-    def __init__(self, ix, compress_postings: bool = True, **kwargs):
+    def __init__(self, ix, compress_postings: bool = True, raw_postings: bool = False,
+                 **kwargs):
         """`compress_postings=False` for a segment that will be merged anyway: its blocks
         are written uncompressed (zlib was a sixth of a segment writer's time), the merge
-        compresses what it writes."""
+        compresses what it writes. `raw_postings=True` for a segment that the build merges
+        for certain: its postings are not written as blocks at all but as sorted runs
+        (write_raw), which only the merge reads; the posting blocks are then encoded once,
+        by the merge, instead of encoded here and decoded and encoded again there."""
         super().__init__(ix, **kwargs)
         self.compression = None if compress_postings else 0
+        self.raw = raw_postings
+        if raw_postings:
+            self.newsegment.raw_postings = True  # merge.py must merge it (a TOC attribute)
         self.pool.cleanup()  # the temp-file pool the base class made is never used
         self.pool = TermPool()
         # Scorable field lengths per document, as the per-doc writer quantizes them.
@@ -218,11 +273,56 @@ class FastSegmentWriter(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         pool = self.pool
+        if self.raw:
+            write_raw(self.storage, self.newsegment, self.fieldwriter._fieldmap, pool)
+            pool.cleanup()
+            self.fieldwriter.close()
+            return
         for fieldname in sorted(pool.fields):
             write_terms(self.fieldwriter, self.codec, fieldname, pool.sorted_field(fieldname),
                         self._lengths.get(fieldname), self.docbase, self.compression)
         pool.cleanup()
         self.fieldwriter.close()
+
+
+RAW_EXT = ".rawpost"
+_RAW_TAIL = struct.Struct("<q")  # the file ends with the offset of its pickled table
+
+
+def write_raw(storage, segment, fieldmap: dict[str, int], pool: TermPool) -> None:
+    """A segment's postings as sorted runs, for mergeterms.RawTerms: per field, its terms
+    (UTF-8 joined, and their ends), the postings' bounds per term, and the postings'
+    document numbers, weights and values (joined, and their ends), each a little-endian
+    array; at the end a pickled table {field: {array: (offset, dtype, count)}} and its
+    offset. Fields are still numbered in the field map, as write_terms does."""
+    f = storage.create_file(segment.make_filename(RAW_EXT))
+    table: dict[str, dict[str, tuple[int, str, int]]] = {}
+    pos = 0
+
+    def put(entry: dict, name: str, arr: np.ndarray) -> None:
+        nonlocal pos
+        data = np.ascontiguousarray(arr).tobytes()
+        entry[name] = (pos, arr.dtype.str, len(arr))
+        f.write(data)
+        pos += len(data)
+
+    for fieldname in sorted(pool.fields):
+        fieldmap.setdefault(fieldname, len(fieldmap))
+        sf = pool.sorted_field(fieldname, joined=True)
+        if sf is None:
+            continue
+        entry = table[fieldname] = {}
+        put(entry, "terms", np.frombuffer(b"".join(sf.terms), np.uint8))
+        put(entry, "term_ends", np.cumsum([len(t) for t in sf.terms], dtype="<i8"))
+        put(entry, "bounds", np.asarray(sf.bounds, "<i8"))
+        put(entry, "docnums", sf.docnums.astype("<u4"))  # a segment has < 2**32 documents
+        put(entry, "weights", sf.weights.astype("<f4"))
+        if sf.values is not None:
+            put(entry, "values", sf.values.data)
+            put(entry, "value_ends", sf.values.ends.astype("<i8"))
+    blob = dumps(table, 4)
+    f.write(blob + _RAW_TAIL.pack(pos))
+    f.close()
 
 
 def write_terms(fw, codec, fieldname: str, f: SortedField | None, lengths: array | None,
@@ -238,32 +338,67 @@ def write_terms(fw, codec, fieldname: str, f: SortedField | None, lengths: array
     prefix = pack_ushort(fieldmap.setdefault(fieldname, len(fieldmap)))
     if f is None:  # a field without postings still gets its number in the field map
         return
-    add_term = fw._tindex.add
     postfile = fw._postfile
     limit = codec._blocklimit
     if compression is None:  # the codec's zlib level
         compression = codec._compression
     bounds = f.bounds
-    for i, btext in enumerate(f.terms):
-        info = _write_term(postfile, f, bounds[i], bounds[i + 1], lengths, base,
-                           compression, limit)
-        add_term(prefix + btext, info)
+    offset = postfile.tell()  # then kept here: a tell() per term was 8% of the merge
+    infos = []
+    for i in range(len(f.terms)):
+        info, size = _write_term(postfile, offset, f, bounds[i], bounds[i + 1], lengths,
+                                 base, compression, limit)
+        infos.append(info)
+        offset += size
+    add_terms(fw._tindex, [prefix + btext for btext in f.terms], infos)
+
+
+def add_terms(tindex, keys: list[bytes], infos: list[bytes]) -> None:
+    """tindex.add(key, info) for each pair, in one write.
+
+    For an OrderedHashWriter, what its add() does (check the order, remember the record's
+    position in the index and its key's hash in a bucket, write the record), with the
+    position counted here instead of a tell() per record. Anything else (merge children's
+    term lists) gets its add() called.
+    """
+    if type(tindex) is not OrderedHashWriter:
+        for key, info in zip(keys, infos, strict=True):
+            tindex.add(key, info)
+        return
+    dbfile = tindex.dbfile
+    pos = dbfile.tell()
+    hashfn, buckets, index, last = tindex.hashfn, tindex.buckets, tindex.index, tindex.lastkey
+    out = []
+    pack = _lengths.pack
+    for key, info in zip(keys, infos, strict=True):
+        if key <= last:
+            raise ValueError(f"Keys must increase: {last!r}..{key!r}")
+        index.append(pos)
+        h = hashfn(key)
+        buckets[h & 255].append((h, pos))
+        record = pack(len(key), len(info)) + key + info
+        out.append(record)
+        pos += len(record)
+        last = key
+    dbfile.write(b"".join(out))
+    tindex.lastkey = last
 
 
 _INFO = W3TermInfo._struct.pack
 _NO_ID = 0xFFFFFFFF
 
 
-def _write_term(postfile, f: SortedField, first: int, last: int, lengths: array | None,
-                base: int, compression: int, limit: int) -> bytes:
+def _write_term(postfile, start_offset: int, f: SortedField, first: int, last: int,
+                lengths: array | None, base: int, compression: int, limit: int
+                ) -> tuple[bytes, int]:
     """Write one term's posting blocks as W3PostingsWriter would; return its term info bytes.
 
     The term's postings are f's positions first:last. Each block is (pickled block info,
     pickled (id deltas, weights, values)), zlib-compressed when it holds
-    COMPRESS_MIN_POSTINGS postings or more; the term info records the totals.
+    COMPRESS_MIN_POSTINGS postings or more; the term info records the totals. Returns
+    the term info and the bytes written (at `start_offset`, where postfile is).
     """
     n = last - first
-    start_offset = postfile.tell()
     docnums = f.docnums
     if n == 1:  # most terms: one document, one block, nothing to compress or compare
         return _write_single(postfile, start_offset, int(docnums[first]),
@@ -310,11 +445,12 @@ def _write_term(postfile, f: SortedField, first: int, last: int, lengths: array 
     postfile.write(blob)
     return _INFO(False, total_weight, n, length_to_byte(min_length) if min_length else 0,
                  length_to_byte(max_length), max_weight, int(docnums[first]),
-                 int(docnums[last - 1])) + pack_long(start_offset) + pack_int(len(blob))
+                 int(docnums[last - 1])) + pack_long(start_offset) + pack_int(len(blob)), \
+        len(blob)
 
 
 def _write_single(postfile, start_offset: int, docnum: int, weight: float, value: bytes,
-                  lengths: array | None, base: int) -> bytes:
+                  lengths: array | None, base: int) -> tuple[bytes, int]:
     data = dumps(((docnum,), None if weight == 1.0 else weight, (value,) if value else None),
                  DATA_PROTOCOL)
     lb = 0
@@ -324,4 +460,4 @@ def _write_single(postfile, start_offset: int, docnum: int, weight: float, value
     blob = WHOOSH3_HEADER_MAGIC + pack_int(-(len(info) + len(data))) + info + data
     postfile.write(blob)
     return _INFO(False, weight, 1, lb, lb, weight, docnum, docnum) + pack_long(start_offset) \
-        + pack_int(len(blob))
+        + pack_int(len(blob)), len(blob)

@@ -9,6 +9,7 @@ disk, say) rather than an exit status.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -31,6 +32,10 @@ class Child:
             pid = os.fork()
         if pid == 0:
             code = 1
+            # What the child inherited (the parent's documents, tables, modules) is never
+            # garbage, and the child leaves by os._exit: out of the collector's sight, its
+            # collections do not walk it, nor copy its pages by touching their headers.
+            gc.freeze()
             try:
                 os.close(read_end)
                 try:

@@ -6,10 +6,11 @@ again through its Python writer: 118 s of CPU for the 9 segments of 20,000 artic
 this takes 28 s (15 s on two cores, mergepostings.py). Here the merged segment is
 written from the segments' files: the postings a range of terms at a time (mergeterms.py,
 written by fastwrite.write_terms), the stored fields as the segments' own compressed
-records, the field lengths and numeric columns as whole arrays. Deleted documents are
-dropped and the others renumbered in segment order, as Whoosh's merge does, and
-tests/backends/whoosh/test_merge.py checks that the result reads the same as Whoosh's
-optimize.
+records, the field lengths and numeric columns as whole arrays. The segments a build writes
+past KEEP_SEGMENTS hold raw sorted runs, not posting blocks (fastwrite.write_raw): they are
+always merged. Deleted documents are dropped and the others renumbered in segment order,
+as Whoosh's merge does, and tests/backends/whoosh/test_merge.py checks that the result
+reads the same as Whoosh's optimize.
 
 The merged segment replaces the old ones in a new TOC generation (Whoosh writes a TOC by
 rename and never rewrites a segment), so a reader sees either the old segments or the
@@ -84,7 +85,10 @@ def _commit_merge(ix, choose) -> int:
     try:
         toc = ix._read_toc()
         kept = [seg for seg in toc.segments if seg.doc_count()]
-        chosen = choose(kept)
+        # A segment with raw postings (fastwrite.write_raw) is readable only by the merge:
+        # it is merged whatever the policy says (by itself if need be).
+        chosen = sorted(set(choose(kept)) | {i for i, seg in enumerate(kept)
+                                             if getattr(seg, "raw_postings", False)})
         if not chosen and len(kept) == len(toc.segments):
             return len(kept)
         segments = [seg for i, seg in enumerate(kept) if i not in chosen]

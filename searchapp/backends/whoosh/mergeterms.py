@@ -9,10 +9,15 @@ weights, values)). A field is merged a range of terms at a time (about BATCH_POS
 postings), so the postings held in memory do not grow with the index (the term tables
 are held whole: each term, and three numbers); within a range, the postings of all
 segments are put in (term, document) order by one stable numpy sort.
+
+A segment the build writes only to merge it holds no posting blocks but sorted runs
+(fastwrite.write_raw), read here as arrays (RawTerms): the posting blocks of a build are
+encoded once, by the merge.
 """
 
 from __future__ import annotations
 
+import os
 import struct
 import zlib
 from itertools import accumulate, compress
@@ -23,7 +28,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.compat import dumps, loads
 from whoosh.system import pack_ushort, unpack_int
 
-from searchapp.backends.whoosh.fastwrite import SortedField
+from searchapp.backends.whoosh.fastwrite import _RAW_TAIL, RAW_EXT, SortedField
 
 # A field is merged in ranges of terms with about this many postings in all.
 BATCH_POSTINGS = 1 << 20
@@ -62,6 +67,10 @@ class SegmentTerms:
         self.dfs = np.array(dfs, np.int64)
         self.offsets = np.array(offsets, np.int64)
         self.lengths = np.array(lengths, np.int64)
+
+    def read_from(self, reader) -> None:
+        """Read the postings through `reader` (the same segment, opened again)."""
+        self.postfile = reader._terms._postfile
 
     def postings(self, first: int, last: int, fixed_size: int | None):
         """(counts, segment docnums, weights, values or None) of terms first:last."""
@@ -109,6 +118,112 @@ def _read_blocks(buf, pos: int, end: int, ids: list, weights: list, values: list
             values.extend(v)
 
 
+class RawTerms:
+    """One field's sorted runs in a segment written with raw postings (fastwrite.write_raw):
+    what SegmentTerms gives, read as arrays with no block to decode.
+
+    The arrays are read with os.pread from the segment's file (its part of the compound
+    file): only the range asked for, and at no shared file position (a forked merge
+    writer reads through the same descriptor).
+    """
+
+    def __init__(self, reader, fieldname: str):
+        self.fd, self.base = _raw_file(reader)
+        size = os.fstat(self.fd).st_size if self.base is None else None
+        self.table = _raw_table(reader, self.fd, self.base, size).get(fieldname, {})
+        if not self.table:
+            self.terms, self.dfs = [], np.zeros(0, np.int64)
+            return
+        blob = self._read("terms").tobytes()
+        ends = self._read("term_ends").tolist()
+        self.terms = [blob[a:b] for a, b in zip([0] + ends[:-1], ends, strict=True)]
+        self.bounds = self._read("bounds")
+        self.dfs = np.diff(self.bounds)
+
+    def read_from(self, reader) -> None:
+        """Nothing to reopen: pread shares no file position."""
+
+    def _read(self, name: str, first: int = 0, last: int | None = None) -> np.ndarray:
+        offset, dtype, count = self.table[name]
+        dtype = np.dtype(dtype)
+        last = count if last is None else last
+        data = os.pread(self.fd, (last - first) * dtype.itemsize,
+                        (self.base or 0) + offset + first * dtype.itemsize)
+        return np.frombuffer(data, dtype)
+
+    def postings(self, first: int, last: int, fixed_size: int | None):
+        """(counts, segment docnums, weights, values or None) of terms first:last."""
+        if first == last:
+            return [], np.zeros(0, np.int64), np.zeros(0, np.float32), \
+                [] if fixed_size != 0 else None
+        a, b = int(self.bounds[first]), int(self.bounds[last])
+        counts = np.diff(self.bounds[first:last + 1])
+        ids = self._read("docnums", a, b)
+        weights = self._read("weights", a, b)
+        values = None
+        if fixed_size != 0:
+            if "values" in self.table:
+                ends = self._read("value_ends", max(a - 1, 0), b)
+                start = int(ends[0]) if a else 0
+                if a:
+                    ends = ends[1:]
+                blob = self._read("values", start, int(ends[-1]) if len(ends) else start)
+                blob = blob.tobytes()
+                ends = (ends - start).tolist()
+                values = [blob[x:y] for x, y in zip([0] + ends[:-1], ends, strict=True)]
+            else:
+                values = [b""] * (b - a)
+        return counts, ids, weights, values
+
+
+def _raw_file(reader) -> tuple[int, int | None]:
+    """(descriptor, offset of the raw postings in it or None for a file of their own) of a
+    segment with raw postings; the descriptor is kept on the reader, closed with it."""
+    cached = getattr(reader, "_raw_postings_file", None)
+    if cached is not None:
+        return cached
+    seg = reader.segment()
+    name = seg.make_filename(RAW_EXT)
+    storage = reader._storage
+    compound = getattr(storage, "a", None)
+    if compound is not None and name in compound.list():
+        path = os.path.join(storage.b.folder, seg.make_filename(seg.COMPOUND_EXT))
+        base = compound.range(name)[0]
+    else:
+        path = os.path.join(getattr(storage, "b", storage).folder, name)
+        base = None
+    fd = os.open(path, os.O_RDONLY)
+    reader._raw_postings_file = (fd, base)
+    close = reader.close
+
+    def close_too():
+        os.close(fd)
+        reader.close = close
+        close()
+    reader.close = close_too
+    return fd, base
+
+
+def _raw_table(reader, fd: int, base: int | None, size: int | None) -> dict:
+    cached = getattr(reader, "_raw_postings_table", None)
+    if cached is not None:
+        return cached
+    if base is not None:
+        size = reader._storage.a.range(reader.segment().make_filename(RAW_EXT))[1]
+    tail = _RAW_TAIL.size
+    start = _RAW_TAIL.unpack(os.pread(fd, tail, (base or 0) + size - tail))[0]
+    table = loads(os.pread(fd, size - tail - start, (base or 0) + start))
+    reader._raw_postings_table = table
+    return table
+
+
+def segment_terms(reader, fieldname: str):
+    """The field's terms of a segment: RawTerms or SegmentTerms as it was written."""
+    if getattr(reader.segment(), "raw_postings", False):
+        return RawTerms(reader, fieldname)
+    return SegmentTerms(reader, fieldname)
+
+
 class FieldMerge:
     """One field of several segments, to be merged a range of terms at a time.
 
@@ -119,7 +234,7 @@ class FieldMerge:
     def __init__(self, readers, docmaps: list[np.ndarray], fieldname: str,
                  fixed_size: int | None):
         self.fieldname, self.docmaps, self.fixed_size = fieldname, docmaps, fixed_size
-        self.segs = [SegmentTerms(r, fieldname) for r in readers]
+        self.segs = [segment_terms(r, fieldname) for r in readers]
         self.merged = sorted(set().union(*(s.terms for s in self.segs)))
         number = {t: i for i, t in enumerate(self.merged)}
         self.indexes = [np.fromiter((number[t] for t in s.terms), np.int64, len(s.terms))
@@ -137,7 +252,7 @@ class FieldMerge:
     def read_from(self, readers) -> None:
         """Read the postings through `readers` (the same segments, opened again)."""
         for s, r in zip(self.segs, readers, strict=True):
-            s.postfile = r._terms._postfile
+            s.read_from(r)
 
     def before(self, postings: int) -> int:
         """The number of terms whose postings end before the first `postings` do."""

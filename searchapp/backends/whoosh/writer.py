@@ -39,7 +39,8 @@ class GenerationWriter:
         self.chunk_limit = chunk_bytes
         self.writers = writers
         # The build merges its segments when it has more than this many (None: never):
-        # segments that make the count pass it are written with uncompressed postings.
+        # segments that make the count pass it are written with raw postings (sorted runs
+        # only the merge reads: fastwrite.write_raw).
         self.merged_above = merged_above
         self.ix = whoosh_index.create_in(gen_path, build_schema())
         self.lock = self.ix.lock("WRITELOCK")
@@ -118,7 +119,8 @@ class GenerationWriter:
 
 def write_segment(ix, docs: list[dict], private_temp: bool = False, compress: bool = True):
     """Write `docs` as one new segment of `ix` (no lock: the caller holds it); return it.
-    Without `compress`, its posting blocks are not compressed (a segment to be merged).
+    Without `compress`, its postings are written as sorted runs for the merge (a segment
+    the build merges for certain: merge.py), not as posting blocks.
 
     With `private_temp`, the writer's temporary files go to a folder of its own (Whoosh
     names it after the index, so concurrent writers would share and delete it).
@@ -128,7 +130,8 @@ def write_segment(ix, docs: list[dict], private_temp: bool = False, compress: bo
         tag = f"{os.getpid()}-{id(docs):x}"
         storage.temp_storage = lambda name=None: FileStorage(
             os.path.join(storage.folder, f"{name or 'temp'}-{tag}")).create()
-    w = FastSegmentWriter(ix, compress_postings=compress, _lk=False, codec=W3Codec())
+    w = FastSegmentWriter(ix, compress_postings=compress, raw_postings=not compress, _lk=False,
+                          codec=W3Codec())
     try:
         for fields in docs:
             w.add_document(**fields)

@@ -210,28 +210,35 @@ def big_blocks(segment_reader, fieldname: str) -> tuple[int, int]:
     return counts[0], counts[1]
 
 
-def test_segments_to_be_merged_are_written_uncompressed(tmp_path, monkeypatch):
-    """Segments past KEEP_SEGMENTS (merged anyway) have uncompressed posting blocks; the
-    merged index is compressed and reads the same as one merged from compressed segments."""
+def test_segments_to_be_merged_are_written_raw(tmp_path, monkeypatch):
+    """Segments past KEEP_SEGMENTS (merged anyway) hold their postings as sorted runs
+    (fastwrite.write_raw), no posting block; the merged index is compressed and reads the
+    same as one merged from compressed segments."""
     from searchapp.backends.whoosh.snapshot import open_generation as open_gen
 
     import searchapp.backends.whoosh.added as added
 
     monkeypatch.setattr(building, "WRITER_MEMORY", 300_000)
     monkeypatch.setattr(added.time, "time", lambda: 1_700_000_000.0)  # the same stamps
+    # Forked span writers and many ranges read the runs too.
+    monkeypatch.setattr(mergepostings, "PARALLEL_POSTINGS", 0)
+    monkeypatch.setattr(mergeterms, "BATCH_POSTINGS", 3000)
     seen = []
     real = merge.merge_index
 
     def spy(ix, keep=None):
         with ix.reader() as r:
-            seen.extend(big_blocks(leaf, "body") for leaf, _ in r.leaf_readers())
+            seen.extend((getattr(leaf.segment(), "raw_postings", False),
+                         len(mergeterms.SegmentTerms(leaf, "body").terms),
+                         len(mergeterms.segment_terms(leaf, "body").terms))
+                        for leaf, _ in r.leaf_readers())
         return real(ix, keep)
 
     monkeypatch.setattr(merge, "merge_index", spy)
     src = write_jsonl(tmp_path / "in.jsonl", records())
     reindex([str(src)], WhooshBackend(str(tmp_path / "a")), jobs=1)
-    assert len(seen) > 3 and seen[0][1] == 0 and seen[0][0] > 0, seen
-    assert all(c == 0 for c, _ in seen[1:]) and sum(u for _, u in seen[1:]) > 0
+    assert len(seen) > 3 and not seen[0][0] and seen[0][1] == seen[0][2] > 0, seen
+    assert all(raw and blocks == 0 and runs > 0 for raw, blocks, runs in seen[1:]), seen
     a = open_gen(generations.current_path(str(tmp_path / "a"))).reader()
     assert len(list(a.leaf_readers())) == 1
     assert big_blocks(a, "body")[1] == 0 and big_blocks(a, "body")[0] > 0
