@@ -30,8 +30,8 @@ from searchapp.backends.whoosh import added, building, documents, generations
 from searchapp.backends.whoosh import facets as facet_ops
 from searchapp.backends.whoosh.evaluate import Evaluator, Match
 from searchapp.backends.whoosh.highlights import OutOfTime, highlights_of, occurrences
+from searchapp.backends.whoosh.mapped import release_pages
 from searchapp.backends.whoosh.matching import filter_query, order
-from searchapp.backends.whoosh.mergepostings import release_pages
 from searchapp.backends.whoosh.snapshot import (
     Snapshot,
     SnapshotHolder,

@@ -16,6 +16,8 @@ tests/backends/whoosh/test_mapped.py checks that opening a searcher copies nothi
 
 from __future__ import annotations
 
+import contextlib
+import mmap
 import os
 
 from whoosh.filedb import compound
@@ -75,3 +77,15 @@ class MappedBufferFile(BufferFile):
 
 def install() -> None:
     compound.BufferFile = MappedBufferFile
+
+
+def release_pages(readers) -> None:
+    """Drop the segments' mapped pages read so far from this process's memory (they stay in
+    the page cache; a later read maps them again): the merge reads every byte of every
+    segment once, an export every stored field: that would otherwise count the whole index
+    in the process's resident memory."""
+    for r in readers:
+        source = getattr(getattr(r._storage, "a", None), "_source", None)
+        if isinstance(source, mmap.mmap):
+            with contextlib.suppress(OSError, ValueError):
+                source.madvise(mmap.MADV_DONTNEED)

@@ -32,7 +32,8 @@ from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
 from searchapp.backends.whoosh.codec import raw_numeric
-from searchapp.backends.whoosh.mergepostings import release_pages, write_postings
+from searchapp.backends.whoosh.mapped import release_pages
+from searchapp.backends.whoosh.mergepostings import write_postings
 
 # A build merges its segments into one when it wrote more than this many (tests raise it to
 # keep the segments apart).
@@ -212,7 +213,7 @@ def _copy_stored(storage, new, readers, docmaps, count) -> None:
                 if record:
                     writer.add(new_number, record)
         colfile.close()
-        release_pages([reader])  # what was read of its mapped file (mergepostings.py)
+        release_pages([reader])  # what was read of its mapped file (mapped.py)
     writer.finish(count)
     f.close()
 

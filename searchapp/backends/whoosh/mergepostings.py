@@ -10,8 +10,6 @@ the term table after the first span's: the same files as if one process wrote th
 
 from __future__ import annotations
 
-import contextlib
-import mmap
 import os
 from functools import partial
 
@@ -21,6 +19,7 @@ from whoosh.system import pack_long, unpack_long
 
 from searchapp.backends.whoosh import forked
 from searchapp.backends.whoosh.fastwrite import write_terms
+from searchapp.backends.whoosh.mapped import release_pages
 from searchapp.backends.whoosh.mergeterms import FieldMerge
 
 # Processes writing the postings at once (as many as building.WRITERS).
@@ -79,24 +78,13 @@ def _spans(fm: FieldMerge) -> list[tuple[int, int]]:
     for k in range(1, workers):
         cuts.append(min(len(fm.merged), max(fm.before(total * k // workers), cuts[-1])))
     cuts.append(len(fm.merged))
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a] or [(0, 0)]
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a] or [(0, 0)]
 
 
 def _write_span(fw, codec, fm: FieldMerge, lengths, span: tuple[int, int], readers) -> None:
     for f in fm.ranges(*span):
         write_terms(fw, codec, fm.fieldname, f, lengths, 0)
         release_pages(readers)
-
-
-def release_pages(readers) -> None:
-    """Drop the segments' mapped pages read so far from this process's memory (they stay in
-    the page cache; a later read maps them again): the merge reads every byte of every
-    segment once, which would otherwise count the whole index in its resident memory."""
-    for r in readers:
-        source = getattr(getattr(r._storage, "a", None), "_source", None)
-        if isinstance(source, mmap.mmap):
-            with contextlib.suppress(OSError, ValueError):
-                source.madvise(mmap.MADV_DONTNEED)
 
 
 class _Part:

@@ -214,9 +214,8 @@ def test_segments_to_be_merged_are_written_raw(tmp_path, monkeypatch):
     """Segments past KEEP_SEGMENTS (merged anyway) hold their postings as sorted runs
     (fastwrite.write_raw), no posting block; the merged index is compressed and reads the
     same as one merged from compressed segments."""
-    from searchapp.backends.whoosh.snapshot import open_generation as open_gen
-
     import searchapp.backends.whoosh.added as added
+    from searchapp.backends.whoosh.snapshot import open_generation as open_gen
 
     monkeypatch.setattr(building, "WRITER_MEMORY", 300_000)
     monkeypatch.setattr(added.time, "time", lambda: 1_700_000_000.0)  # the same stamps
