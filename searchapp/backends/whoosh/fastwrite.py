@@ -296,7 +296,7 @@ class FastSegmentWriter(SegmentWriter):
 
 
 RAW_EXT = ".rawpost"
-_RAW_TAIL = struct.Struct("<q")  # the file ends with the offset of its pickled table
+RAW_TAIL = struct.Struct("<q")  # the file ends with the offset of its pickled table
 
 
 def write_raw(storage, segment, fieldmap: dict[str, int], pool: TermPool) -> None:
@@ -331,7 +331,7 @@ def write_raw(storage, segment, fieldmap: dict[str, int], pool: TermPool) -> Non
             put(entry, "values", sf.values.data)
             put(entry, "value_ends", sf.values.ends.astype("<i8"))
     blob = dumps(table, 4)
-    f.write(blob + _RAW_TAIL.pack(pos))
+    f.write(blob + RAW_TAIL.pack(pos))
     f.close()
 
 

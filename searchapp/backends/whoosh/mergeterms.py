@@ -28,7 +28,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.compat import dumps, loads
 from whoosh.system import pack_ushort, unpack_int
 
-from searchapp.backends.whoosh.fastwrite import _RAW_TAIL, RAW_EXT, SortedField
+from searchapp.backends.whoosh.fastwrite import RAW_EXT, RAW_TAIL, SortedField
 
 # A field is merged in ranges of terms with about this many postings in all.
 BATCH_POSTINGS = 1 << 20
@@ -210,8 +210,8 @@ def _raw_table(reader, fd: int, base: int | None, size: int | None) -> dict:
         return cached
     if base is not None:
         size = reader._storage.a.range(reader.segment().make_filename(RAW_EXT))[1]
-    tail = _RAW_TAIL.size
-    start = _RAW_TAIL.unpack(os.pread(fd, tail, (base or 0) + size - tail))[0]
+    tail = RAW_TAIL.size
+    start = RAW_TAIL.unpack(os.pread(fd, tail, (base or 0) + size - tail))[0]
     table = loads(os.pread(fd, size - tail - start, (base or 0) + start))
     reader._raw_postings_table = table
     return table

@@ -239,7 +239,7 @@ def packed_postings(entries, stemming: bool, chars: bool, boost: float, gap: int
         _deltas(starts, ends, first, flat[:, 1])
         np.subtract(ends, starts, out=flat[:, 2])
     values, value_ends = _values(flat.ravel(), firsts * width, freqs * width)
-    terms = list(map(_term_ids[stemming].terms.__getitem__, ids[firsts].tolist()))
+    terms = list(map(cache.terms.__getitem__, ids[firsts].tolist()))
     return Preanalyzed(b"".join(terms), array(_UINT32, accumulate(map(len, terms))).tobytes(),
                        freqs.astype(np.uint32).tobytes(), values, value_ends, n, boost)
 
