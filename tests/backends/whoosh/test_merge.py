@@ -31,7 +31,8 @@ from .test_fastwrite import compare
 def records() -> list[dict]:
     """Articles in several segments, some ids given again later (so deleted earlier)."""
     recs = newsgen.records(120, seed=7)
-    # A term with more than one posting block (128 postings a block) in several segments.
+    # A term with more than one posting block (128 postings a block; 100 in a merged
+    # segment when the test lowers merge.MERGED_BLOCK_POSTINGS) in several segments.
     recs += [article(id=f"common-{i}", headline="common story", body="common " * (i % 5 + 1),
                      published=f"2024-05-0{i % 9 + 1}T10:00:00Z")
              for i in range(300)]
@@ -63,7 +64,9 @@ def copy(gen: str, to) -> str:
 
 @pytest.mark.parametrize("small", [False, True])
 def test_merge_reads_like_whooshs_optimize(unmerged, tmp_path, monkeypatch, small):
-    if small:  # many ranges of terms per field, written by three processes
+    if small:  # many ranges of terms per field, written by three processes, and terms of
+        # several blocks in the merged segment too
+        monkeypatch.setattr(merge, "MERGED_BLOCK_POSTINGS", 100)
         monkeypatch.setattr(mergeterms, "BATCH_POSTINGS", 50)
         monkeypatch.setattr(mergepostings, "PARALLEL_POSTINGS", 0)
         monkeypatch.setattr(mergepostings, "WORKERS", 3)
