@@ -27,7 +27,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from searchapp.backends.whoosh import blocks, codec, searchdata
+from searchapp.backends.whoosh import blocks, codec, phrasedata, positions, searchdata
 
 # Decoded postings kept per searcher, so per gunicorn worker: ids and weights take 12 bytes
 # a posting (8M: about 100 MB, the whole 20,000-article benchmark index), encoded values
@@ -105,6 +105,8 @@ class IndexData:
         self._values = _LRU(VALUES_CACHE_ENTRIES)
         self._expansions = _LRU(EXPANSIONS_CACHE_TERMS)
         self._block_values = _LRU(BLOCK_VALUES_BYTES)
+        # Per segment, the positions of its common words that the merge wrote (or None).
+        self._phrases = [phrasedata.open_for(path, seg.segment()) for seg, _ in self.leaves]
 
     # -- postings -------------------------------------------------------------------
 
@@ -154,6 +156,29 @@ class IndexData:
             out.extend(blocks.values_at(table, p.ids[a:b] - offset, docs[lo:hi] - offset,
                                         fixed, self._block_values))
         return out
+
+    def positions_for(self, fieldname: str, term: str, docs: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of a term in `docs` (ascending document numbers, each holding the
+        term) as positions.decode gives them: from the segments' phrase files
+        (phrasedata.py) where they hold the term, from its posting blocks elsewhere."""
+        p = self.postings(fieldname, term)
+        parts = []
+        for i, (_seg, offset) in enumerate(self.leaves):
+            lo, hi = np.searchsorted(docs, [offset, offset + self._counts[i]])
+            if lo == hi:
+                continue
+            held = self._phrases[i]
+            if held is not None:
+                a, b = np.searchsorted(p.ids, [offset, offset + self._counts[i]])
+                found = held.positions(fieldname, term, int(b - a),
+                                       np.searchsorted(p.ids[a:b], docs[lo:hi]))
+                if found is not None:
+                    parts.append(found)
+                    continue
+            parts.append(positions.decode(self.schema[fieldname].format,
+                                          self.values_for(fieldname, term, docs[lo:hi])))
+        return positions.joined(parts)
 
     def values(self, fieldname: str, term: str) -> list[bytes]:
         """The encoded posting values (positions, characters) of a term, aligned with ids."""

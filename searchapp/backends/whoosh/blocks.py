@@ -75,6 +75,21 @@ def term_extent(seg, fieldname: str, btext: bytes):
 def read_term(postfile, offset: int, length: int
               ) -> tuple[np.ndarray, np.ndarray, BlockTable]:
     """(ids, weights, block table) of the term whose postings are at offset:offset+length."""
+    table, raws = _walk(postfile, offset, length, True)
+    ids, weights = _all_blocks(raws, table.counts)
+    return ids, weights, table
+
+
+def read_table(postfile, offset: int, length: int) -> BlockTable:
+    """The block table of the term whose postings are at offset:offset+length (nothing
+    inflated)."""
+    return _walk(postfile, offset, length, False)[0]
+
+
+def _walk(postfile, offset: int, length: int, with_raws: bool
+          ) -> tuple[BlockTable, list[bytes]]:
+    """The term's block table, and (with_raws) each block's data as far as its ids and
+    weights go."""
     buf = postfile.get(offset, length)
     if buf[:4] != WHOOSH3_HEADER_MAGIC:
         raise Unrecognised("no posting block header")
@@ -92,17 +107,17 @@ def read_term(postfile, offset: int, length: int
         comps.append(bool(comp))
         counts.append(n)
         lasts.append(last)
-        # The ids and weights come first: a BININT is 5 bytes, a BINFLOAT 9, so past
-        # 14 a posting and the marks the values are not inflated at all.
-        raws.append(zlib.decompressobj().decompress(data, 14 * n + 16) if comp
-                    else bytes(data[:14 * n + 16]))
-    if pos != end or not raws:
+        if with_raws:
+            # The ids and weights come first: a BININT is 5 bytes, a BINFLOAT 9, so past
+            # 14 a posting and the marks the values are not inflated at all.
+            raws.append(zlib.decompressobj().decompress(data, 14 * n + 16) if comp
+                        else bytes(data[:14 * n + 16]))
+    if pos != end or not counts:
         raise Unrecognised("posting blocks do not end where the term does")
     table = BlockTable(postfile, np.array(starts, np.int64), np.array(ends, np.int64),
                        np.array(comps, bool), np.array(counts, np.int64),
                        np.array(lasts, np.int64))
-    ids, weights = _all_blocks(raws, table.counts)
-    return ids, weights, table
+    return table, raws
 
 
 def _all_blocks(raws: list[bytes], counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

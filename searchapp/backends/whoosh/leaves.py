@@ -145,8 +145,7 @@ class Leaves:
             cand = cand[self.data.live[cand]]
         if not len(cand):
             return _NONE
-        fmt = self.data.schema[f].format
-        decoded = [positions.decode(fmt, self.data.values_for(f, t, cand)) for t in ts]
+        decoded = [self.data.positions_for(f, t, cand) for t in ts]
         matched = cand[positions.phrase_matches(decoded, slop)]
         scores = np.zeros(len(matched), np.float32)
         for t in ts:

@@ -31,6 +31,7 @@ from whoosh.index import TOC, LockError, clean_files
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
+from searchapp.backends.whoosh import phrasedata
 from searchapp.backends.whoosh.codec import raw_numeric
 from searchapp.backends.whoosh.mapped import release_pages
 from searchapp.backends.whoosh.mergepostings import write_postings
@@ -127,6 +128,7 @@ def merge_segments(storage, schema, indexname: str, segments: list):
     new.set_doc_count(count)
     new._fieldlengths = _field_totals(segments, deleted)
     new.create_compound_file(storage)
+    phrasedata.write(storage, schema, new)  # after: the compound file takes every file
     return new
 
 

@@ -22,7 +22,7 @@ def decode(fmt, values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     stride = 3 if isinstance(fmt, CompactCharacters) else \
         1 if isinstance(fmt, CompactPositions) else None
     counts = np.empty(len(values), np.int64)
-    sizes = np.array([len(v) for v in values], np.int64)
+    sizes = np.fromiter(map(len, values), np.int64, len(values))
     joined = np.frombuffer(b"".join(values), np.uint8)
     at = np.cumsum(sizes) - sizes  # each value's type byte
     if stride is not None and len(values) and sizes.min() > 0 and \
@@ -46,6 +46,19 @@ def decode(fmt, values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     np.cumsum(counts, out=starts[1:])
     flat = np.fromiter((p for x in lists for p in x), np.int64, int(starts[-1]))
     return starts, flat
+
+
+def joined(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Several (starts, positions) of consecutive runs of documents as one."""
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return np.zeros(1, np.int64), np.empty(0, np.int64)
+    shifted, base = [np.zeros(1, np.int64)], 0
+    for starts, _ in parts:
+        shifted.append(starts[1:] + base)
+        base += int(starts[-1])
+    return np.concatenate(shifted), np.concatenate([pos for _, pos in parts])
 
 
 def phrase_matches(decoded: list[tuple[np.ndarray, np.ndarray]], slop: int) -> np.ndarray:
