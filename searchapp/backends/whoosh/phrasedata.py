@@ -6,8 +6,8 @@ there (positions.py). In the posting blocks those positions are deflated and pic
 bytes object per posting: at 200,000 articles the first `"world cup"` a worker saw spent 34
 of its 81 ms inflating and unpickling 195 blocks of "world" and "cup" in the four text
 parts, and every worker paid it again (the blocks it unpickles are its own cache). Here the
-merge writes, for each word of a positional field in at least MIN_POSTINGS documents of the
-segment, its position deltas as plain little-endian arrays; a worker maps the file and
+merge writes, for each word of a positional field in enough of the segment's documents
+(`threshold`), its position deltas as plain little-endian arrays; a worker maps the file and
 gathers the positions of the documents it checks in a few numpy calls, shared with the
 other workers through the page cache. Rarer words (a few blocks each) are read from their
 blocks as before, and so are the segments written without such a file (small ones, those
@@ -60,14 +60,22 @@ FORMAT = "scrapesearch-phrases"
 VERSION = 1
 MAGIC = b"SSPHRASE"
 EXT = ".phr"
-# Words in fewer documents of the segment than this are read from their blocks: a few
-# blocks each (merge.MERGED_BLOCK_POSTINGS postings a block). At 200,000 bench articles
-# the file is about 16% of the index.
+# A word is in the file when it is in MIN_POSTINGS documents of the segment, or in
+# MIN_SHARE of them (at least MIN_FLOOR) in a smaller segment; rarer words are read from
+# their blocks, a few each (merge.MERGED_BLOCK_POSTINGS postings a block). The file is
+# about 16% of the index at 200,000 bench articles.
 MIN_POSTINGS = 5000
+MIN_SHARE = 1 / 40
+MIN_FLOOR = 100
 WORKERS = 2  # processes writing the file at once (as many as mergepostings.WORKERS)
 COPY_BYTES = 1 << 22
 _TAIL = struct.Struct("<Q")
 _U16 = 0xFFFF
+
+
+def threshold(documents: int) -> int:
+    """The documents a word must be in to be in the file of a segment of `documents`."""
+    return min(MIN_POSTINGS, max(MIN_FLOOR, int(documents * MIN_SHARE)))
 
 
 def filename(segment) -> str:
@@ -87,7 +95,7 @@ def write(storage, schema, segment) -> str | None:
     try:
         words = [(f, btext, info.doc_frequency()) for f in phrase_fields(schema)
                  for btext, info in _terms(reader, f)
-                 if info.doc_frequency() >= MIN_POSTINGS]
+                 if info.doc_frequency() >= threshold(segment.doc_count_all())]
     finally:
         reader.close()
     if not words:

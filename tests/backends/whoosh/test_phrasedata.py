@@ -157,3 +157,9 @@ def test_one_process_writes_the_same_file_as_two(built, monkeypatch):
     with open(path, "rb") as f:
         assert f.read() == two
     assert not [p for p in os.listdir(gen) if p.endswith(".tmp") or ".run" in p]
+
+
+def test_a_smaller_segment_keeps_a_share_of_its_words():
+    assert phrasedata.threshold(1_000_000) == phrasedata.threshold(200_000) == 5000
+    assert phrasedata.threshold(20_000) == 500
+    assert phrasedata.threshold(1_000) == 100
