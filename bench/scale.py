@@ -19,7 +19,9 @@ missing), everything in bench/out/scale-N/:
 4. While it serves: `reindex` again into the same index (`current` switches), then each
    worker's first search; the same after `update` from the same source with 1% of the
    articles edited (bench/serving.py's edited_copy), its time against the full reindex.
-Prints a markdown table and writes every figure, the commands and the versions to --out.
+Prints a markdown table and writes every figure, the commands and the versions to --out
+(and, as each step begins, the figures so far to scale-N.partial.json beside it: what is
+left of a run cut short; removed at the end).
 Run by hand, never by the tests; the machine's load is noted at each step.
 """
 
@@ -55,6 +57,7 @@ COLUMNS = ["articles", "reindex (articles/s)", "plain Whoosh reindex (articles/s
            "update of 1% of the collection (s, and as % of the full reindex time)",
            "full CSV export (articles/s)", "reindex peak memory of the whole process tree"]
 RESULT: dict = {"commands": [], "load": []}
+PARTIAL: list = []  # where the figures so far go as each step begins (a run cut short)
 STARTED = time.monotonic()
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -64,6 +67,8 @@ def note(step: str) -> None:
     RESULT["load"].append({"step": step, "at_s": round(time.monotonic() - STARTED),
                            "loadavg": os.getloadavg()})
     print(f"# {step} (load {os.getloadavg()[0]:.2f})", file=sys.stderr, flush=True)
+    for path in PARTIAL:
+        path.write_text(json.dumps(RESULT, indent=1, default=str) + "\n")
 
 
 def run_json(cmd: list, env: dict) -> dict:
@@ -217,6 +222,7 @@ def main() -> None:
     out_dir = REPO / "bench" / "out"
     work, corpus = out_dir / f"scale-{args.n}", out_dir / f"bench-{args.n}.jsonl"
     out = args.out or out_dir / f"scale-{args.n}.json"
+    PARTIAL.append(out.with_name(out.stem + ".partial.json"))
     work.mkdir(parents=True, exist_ok=True)
     py, tools = sys.executable, os.path.relpath(TOOLS, REPO)
     index, log = work / "index", work / "cli.log"
@@ -283,6 +289,8 @@ def main() -> None:
     source.unlink()
     RESULT["total_s"] = round(time.monotonic() - STARTED)
     out.write_text(json.dumps(RESULT, indent=1) + "\n")
+    for path in PARTIAL:
+        path.unlink(missing_ok=True)
     cells = [c.format(w=args.workers) for c in COLUMNS]
     print("| " + " | ".join(cells) + " |\n|" + " --- |" * len(cells))
     print("| " + " | ".join(row(RESULT)) + " |")
