@@ -45,8 +45,9 @@ STORED = "_stored"
 # Postings per block in a merged segment (Whoosh writes 128). A term's first read parses
 # and inflates every block; a phrase inflates and unpickles the blocks of its candidates:
 # per-block calls were most of a common word's first read at 200,000 articles. With 1,024
-# the first read of a four-field phrase of common words took 15% less (bench/query_bench
-# cold), and the index was 8% smaller (2,098 -> 1,928 MB): longer blocks deflate better.
+# the first read of a four-field phrase of common words took 15% less (first reads in
+# fresh processes, as bench/cold_queries.py measures), and the index was 8% smaller
+# (2,098 -> 1,928 MB): longer blocks deflate better.
 MERGED_BLOCK_POSTINGS = 1024
 # byte -> length, for the byte-coded field lengths.
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)

@@ -282,12 +282,7 @@ class PhraseData:
         np.cumsum(c, out=starts[1:])
         begin = ends[at] - c  # each document's first delta in `deltas`
         idx = np.repeat(begin - starts[:-1], c) + np.arange(starts[-1])
-        total = np.cumsum(deltas[idx], dtype=np.int64)
-        nonempty = c > 0
-        before = np.zeros(len(at), np.int64)
-        firsts = starts[:-1][nonempty]
-        before[nonempty] = np.where(firsts > 0, total[np.maximum(firsts - 1, 0)], 0)
-        return starts, total - np.repeat(before, c)
+        return starts, positions.summed(deltas[idx], starts)
 
     def close(self) -> None:
         self._map.close()

@@ -31,21 +31,27 @@ def decode(fmt, values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
         keep[at] = False
         nums = joined[keep].view("<u2")
         counts[:] = (sizes - 1) // (2 * stride)
-        deltas = nums[::stride].astype(np.int64)
-        total = np.cumsum(deltas)
         starts = np.zeros(len(values) + 1, np.int64)
         np.cumsum(counts, out=starts[1:])
-        before = np.zeros(len(values), np.int64)
-        nonempty = counts > 0
-        firsts = starts[:-1][nonempty]
-        before[nonempty] = np.where(firsts > 0, total[np.maximum(firsts - 1, 0)], 0)
-        return starts, total - np.repeat(before, counts)
+        return starts, summed(nums[::stride], starts)
     lists = [fmt.decode_positions(v) for v in values]
     counts[:] = [len(x) for x in lists]
     starts = np.zeros(len(values) + 1, np.int64)
     np.cumsum(counts, out=starts[1:])
     flat = np.fromiter((p for x in lists for p in x), np.int64, int(starts[-1]))
     return starts, flat
+
+
+def summed(deltas: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Each document's positions from its deltas (document i's are
+    deltas[starts[i]:starts[i + 1]]): a running sum that starts again at each document."""
+    total = np.cumsum(deltas, dtype=np.int64)
+    counts = np.diff(starts)
+    nonempty = counts > 0
+    before = np.zeros(len(counts), np.int64)
+    firsts = starts[:-1][nonempty]
+    before[nonempty] = np.where(firsts > 0, total[np.maximum(firsts - 1, 0)], 0)
+    return total - np.repeat(before, counts)
 
 
 def joined(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
