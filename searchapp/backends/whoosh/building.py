@@ -55,7 +55,7 @@ class WhooshBuild(Build):
         self.committed = False
         self.path = ""
         self.writer: GenerationWriter | None = None
-        self.known: searchdata.KnownTable = {}  # for `update`, in the search data
+        self.known: searchdata.KnownLog | None = None  # for `update`, in the search data
         self._held = contextlib.ExitStack()
         self._held.enter_context(generations.build_lock(index_dir, timeout=lock_timeout))
         try:
@@ -68,6 +68,7 @@ class WhooshBuild(Build):
                 self.writer = GenerationWriter(self.path, chunk_bytes=WRITER_MEMORY,
                                                writers=WRITERS,
                                                merged_above=merge.KEEP_SEGMENTS)
+                self.known = searchdata.KnownLog(self.path, self.writer.ids)
         except BaseException:
             self.abort()
             raise
@@ -75,8 +76,8 @@ class WhooshBuild(Build):
     def add(self, doc: Extracted) -> bool:
         self.stamp(doc.id, doc.doc.fields)
         doc.doc.fields[INPUT] = doc.input
-        self.known[doc.id] = _known_entry(doc.doc.fields)  # a later copy replaces it
         with disk_full_is_said(self.index_dir):
+            self.known.add(_known_entry(doc.doc.fields))  # numbered as the writer numbers
             return self.writer.add(doc)
 
     def finish(self) -> dict[str, Any]:
@@ -89,6 +90,7 @@ class WhooshBuild(Build):
             segments = merge.merge_index(open_generation(self.path))
             with open_generation(self.path).searcher() as s:
                 searchdata.write(self.path, s, self.known)
+            self.known.close()
             generations.fsync_tree(self.path)
         return {"segments": segments, "segments_written": written,
                 "finish_seconds": round(time.monotonic() - started, 2)}
@@ -109,6 +111,8 @@ class WhooshBuild(Build):
         if not self.committed:
             if self.writer is not None:
                 self.writer.cancel()
+            if self.known is not None:
+                self.known.close()
             if self.path:
                 shutil.rmtree(self.path, ignore_errors=True)
         self._held.close()

@@ -7,7 +7,8 @@ W3TermInfo's `_struct`, then the postings' offset and length) and, for each term
 posting blocks (pickled block info, then the pickled, maybe zlib-compressed (id deltas,
 weights, values)). A field is merged a range of terms at a time (about BATCH_POSTINGS
 postings), so the postings held in memory do not grow with the index (the term tables
-are held whole: each term, and three numbers); within a range, the postings of all
+are held whole, as numbers: each segment's terms are read twice, once for the field's
+vocabulary and once to number them in it, and only the vocabulary is kept as strings); within a range, the postings of all
 segments are put in (term, document) order by one stable numpy sort.
 
 A segment the build writes only to merge it holds no posting blocks but sorted runs
@@ -67,6 +68,11 @@ class SegmentTerms:
         self.dfs = np.array(dfs, np.int64)
         self.offsets = np.array(offsets, np.int64)
         self.lengths = np.array(lengths, np.int64)
+
+    def read_terms(self) -> list[bytes]:
+        """The field's terms, in order (read with the table: a compressed segment is read
+        term by term; a build writes one, an update's merge a few small ones)."""
+        return self.terms
 
     def read_from(self, reader) -> None:
         """Read the postings through `reader` (the same segment, opened again)."""
@@ -132,13 +138,19 @@ class RawTerms:
         size = os.fstat(self.fd).st_size if self.base is None else None
         self.table = _raw_table(reader, self.fd, self.base, size).get(fieldname, {})
         if not self.table:
-            self.terms, self.dfs = [], np.zeros(0, np.int64)
+            self.terms, self.dfs = None, np.zeros(0, np.int64)
             return
+        self.terms = None  # not kept: read_terms reads them when asked
+        bounds = self._read("bounds")  # int32 when it fits: kept for the whole field's merge
+        self.bounds = bounds.astype(np.int32) if bounds[-1] < 2**31 else bounds
+        self.dfs = np.diff(bounds)
+
+    def read_terms(self) -> list[bytes]:
+        if not self.table:
+            return []
         blob = self._read("terms").tobytes()
         ends = self._read("term_ends").tolist()
-        self.terms = [blob[a:b] for a, b in zip([0] + ends[:-1], ends, strict=True)]
-        self.bounds = self._read("bounds")
-        self.dfs = np.diff(self.bounds)
+        return [blob[a:b] for a, b in zip([0] + ends[:-1], ends, strict=True)]
 
     def read_from(self, reader) -> None:
         """Nothing to reopen: pread shares no file position."""
@@ -235,16 +247,26 @@ class FieldMerge:
                  fixed_size: int | None):
         self.fieldname, self.docmaps, self.fixed_size = fieldname, docmaps, fixed_size
         self.segs = [segment_terms(r, fieldname) for r in readers]
-        self.merged = sorted(set().union(*(s.terms for s in self.segs)))
+        # Two passes over the segments' terms, each segment's list dropped once read: the
+        # lists of a build's few hundred segments held together (a word is in many) took
+        # more memory than their union (1 GB at 1,000,000 articles).
+        vocabulary: set[bytes] = set()
+        for s in self.segs:
+            vocabulary.update(s.read_terms())
+        self.merged = sorted(vocabulary)
+        del vocabulary
         number = {t: i for i, t in enumerate(self.merged)}
-        self.indexes = [np.fromiter((number[t] for t in s.terms), np.int64, len(s.terms))
-                        for s in self.segs]
-        del number
+        dtype = np.int32 if len(self.merged) < 2**31 else np.int64
+        self.indexes = []
         for s in self.segs:  # from here on a segment's terms are their numbers in `merged`
+            terms = s.read_terms()
+            self.indexes.append(np.fromiter((number[t] for t in terms), dtype, len(terms)))
             s.terms = None
+        del number
         dfs = np.zeros(len(self.merged), np.int64)
         for s, idx in zip(self.segs, self.indexes, strict=True):
             np.add.at(dfs, idx, s.dfs)
+            s.dfs = None  # the postings' bounds are kept, not the counts
         # Postings (deleted documents' too) of the terms up to and with each one.
         self.cum = np.cumsum(dfs)
         self.postings = int(self.cum[-1]) if len(self.cum) else 0

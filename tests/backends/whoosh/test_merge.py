@@ -231,8 +231,8 @@ def test_segments_to_be_merged_are_written_raw(tmp_path, monkeypatch):
     def spy(ix, keep=None):
         with ix.reader() as r:
             seen.extend((getattr(leaf.segment(), "raw_postings", False),
-                         len(mergeterms.SegmentTerms(leaf, "body").terms),
-                         len(mergeterms.segment_terms(leaf, "body").terms))
+                         len(mergeterms.SegmentTerms(leaf, "body").read_terms()),
+                         len(mergeterms.segment_terms(leaf, "body").read_terms()))
                         for leaf, _ in r.leaf_readers())
         return real(ix, keep)
 

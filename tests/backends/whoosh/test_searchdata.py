@@ -183,6 +183,39 @@ def test_an_update_of_an_index_without_the_table_reads_the_stored_fields(built):
     assert len(assert_known_as_stored(index_dir)) == 35
 
 
+def test_the_builds_log_makes_the_tables_a_dict_of_its_latest_entries_makes(tmp_path):
+    """KnownLog (the build's table, in files) against the dict it replaced: ids added
+    twice keep their later entry, and strings of any length (none, non-ASCII, long) come
+    back whole, across the blocks the tables are gathered in."""
+    rng = np.random.default_rng(7)
+    latest: dict[str, int] = {}
+    as_dict: dict[str, tuple[str, str, str]] = {}
+    log = searchdata.KnownLog(str(tmp_path), latest)
+    words = ["", "é", "Øst/x.html", "p" * 300, "a/b.jsonl#12", "中文"]
+    for seq in range(3000):
+        article_id = f"id-{int(rng.integers(0, 1800))}"  # about a third added again
+        entry = tuple(str(rng.choice(words)) + str(seq % int(rng.integers(1, 9)))
+                      for _ in range(3))
+        log.add(entry)
+        latest[article_id] = seq
+        as_dict[article_id] = entry
+    made = {}
+    for name in searchdata.KNOWN[1:]:
+        log.files[name].flush()
+        made[name] = searchdata._gathered(f"{log.base}.{name}", log.lengths[name],
+                                          np.fromiter((latest[i] for i in sorted(latest)),
+                                                      np.int64), block=97)
+    got = log.arrays()
+    want = searchdata._known_arrays(as_dict)
+    assert got.keys() == want.keys()
+    for name in want:
+        assert np.array_equal(got[name], want[name]), name
+    for k, name in enumerate(searchdata.KNOWN[1:]):
+        assert list(made[name]) == [as_dict[i][k] for i in sorted(as_dict)]
+    log.close()
+    assert not [p for p in os.listdir(tmp_path) if p.startswith("known-log")]
+
+
 def test_the_string_table_is_a_sorted_sequence_that_finds_its_strings():
     values = sorted(["", "Zoë", "Ørsted", "ab", "abc", "Å", "中文", "b"])
     table = searchdata.StringTable.of(values)
