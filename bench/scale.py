@@ -8,7 +8,8 @@ One run on bench/out/bench-N.jsonl (made by ../shared/tools/make_bench_corpus.py
 missing), everything in bench/out/scale-N/:
 1. SQLite FTS5 and plain Whoosh (../shared/tools/peer_bench.py; plain Whoosh builds only).
 2. `scrapesearch reindex` through bench/index_bench.py: articles/s, peak memory of the whole
-   process tree, segments (Whoosh's TOC) and size of the live generation.
+   process tree (PSS: a page shared by forked writers counted once), segments (Whoosh's
+   TOC) and size of the live generation.
 3. gunicorn with gunicorn.conf.py and --workers, ready when a static file answers (so no
    worker has opened the index): each worker's first search (/api/search, the full page),
    sent one at a time until every worker answered one (the worker that answered is the one
@@ -55,7 +56,9 @@ COLUMNS = ["articles", "reindex (articles/s)", "plain Whoosh reindex (articles/s
            "worker private memory after the query mix ({w} gunicorn workers; also RSS and PSS)",
            "first search after start", "first search after a generation switch",
            "update of 1% of the collection (s, and as % of the full reindex time)",
-           "full CSV export (articles/s)", "reindex peak memory of the whole process tree"]
+           "full CSV export (articles/s)",
+           "reindex peak memory of the whole process tree: PSS (anonymous / mapped files; "
+           "RSS summed)"]
 RESULT: dict = {"commands": [], "load": []}
 PARTIAL: list = []  # where the figures so far go as each step begins (a run cut short)
 STARTED = time.monotonic()
@@ -208,7 +211,10 @@ def row(r: dict) -> list[str]:
             f"after update {first(r['first_after_update'])}",
             f"{upd['s']:,.1f} s ({100 * upd['s'] / ix['index_s']:.0f}%)",
             f"{r['export']['articles_per_s']:,} ({r['export']['s']:,.1f} s)",
-            f"{ix['peak_rss_mb_all_processes']:,} MB"]
+            (f"{ix['peak_pss_mb_all_processes']:,} MB ({ix['peak_pss_mb_anonymous']:,} / "
+             f"{ix['peak_pss_mb_mapped_files']:,} MB; RSS {ix['peak_rss_mb_all_processes']:,}"
+             " MB)" if "peak_pss_mb_all_processes" in ix
+             else f"RSS {ix['peak_rss_mb_all_processes']:,} MB")]
 
 
 def main() -> None:
