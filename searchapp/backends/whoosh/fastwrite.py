@@ -15,7 +15,9 @@ writer: stored fields, lengths, term infos and every posting. What it relies on:
 - SegmentWriter's `perdocwriter`, `fieldwriter`, `docnum`, `docbase`, `codec`,
   `_check_state()`, `_added` and `_flush_segment()` (overridden here);
 - W3FieldWriter's `_fieldmap`, `_tindex` and `_postfile`, W3Codec's `_compression` and
-  `_blocklimit`, W3TermInfo's `_struct`, and WHOOSH3_HEADER_MAGIC: the block layout.
+  `_blocklimit`, W3TermInfo's `_struct`, and WHOOSH3_HEADER_MAGIC: the block layout;
+- HashWriter's `buckets` (256 sequences of (hash, position), appended to, measured and
+  iterated by `_write_hashes`) and OrderedHashWriter's `index` and `lastkey`.
 """
 
 from __future__ import annotations
@@ -361,6 +363,38 @@ def write_terms(fw, codec, fieldname: str, f: SortedField | None, lengths: array
         infos.append(info)
         offset += size
     add_terms(fw._tindex, [prefix + btext for btext in f.terms], infos)
+
+
+class HashBucket:
+    """One of an OrderedHashWriter's 256 buckets of (key hash, record position) pairs, kept
+    in two arrays (12 bytes a term) instead of a list of tuples (about 130 bytes with their
+    ints): the term table of a merged segment of 1,000,000 articles holds millions of terms
+    (four per article in the id, url, path and hash fields alone), and the writer keeps them
+    all until it closes. HashWriter._write_hashes measures and iterates a bucket as it does
+    the list, so the file it writes is the same."""
+
+    __slots__ = ("hashes", "positions")
+
+    def __init__(self, entries=()):
+        self.hashes = array("I")
+        self.positions = array("q")
+        for entry in entries:
+            self.append(entry)
+
+    def append(self, entry: tuple[int, int]) -> None:
+        self.hashes.append(entry[0])
+        self.positions.append(entry[1])
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def __iter__(self):
+        return zip(self.hashes, self.positions, strict=True)
+
+
+def compact_buckets(tindex) -> None:
+    """Keep `tindex`'s (a HashWriter's) buckets as HashBuckets from here on."""
+    tindex.buckets = [b if isinstance(b, HashBucket) else HashBucket(b) for b in tindex.buckets]
 
 
 def add_terms(tindex, keys: list[bytes], infos: list[bytes]) -> None:

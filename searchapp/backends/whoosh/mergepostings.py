@@ -18,7 +18,7 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_long, unpack_long
 
 from searchapp.backends.whoosh import forked
-from searchapp.backends.whoosh.fastwrite import write_terms
+from searchapp.backends.whoosh.fastwrite import compact_buckets, write_terms
 from searchapp.backends.whoosh.mapped import release_pages
 from searchapp.backends.whoosh.mergeterms import FieldMerge
 
@@ -39,6 +39,7 @@ def write_postings(storage, schema, codec, new, readers, docmaps, lengths) -> No
     forked writers of its other spans copy no more than that.
     """
     fw = W3FieldWriter(codec, storage, new)
+    compact_buckets(fw._tindex)  # every term of the merged segment, until it closes
     for fieldname in sorted(schema.names()):
         field = schema[fieldname]
         if not field.indexed:

@@ -8,8 +8,9 @@ posting blocks (pickled block info, then the pickled, maybe zlib-compressed (id 
 weights, values)). A field is merged a range of terms at a time (about BATCH_POSTINGS
 postings), so the postings held in memory do not grow with the index (the term tables
 are held whole, as numbers: each segment's terms are read twice, once for the field's
-vocabulary and once to number them in it, and only the vocabulary is kept as strings); within a range, the postings of all
-segments are put in (term, document) order by one stable numpy sort.
+vocabulary and once to number them in it, and only the vocabulary is kept as strings);
+within a range, the postings of all segments are put in (term, document) order by one
+stable numpy sort.
 
 A segment the build writes only to merge it holds no posting blocks but sorted runs
 (fastwrite.write_raw), read here as arrays (RawTerms): the posting blocks of a build are

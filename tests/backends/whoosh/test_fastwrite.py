@@ -215,3 +215,41 @@ def test_block_data_is_pickled_with_data_protocol(make_index):
     assert headers == {(b"\x80" + bytes([fastwrite.DATA_PROTOCOL]), False),
                        (b"\x80" + bytes([fastwrite.DATA_PROTOCOL]), True)}
     assert len(postings(reader, "body", b"common")) == 300
+
+
+def test_compact_hash_buckets_write_the_same_term_table():
+    """An OrderedHashWriter whose buckets are HashBuckets (the merge's term table) writes
+    the bytes of Whoosh's own, with keys added both through add_terms and through add (the
+    merge's children's terms), and Whoosh reads every key back from it."""
+    import io
+    import random
+
+    from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+    from whoosh.filedb.structfile import StructFile
+
+    from searchapp.backends.whoosh import fastwrite
+
+    class Kept(io.BytesIO):  # its bytes are read after the writer closes it
+        def close(self):
+            pass
+
+    rng = random.Random(3)
+    keys = sorted({bytes(rng.choices(b"abcdefghij\xc3\xa9", k=rng.randint(1, 12)))
+                   for _ in range(5000)})
+    values = [bytes(rng.randrange(256) for _ in range(rng.randint(0, 30))) for _ in keys]
+    written = []
+    for compact in (False, True):
+        buf = Kept()
+        w = OrderedHashWriter(StructFile(buf))
+        if compact:
+            fastwrite.compact_buckets(w)
+        half = len(keys) // 2
+        fastwrite.add_terms(w, keys[:half], values[:half])
+        for k, v in zip(keys[half:], values[half:], strict=True):
+            w.add(k, v)
+        w.close()
+        written.append(buf.getvalue())
+    assert written[0] == written[1]
+    data = written[1]
+    reader = OrderedHashReader(StructFile(io.BytesIO(data)), len(data))
+    assert all(reader[k] == v for k, v in zip(keys, values, strict=True))
