@@ -32,8 +32,12 @@ from whoosh.system import pack_ushort, unpack_int
 
 from searchapp.backends.whoosh.fastwrite import RAW_EXT, RAW_TAIL, SortedField
 
-# A field is merged in ranges of terms with about this many postings in all.
+# A field is merged in ranges of terms with about this many postings in all, and at most
+# this many terms: a range's postings and terms are Python objects for a moment (keys,
+# term infos, records), several hundred bytes each. The fields with a term per article (id,
+# url, path, hash) made ranges of a million terms at 1,000,000 articles, which took 500 MB.
 BATCH_POSTINGS = 1 << 20
+BATCH_TERMS = 1 << 17
 
 _INFO = W3TermInfo._struct
 _EXTENT = struct.Struct("!qi")  # after the term info's struct: the postings' offset, length
@@ -282,11 +286,12 @@ class FieldMerge:
         return int(np.searchsorted(self.cum, postings, "right"))
 
     def ranges(self, first: int, last: int):
-        """Terms first:last as SortedFields of about BATCH_POSTINGS postings each (ranges
-        left without postings are skipped)."""
+        """Terms first:last as SortedFields of about BATCH_POSTINGS postings and at most
+        BATCH_TERMS terms each (ranges left without postings are skipped)."""
         while first < last:
             done = int(self.cum[first - 1]) if first else 0
-            end = min(last, max(self.before(done + BATCH_POSTINGS), first + 1))
+            end = min(last, first + BATCH_TERMS,
+                      max(self.before(done + BATCH_POSTINGS), first + 1))
             f = _merge_range(self.segs, self.indexes, self.docmaps, self.merged, first, end,
                              self.fixed_size)
             if f is not None:

@@ -62,12 +62,15 @@ def copy(gen: str, to) -> str:
     return shutil.copytree(gen, to)
 
 
-@pytest.mark.parametrize("small", [False, True])
+@pytest.mark.parametrize("small", [None, "postings", "terms"])
 def test_merge_reads_like_whooshs_optimize(unmerged, tmp_path, monkeypatch, small):
-    if small:  # many ranges of terms per field, written by three processes, and terms of
-        # several blocks in the merged segment too
+    if small:  # many ranges of terms per field (cut by postings or by terms), written by
+        # three processes, and terms of several blocks in the merged segment too
         monkeypatch.setattr(merge, "MERGED_BLOCK_POSTINGS", 100)
-        monkeypatch.setattr(mergeterms, "BATCH_POSTINGS", 50)
+        if small == "postings":
+            monkeypatch.setattr(mergeterms, "BATCH_POSTINGS", 50)
+        else:
+            monkeypatch.setattr(mergeterms, "BATCH_TERMS", 7)
         monkeypatch.setattr(mergepostings, "PARALLEL_POSTINGS", 0)
         monkeypatch.setattr(mergepostings, "WORKERS", 3)
     ours_ix = open_generation(copy(unmerged, tmp_path / "ours"))
