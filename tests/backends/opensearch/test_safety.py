@@ -15,6 +15,7 @@ import sys
 import time
 
 import pytest
+from chaoskit import opensearch_drain
 from conftest import REPO, article, write_jsonl
 from engines import opensearch_url
 
@@ -107,6 +108,9 @@ def test_a_run_killed_at_random_points_leaves_old_or_new_and_the_next_run_succee
         assert _state(backend) == old
         write_jsonl(src, NEW)
         _cli(command, src, env, kill_after=rnd.uniform(0.15, 1.0) * took)
+        # What the killed run had sent is carried out by the server after it died (an
+        # alias switch, say: a check meanwhile saw the old index, then the new one).
+        opensearch_drain(opensearch_url())
         seen = _state(backend)
         assert seen in (old, new), (
             f"after a kill: {len(seen)} articles, {len(seen - old - new)} neither old nor "
