@@ -75,8 +75,8 @@ class SegmentTerms:
         self.lengths = np.array(lengths, np.int64)
 
     def read_terms(self) -> list[bytes]:
-        """The field's terms, in order (read with the table: a compressed segment is read
-        term by term; a build writes one, an update's merge a few small ones)."""
+        """The field's terms, in order: kept from reading the table, which goes term by
+        term anyway (a build merges one such segment, an update's merge a few small ones)."""
         return self.terms
 
     def read_from(self, reader) -> None:

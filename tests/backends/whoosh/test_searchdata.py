@@ -183,7 +183,7 @@ def test_an_update_of_an_index_without_the_table_reads_the_stored_fields(built):
     assert len(assert_known_as_stored(index_dir)) == 35
 
 
-def test_the_builds_log_makes_the_tables_a_dict_of_its_latest_entries_makes(tmp_path):
+def test_the_builds_log_makes_the_tables_the_dict_of_its_latest_entries_made(tmp_path):
     """KnownLog (the build's table, in files) against the dict it replaced: ids added
     twice keep their later entry, and strings of any length (none, non-ASCII, long) come
     back whole, across the blocks the tables are gathered in."""
