@@ -12,6 +12,7 @@ import re
 
 from indexer.article import Article
 from indexer.extract.text import clean_line
+from searchapp import people
 
 # Text parts, in the order the "all" scope lists them.
 HEADLINE, BODY, CAPTIONS, QUOTES, COMMENTS = "headline", "body", "captions", "quotes", "comments"
@@ -124,8 +125,8 @@ def facet_values(article: Article) -> dict[str, list[str]]:
     return {
         SOURCE: _unique([article.source]),
         YEAR: [str(published.year)] if published else [],
-        SPEAKER: _unique(person(facet_value(q.speaker)) for q in article.quotes if q.speaker),
-        COMMENTER: _unique(c.author for c in article.comments),
+        SPEAKER: _unique(p.name for p in people.speakers(article) if p),
+        COMMENTER: _unique(p.name for p in people.commenters(article) if p),
         AUTHOR: _unique(article.authors),
         TAG: _unique(article.tags),
     }
