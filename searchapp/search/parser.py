@@ -72,6 +72,16 @@ class Not:
     item: object
 
 
+@dataclass(frozen=True)
+class Exact:
+    """A facet filter of people (`speaker=`, `commenter=`: exact values, any of them) put
+    into the tree beside the words, so that it can be tied to the one quote or comment the
+    words match in (searchapp.search.matcher.tie). Never typed: `read_as` leaves it out."""
+
+    name: str
+    values: tuple[str, ...]
+
+
 @dataclass
 class Parsed:
     tree: object | None

@@ -29,7 +29,7 @@ from searchapp.backends.base import (
     SearchRequest,
 )
 from searchapp.fields import SCOPES
-from searchapp.search import highlight
+from searchapp.search import highlight, matcher
 from searchapp.search.article import ArticleView, article_view
 from searchapp.search.dates import DateRange, intersect
 from searchapp.search.params import DEFAULT_FACET_SIZE, SearchParams
@@ -163,8 +163,10 @@ def to_query(params: SearchParams) -> tuple[Query, Parsed]:
     dates = parsed.dates
     if params.date_from or params.date_to:
         dates = intersect(dates, DateRange(params.date_from, params.date_to))
-    query = Query(tree=parsed.tree, scope=params.scope, dates=dates,
-                  filters=dict(params.filters), sort=params.sort)
+    # The speaker and commenter filters go beside the words too, where they are tied to
+    # the quote (comment) the words match in (matcher.tie); `parsed` keeps the words only.
+    query = Query(tree=matcher.tie(parsed.tree, params.filters), scope=params.scope,
+                  dates=dates, filters=dict(params.filters), sort=params.sort)
     return query, parsed
 
 
@@ -201,7 +203,9 @@ def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool 
                      for name in params.facets},
         snippets=params.snippets, scope_counts=scope_counts, budget=budget)
     page = backend.search(request)
-    hits = [Hit.of(f, params.snippets) for f in page.found]
+    hits = [Hit.of(replace(f, highlights=matcher.only_tied(f.article, f.highlights, query.tree,
+                                                           query.scope)), params.snippets)
+            for f in page.found]
     tree = parsed.tree
     read = read_as(tree, query.dates) if tree is not None or query.dates else ""
     notices = list(params.notices) + parsed.notices + page.notices
@@ -250,6 +254,9 @@ def article_page(backend: SearchBackend, article_id: str, params: SearchParams |
     page = backend.article(article_id, query, budget)
     if page is None:
         return None
+    if query is not None:
+        page = replace(page, highlights=matcher.only_tied(page.article, page.highlights,
+                                                          query.tree, query.scope))
     return article_view(page, params.q if params is not None else "")
 
 

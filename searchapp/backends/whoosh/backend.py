@@ -17,6 +17,7 @@ from indexer.article import Article
 from searchapp.backends.base import (
     ArticlePage,
     Budget,
+    Facet,
     Found,
     Health,
     Highlights,
@@ -39,7 +40,8 @@ from searchapp.backends.whoosh.snapshot import (
     open_generation,
 )
 from searchapp.backends.whoosh.suggest import respell
-from searchapp.fields import HEADLINE, PARTS, SCOPES
+from searchapp.fields import FACET_LABELS, HEADLINE, PARTS, SCOPES
+from searchapp.search.matcher import KIND_OF_PERSON, entry_facet, untie
 
 DEFAULT_FACET_SIZE = 10
 
@@ -87,10 +89,7 @@ class WhooshBackend(SearchBackend):
         f = filter_query(data, query, budget, memo=memo)
         took = budget.clock() - began  # what evaluating the query once costs
         total = int(np.count_nonzero(f.final))
-        facets = {name: facet_ops.count(data, name, f.without(name),
-                                        request.facet_sizes.get(name, DEFAULT_FACET_SIZE),
-                                        query.filters.get(name, ()))
-                  for name in request.facets}
+        facets = {name: self._facet(data, f, request, name, memo) for name in request.facets}
         want = request.start + request.size
         docs = order(f.match, data, f.final, query.sort, want)[request.start:]
         found = self._found(snap, f.match, [int(d) for d in docs], request.snippets,
@@ -136,6 +135,31 @@ class WhooshBackend(SearchBackend):
             notices.append(budget.notice())
         return SearchPage(total, found, facets, snap.generation, counts, respellings,
                           notices, ranked=f.match.searched)
+
+    def _facet(self, data, f, request: SearchRequest, name: str, memo: dict) -> Facet:
+        """One facet's values over the matches filtered by every other facet; the speaker
+        and commenter facets per quote (comment) when the words are tied to one
+        (matcher.entry_facet), or per article, with a notice, when that is out of time."""
+        query, budget = request.query, request.budget
+        size = request.facet_sizes.get(name, DEFAULT_FACET_SIZE)
+        selected = query.filters.get(name, ())
+        mask = f.without(name)
+        rest = untie(query.tree, name)
+        if rest is not query.tree:  # its own selection is in the tree too: leave it out
+            match = Evaluator(data, query.scope, budget, share=1 - PAGE_SHARE, main=False,
+                              memo=memo).run(rest)
+            mask = match.mask & f.filters_only(data.n, leave_out=name)
+        tied = entry_facet(query.tree, query.scope, name)
+        if tied is not None:
+            members = tied[1]
+            facet = facet_ops.count_entries(data, name, mask, KIND_OF_PERSON[name], members,
+                                            query.scope, size, selected, budget,
+                                            share=1 - PAGE_SHARE)
+            if facet is not None:
+                return facet
+            budget.leave_out(f"the {FACET_LABELS[name].lower()} counts per "
+                             f"{KIND_OF_PERSON[name][:-1]} (counted per article)")
+        return facet_ops.count(data, name, mask, size, selected)
 
     def _found(self, snap: Snapshot, match: Match, docnums: list[int], full: bool,
                budget: Budget | None = None) -> list[Found]:

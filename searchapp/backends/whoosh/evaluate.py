@@ -18,12 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from searchapp.backends.base import Budget
+from searchapp.backends.whoosh import facets as facet_ops
 from searchapp.backends.whoosh.arrays import IndexData
 from searchapp.backends.whoosh.documents import to_article
 from searchapp.backends.whoosh.leaves import PREFIX_FIELDS, Leaves, Marks, analyze
 from searchapp.fields import SCOPES
 from searchapp.search.matcher import Expansions, entry_groups, in_one_entry
-from searchapp.search.parser import And, Not, Or, Phrase, Word
+from searchapp.search.parser import And, Exact, Not, Or, Phrase, Word
 
 # Share of a search's time budget its wildcard and fuzzy words may use (the rest is the
 # page's: ordering, marked snippets, per-scope counts, rendering). Expanding a word
@@ -106,6 +107,9 @@ class Evaluator(Leaves):
             return self.word(node, positive)
         if isinstance(node, Phrase):
             return self.phrase_node(node, positive)
+        if isinstance(node, Exact):  # a person filter beside the words (matcher.tie)
+            return (facet_ops.filter_mask(self.data, node.name, node.values),
+                    np.zeros(self.n, np.float32))
         if isinstance(node, Not):
             inner = self.node(node.item, not positive)
             if inner is None:

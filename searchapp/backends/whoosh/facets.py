@@ -7,11 +7,15 @@ can add a second value of the same facet; selected values are always listed.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
-from searchapp.backends.base import Facet, FacetValue
+from searchapp.backends.base import Budget, Facet, FacetValue
 from searchapp.backends.whoosh.arrays import IndexData
+from searchapp.backends.whoosh.documents import to_article
 from searchapp.fields import FACET_LABELS, VALUE_ORDER
+from searchapp.search.matcher import entry_people
 
 
 def filter_mask(data: IndexData, name: str, values: tuple[str, ...]) -> np.ndarray:
@@ -53,3 +57,28 @@ def count(data: IndexData, name: str, mask: np.ndarray, size: int,
             i = fa.values.get(v)
             out.append(FacetValue(v, int(counts[i]) if i is not None else 0, True))
     return Facet(name, FACET_LABELS.get(name, name), out, int(len(nonzero)), size)
+
+
+# Articles whose quotes (comments) are read between two looks at the budget.
+_CHECK_EVERY = 32
+
+
+def count_entries(data: IndexData, name: str, mask: np.ndarray, kind: str, members: list,
+                  scope: str, size: int, selected: tuple[str, ...] = (),
+                  budget: Budget | None = None, share: float = 1.0) -> Facet | None:
+    """The speaker (commenter) facet counted per entry: an article counts for a person only
+    where one of that person's own quotes (comments) matches every member (matcher.
+    entry_people), as selecting the person would find. None when the budget's `share` ran
+    out first (the caller counts per article instead, and says so)."""
+    searcher = data.searcher
+    counts: Counter[str] = Counter()
+    for i, d in enumerate(np.flatnonzero(mask)):
+        if i % _CHECK_EVERY == 0 and budget is not None and budget.over(share):
+            return None
+        article = to_article(searcher.stored_fields(int(d)))
+        counts.update(entry_people(article, kind, members, scope))
+    top = sorted(counts, key=lambda v: (-counts[v], v))[:size]
+    chosen = set(selected)
+    out = [FacetValue(v, counts[v], v in chosen) for v in top]
+    out += [FacetValue(v, counts[v], True) for v in selected if v not in set(top)]
+    return Facet(name, FACET_LABELS.get(name, name), out, len(counts), size)

@@ -40,11 +40,13 @@ class Filtered:
                 out &= m
         return out
 
-    def filters_only(self, n: int) -> np.ndarray:
-        """Every document the date range and facet filters let through, whatever the words."""
+    def filters_only(self, n: int, leave_out: str | None = None) -> np.ndarray:
+        """Every document the date range and facet filters (but `leave_out`'s) let through,
+        whatever the words."""
         out = np.ones(n, dtype=bool) if self.date_mask is None else self.date_mask.copy()
-        for m in self.facet_masks.values():
-            out &= m
+        for name, m in self.facet_masks.items():
+            if name != leave_out:
+                out &= m
         return out
 
 
