@@ -422,34 +422,75 @@ class OpenSearchBackend(SearchBackend):
 # -- facets -----------------------------------------------------------------------------------
 
 def _facet_agg(q: Query, name: str, size: int) -> dict:
-    """The facet's values over the matches filtered by every other facet."""
+    """The facet's values over the matches filtered by every other facet.
+
+    A person facet whose own selection is in the query tree (matcher.tie) is counted over
+    the words without it, outside the main query (a `global` aggregation); when the words
+    are tied to one quote (comment), per entry: over the entries matching them, each
+    person counted once per article (matcher.entry_facet)."""
+    rest = matcher.untie(q.tree, name)
+    tied = matcher.entry_facet(q.tree, q.scope, name)
     field = mapping.FACET_FIELDS[name]
+    if tied is None and rest is q.tree:
+        return {"filter": {"bool": {"filter": facet_filters(q, leave_out=name)}},
+                "aggs": _values_aggs(name, field, size, q.filters.get(name, ()))}
+    words = Translator(q.scope).run(rest).query
+    where = {"bool": {"must": [search_query(q, words, with_facets=False)],
+                      "filter": facet_filters(q, leave_out=name)}}
+    if tied is None:
+        inner = _values_aggs(name, field, size, q.filters.get(name, ()))
+    else:
+        kind = matcher.KIND_OF_PERSON[name]
+        entry = Translator(q.scope, inside=kind, limits=matcher.Expansions.of(rest, q.scope))
+        clauses = [c for c in (entry.node(m) for m in tied[1]) if c is not None]
+        inner = {"entries": {"nested": {"path": kind}, "aggs": {"tied": {
+            "filter": {"bool": {"must": clauses}} if clauses else {"match_all": {}},
+            "aggs": _values_aggs(name, f"{kind}.{mapping.WHO}", size,
+                                 q.filters.get(name, ()), per_article=True)}}}}
+    return {"global": {}, "aggs": {"in": {"filter": where, "aggs": inner}}}
+
+
+def _values_aggs(name: str, field: str, size: int, selected: tuple[str, ...],
+                 per_article: bool = False) -> dict:
+    """Top values, how many there are, and the selected ones; `per_article`: in nested
+    entries, each counted by the articles they are in."""
+    articles = {"articles": {"reverse_nested": {}}} if per_article else None
     if name in VALUE_ORDER:
         order: list = [{"_key": "desc" if VALUE_ORDER[name] else "asc"}]
     else:
-        order = [{"_count": "desc"}, {"_key": "asc"}]
+        order = [{"articles" if per_article else "_count": "desc"}, {"_key": "asc"}]
+    values: dict[str, Any] = {"terms": {"field": field, "size": max(size, 1), "order": order,
+                                        "shard_size": max(SHARD_SIZE, size * 2)}}
     inner: dict[str, Any] = {
-        "values": {"terms": {"field": field, "size": max(size, 1), "order": order,
-                             "shard_size": max(SHARD_SIZE, size * 2)}},
+        "values": {**values, "aggs": articles} if articles else values,
         "distinct": {"cardinality": {"field": field,
                                      "precision_threshold": DISTINCT_PRECISION}},
     }
-    selected = q.filters.get(name, ())
     if selected:
-        inner["selected"] = {"terms": {"field": field, "include": list(selected),
-                                       "size": len(selected), "min_doc_count": 0}}
-    return {"filter": {"bool": {"filter": facet_filters(q, leave_out=name)}}, "aggs": inner}
+        chosen: dict[str, Any] = {"terms": {"field": field, "include": list(selected),
+                                            "size": len(selected), "min_doc_count": 0}}
+        inner["selected"] = {**chosen, "aggs": articles} if articles else chosen
+    return inner
+
+
+def _count(bucket: dict) -> int:
+    """A bucket's articles (nested entries are counted by the articles they are in)."""
+    return bucket["articles"]["doc_count"] if "articles" in bucket else bucket["doc_count"]
 
 
 def _facet(name: str, agg: dict | None, size: int, selected: tuple[str, ...]) -> Facet:
     label = FACET_LABELS.get(name, name)
+    if agg is not None and "in" in agg:  # counted apart from the main query (_facet_agg)
+        agg = agg["in"]
+        if "entries" in agg:
+            agg = agg["entries"]["tied"]
     if agg is None:
         return Facet(name, label, [FacetValue(v, 0, True) for v in selected], 0, size)
     chosen = set(selected)
     buckets = agg["values"]["buckets"][:size] if size else []
-    out = [FacetValue(b["key"], b["doc_count"], b["key"] in chosen) for b in buckets]
+    out = [FacetValue(b["key"], _count(b), b["key"] in chosen) for b in buckets]
     shown = {v.value for v in out}
-    counts = {b["key"]: b["doc_count"] for b in agg.get("selected", {}).get("buckets", [])}
+    counts = {b["key"]: _count(b) for b in agg.get("selected", {}).get("buckets", [])}
     for v in selected:  # a selected value never disappears, even at zero
         if v not in shown:
             out.append(FacetValue(v, counts.get(v, 0), True))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.article import Article
+from searchapp import people
 from searchapp.analysis import terms
 from searchapp.fields import (
     AUTHOR,
@@ -36,7 +37,8 @@ from searchapp.fields import (
 )
 
 # The layout of documents and mapping; an index of another version is refused.
-FORMAT_VERSION = 1
+# 2: each quote and comment carries its person as `people` resolves it (WHO).
+FORMAT_VERSION = 2
 # Positions of consecutive entries (captions, names) are 100 apart, as in the Whoosh
 # backend: Lucene puts the next value at the last position + gap + 1.
 ENTRY_GAP = 99
@@ -56,6 +58,9 @@ INPUT = "input"
 INPUT_FIELD = {"type": "keyword", "index": False}
 # Nested entries and their fields.
 TEXT = "text"
+# The person of a quote or comment as `searchapp.people` resolves it: the facet value, so
+# that a speaker filter can be tied to the quote the words match in (matcher.tie).
+WHO = "who"
 ENTRY_NAME = {QUOTES: "speaker", COMMENTS: "commenter"}
 # Where each part or name is searched: (nested path or None, field).
 TARGETS: dict[str, tuple[str | None, str]] = {
@@ -83,6 +88,13 @@ def _entries(texts, stemming: bool = True) -> list[str]:
 
 
 
+def _entry(text: str, name: str, words: str, who) -> dict[str, Any]:
+    entry = {TEXT: text, name: words}
+    if who is not None and facet_value(who.name):
+        entry[WHO] = facet_value(who.name)
+    return entry
+
+
 def with_input(source: dict[str, Any], digest: str) -> dict[str, Any]:
     """The document `source` with the digest of its input item, when it has one."""
     if digest:
@@ -102,10 +114,11 @@ def to_document(article: Article, digest: str) -> dict[str, Any]:
         HEADLINE: _terms(article.headline),
         BODY: _terms(article.body),
         CAPTIONS: _entries(article.captions),
-        QUOTES: [{TEXT: _terms(q.text), "speaker": _terms(facet_value(q.speaker), False)}
-                 for q in article.quotes],
-        COMMENTS: [{TEXT: _terms(c.text), "commenter": _terms(facet_value(c.author), False)}
-                   for c in article.comments],
+        QUOTES: [_entry(_terms(q.text), "speaker", _terms(facet_value(q.speaker), False), p)
+                 for q, p in zip(article.quotes, people.speakers(article), strict=True)],
+        COMMENTS: [_entry(_terms(c.text), "commenter", _terms(facet_value(c.author), False),
+                          p)
+                   for c, p in zip(article.comments, people.commenters(article), strict=True)],
         "author_names": _entries(names[AUTHOR], False),
         "source_name": _entries(names[SOURCE], False),
         "tag_names": _entries(names[TAG], False),
@@ -151,7 +164,8 @@ def index_body(shards: int, replicas: int | None, meta: dict[str, Any]) -> dict[
     }
     nested = {
         part: {"type": "nested", "properties": {
-            TEXT: _text(), ENTRY_NAME[part]: _text()}}
+            TEXT: _text(), ENTRY_NAME[part]: _text(),
+            WHO: {"type": "keyword", "ignore_above": KEYWORD_CHARS}}}
         for part in (QUOTES, COMMENTS)
     }
     properties: dict[str, Any] = {
