@@ -4,7 +4,8 @@
 
 Runs `indexer.extract.quotes.find_quotes` — the call the text-dump and JSON-lines
 extractors make — over the bodies of the articles named in
-tests/fixtures/quotes/golden.json, read from ../shared/corpora at run time, and compares
+tests/fixtures/quotes/golden.json, read from ../shared/corpora at run time (bbc, aeb and
+reuters21578, the last as its JSON-lines record is indexed), and compares
 its quotes with the golden ones. A predicted quote matches a golden one when the F1 of
 their normalised tokens is at least 0.8, one to one (best pairs first). Speakers are
 compared over matched quotes only, normalised and case-insensitive; a golden quote may
@@ -14,6 +15,8 @@ list other forms of its speaker's name in "aka" ("Rod Eddington" for "Mr Eddingt
 from __future__ import annotations
 
 import argparse
+import functools
+import gzip
 import json
 import re
 import sys
@@ -27,6 +30,7 @@ SHARED = ROOT.parent / "shared"
 MATCH_F1 = 0.8
 
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere, without installing
+from indexer.extract.jsonl import parse_record  # noqa: E402
 from indexer.extract.quotes import find_quotes  # noqa: E402
 
 
@@ -59,7 +63,22 @@ def load_body(shared: Path, corpus: str, ref: str) -> str:
     if corpus == "aeb":
         truth = json.loads((shared / "corpora" / "aeb" / "ground-truth.json").read_text())
         return truth[ref]["articleBody"]
+    if corpus == "reuters21578":  # the JSON-lines record, as indexing reads it
+        return reuters_article(shared, ref).body
     raise ValueError(f"unknown corpus {corpus!r}")
+
+
+def reuters_article(shared: Path, ref: str):
+    """Story `ref` (its NEWID) of reuters21578.jsonl.gz as the JSON-lines extractor reads it."""
+    record = _reuters_records(shared)[ref]
+    return parse_record(record, f"reuters21578.jsonl.gz#{record['newid']}")
+
+
+@functools.cache
+def _reuters_records(shared: Path) -> dict[str, dict]:
+    path = shared / "corpora" / "reuters21578" / "reuters21578.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return {str(rec["newid"]): rec for rec in map(json.loads, f)}
 
 
 @dataclass
@@ -105,6 +124,24 @@ class Result:
         return self.ratio(self.speaker_golden_found, self.speaker_golden)
 
 
+def match(gold: list[str], pred: list[str]) -> list[tuple[int, int]]:
+    """(golden index, predicted index) pairs whose token F1 reaches MATCH_F1, one to one,
+    best pairs first."""
+    scored = sorted(((token_f1(g, q), i, j) for i, g in enumerate(gold)
+                     for j, q in enumerate(pred)), reverse=True)
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    out = []
+    for f1, i, j in scored:
+        if f1 < MATCH_F1:
+            break
+        if i not in used_g and j not in used_p:
+            used_g.add(i)
+            used_p.add(j)
+            out.append((i, j))
+    return out
+
+
 def evaluate(golden: list[dict], shared: Path = SHARED) -> Result:
     res = Result()
     for article in golden:
@@ -113,15 +150,9 @@ def evaluate(golden: list[dict], shared: Path = SHARED) -> Result:
         pred = find_quotes(load_body(shared, article["corpus"], article["ref"]))
         res.golden += len(gold)
         res.predicted += len(pred)
-        pairs = sorted(((token_f1(g["text"], q.text), i, j) for i, g in enumerate(gold)
-                        for j, q in enumerate(pred)), reverse=True)
         used_g: set[int] = set()
         used_p: set[int] = set()
-        for f1, i, j in pairs:
-            if f1 < MATCH_F1:
-                break
-            if i in used_g or j in used_p:
-                continue
+        for i, j in match([g["text"] for g in gold], [q.text for q in pred]):
             used_g.add(i)
             used_p.add(j)
             res.matched += 1
