@@ -29,7 +29,7 @@ from searchapp.backends.base import (
     SearchRequest,
 )
 from searchapp.fields import SCOPES
-from searchapp.search import highlight, matcher
+from searchapp.search import highlight
 from searchapp.search.article import ArticleView, article_view
 from searchapp.search.dates import DateRange, intersect
 from searchapp.search.params import DEFAULT_FACET_SIZE, SearchParams
@@ -153,6 +153,9 @@ def _fewer_fuzzy(tree, seen: list[int]):
 
 def to_query(params: SearchParams) -> tuple[Query, Parsed]:
     """The engine-neutral Query of a search's arguments, and how its text was read."""
+    # Here, not at the top: the matcher analyses words, and the command line must start
+    # without loading the analysis' Whoosh (tests/test_layout.py).
+    from searchapp.search import matcher
     parsed = parse(params.q)
     seen = [0]
     tree = _fewer_fuzzy(parsed.tree, seen)
@@ -203,6 +206,8 @@ def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool 
                      for name in params.facets},
         snippets=params.snippets, scope_counts=scope_counts, budget=budget)
     page = backend.search(request)
+    from searchapp.search import matcher
+
     hits = [Hit.of(replace(f, highlights=matcher.only_tied(f.article, f.highlights, query.tree,
                                                            query.scope)), params.snippets)
             for f in page.found]
@@ -255,6 +260,8 @@ def article_page(backend: SearchBackend, article_id: str, params: SearchParams |
     if page is None:
         return None
     if query is not None:
+        from searchapp.search import matcher
+
         page = replace(page, highlights=matcher.only_tied(page.article, page.highlights,
                                                           query.tree, query.scope))
     return article_view(page, params.q if params is not None else "")

@@ -147,10 +147,12 @@ def test_checking_words_in_one_quote_stops_past_its_share(monkeypatch, tmp_path)
     params = SearchParams.from_args({"q": 'speaker:"Ann Lee" harbour', "scope": "quotes"})
     try:
         r = run_search(backend, params, budget=Budget(1.0, clock=clock))
-        # Ann Lee never said "harbour": the 32 checked are out, the 8 unchecked kept.
+        # Ann Lee never said "harbour": the 32 checked are out, the 8 unchecked kept; the
+        # speaker facet, counted per quote in this scope, is counted per article instead.
         assert r.total == 8
         assert ("the search ran out of time; left out: checking that the words are in one "
-                "quote for 8 articles, the marked snippets of 8 results") in r.query.notices
+                "quote for 8 articles, the quoted speaker counts per quote (counted per "
+                "article), the marked snippets of 8 results") in r.query.notices
         clock.now = 0.0
         assert run_search(backend, params, budget=Budget(100.0, clock=clock)).total == 0
     finally:
