@@ -15,23 +15,24 @@ bp = Blueprint("export", __name__)
 FEED_ENTRIES = 50
 
 
-def _download(body, mimetype: str, ext: str) -> Response:
+def download(body, mimetype: str, ext: str, name: str = "scrapesearch") -> Response:
+    """A streamed attachment named `name`-<time>.`ext` (`name`: ASCII letters, digits, -)."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     resp = Response(stream_with_context(body), mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f'attachment; filename="scrapesearch-{stamp}.{ext}"'
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{ext}"'
     return resp
 
 
 @bp.get("/export.csv")
 def export_csv():
     params = SearchParams.from_args(request.args)
-    return _download(stream_csv(iter_articles(get_backend(), params)), "text/csv", "csv")
+    return download(stream_csv(iter_articles(get_backend(), params)), "text/csv", "csv")
 
 
 @bp.get("/export.jsonl")
 def export_jsonl():
     params = SearchParams.from_args(request.args)
-    return _download(stream_jsonl(iter_articles(get_backend(), params)),
+    return download(stream_jsonl(iter_articles(get_backend(), params)),
                      "application/x-ndjson", "jsonl")
 
 
