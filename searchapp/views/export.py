@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from searchapp.app import get_backend
 from searchapp.search.export import stream_csv, stream_jsonl
@@ -39,14 +39,6 @@ def export_jsonl():
 @bp.get("/feed.atom")
 def feed():
     params = SearchParams.from_args(request.args).with_(sort="newest")
-    backend = get_backend()
-    budget = search_budget(current_app.config)
-    items = atom.entries(backend, list(iter_articles(backend, params, limit=FEED_ENTRIES,
-                                                     budget=budget)))
-    updated = max((e.updated for e in items),
-                  default=atom.rfc3339(dt.datetime.now(dt.UTC)))
-    root = atom.public_root()
-    body = render_template("feed.xml", entries=items, params=params, root=root,
-                           self_url=root + feed_url(params), updated=updated,
-                           notice=budget.notice())
-    return Response(atom.xml_text(body), mimetype="application/atom+xml")
+    backend, budget = get_backend(), search_budget(current_app.config)
+    articles = list(iter_articles(backend, params, limit=FEED_ENTRIES, budget=budget))
+    return atom.render("feed.xml", backend, articles, feed_url(params), budget, params=params)
