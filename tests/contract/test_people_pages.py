@@ -311,3 +311,31 @@ def test_article_page_links_people_to_their_pages(client):
     assert who == ["/commenters/alice", "/commenters/bob", "/commenters/alice",
                    "/commenters/carol", "/commenters/alice", "/commenters/alice",
                    "/commenters/alice"]
+
+
+def test_names_sharing_a_slug_name_each_other(engine, make_backend, tmp_path):
+    def said_by(handle, n):
+        return article(id=f"{handle.replace(' ', '')}-{n}", headline=f"Thread {n}",
+                       body="Body.", published=f"2020-01-0{n}",
+                       comments=[{"author": handle, "text": f"Comment {n}"}])
+
+    backend = make_backend([said_by("bob smith", 1), said_by("bob smith", 2),
+                            said_by("bob-smith", 3)])
+    client = app_of(engine, backend, tmp_path).test_client()
+    data = client.get("/api/commenters/bob-smith").get_json()
+    assert (data["name"], data["total"]) == ("bob smith", 2)
+    assert data["others"] == [{"name": "bob-smith", "count": 1, "slug": "bob-smith"}]
+    others = find(parse(client.get("/commenters/bob-smith")), "p", "others")
+    assert [(a.get("href"), text(a)) for a in others.iter("a")] == [
+        ("/search?commenter=bob-smith&scope=comments", "bob-smith")]
+
+
+def test_nothing_matching_and_pages_past_the_last(client):
+    page = parse(client.get(jane_url(), query_string={"q": "nowhere"}))
+    assert text(find(page, "strong", id="total")) == "0"
+    assert text(find(find(page, "div", "empty"), "h2")) == (
+        f"No quote by {JANE} matches nowhere.")
+    past = parse(client.get(jane_url(), query_string={"page": 9}))
+    assert said(past) == []
+    assert text(find(find(past, "div", "empty"), "h2")) == "There are no quotes on page 9."
+    assert client.get("/api" + jane_url(), query_string={"page": 0}).status_code == 400
