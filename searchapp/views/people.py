@@ -1,6 +1,5 @@
 """A person's page (/speakers/<slug>, /commenters/<slug>), its JSON twin, exports and feed."""
 
-
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
 from searchapp import people
@@ -8,6 +7,7 @@ from searchapp.app import get_backend
 from searchapp.search import person as service
 from searchapp.search.export import csv_lines, json_lines
 from searchapp.search.params import SearchParams
+from searchapp.search.personpage import PersonPage, run_person
 from searchapp.search.service import search_budget
 from searchapp.views import atom
 from searchapp.views.export import FEED_ENTRIES, download
@@ -28,9 +28,9 @@ def _args() -> SearchParams:
     return SearchParams.from_args(request.args)
 
 
-def _page(kind: str, slug: str) -> service.PersonPage:
-    page = service.run_person(get_backend(), service.KINDS[kind], slug, _args(),
-                              search_budget(current_app.config))
+def _page(kind: str, slug: str) -> PersonPage:
+    page = run_person(get_backend(), service.KINDS[kind], slug, _args(),
+                      search_budget(current_app.config))
     return page if page is not None else _missing(kind)
 
 

@@ -17,6 +17,7 @@ from contract.test_views import classes, find, find_all, is_sentence, parse, tex
 from indexer.article import Article
 from searchapp import people
 from searchapp.search import person
+from searchapp.search.personpage import ranked
 
 EVIL = "<script>alert('s')</script> Evil Name"
 RECORDS = [
@@ -197,7 +198,7 @@ def test_speaker_json_twin(client):
     forms = Counter(p.form for r in RECORDS[:3]
                     for p in people.speakers(Article.from_dict({"path": "x", **r}))
                     if p and p.name == JANE)
-    assert data["forms"] == [{"form": f, "count": n} for f, n in person.ranked(forms)]
+    assert data["forms"] == [{"form": f, "count": n} for f, n in ranked(forms)]
     assert data["links"]["csv"] == jane_url("/export.csv")
     marked = client.get("/api" + jane_url(), query_string={"q": "dredge"}).get_json()
     assert marked["results"][0]["quotes"][0]["html"] == "We will <mark>dredge</mark> the channel"
