@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from indexer.article import Article
 from searchapp import people
-from searchapp.backends.base import Budget, FacetValue, SearchBackend, SearchRequest
+from searchapp.backends.base import Budget, FacetValue, Query, SearchBackend, SearchRequest
 from searchapp.fields import SOURCE, SPEAKER, YEAR
 from searchapp.search.params import DEFAULT_PER_PAGE, SearchParams
 from searchapp.search.parser import read_as
@@ -178,6 +178,10 @@ def run_person(backend: SearchBackend, kind: Kind, slug: str, args: SearchParams
         budget=budget or Budget(None)))
     results = [Item(f.article, said_by(kind, f.article, person.name, kind.spans(f.highlights)))
                for f in page.found]
+    # The slug's count is over the articles whose names hold its words; theirs is this.
+    everything = page.total if query.tree is None and query.dates is None else backend.search(
+        SearchRequest(Query(filters=query.filters), size=0, suggest=False)).total
+    person = Named(person.name, everything)
     counted = None
     if tally:
         counted = Tally(capped=page.total > MAX_SCANNED)

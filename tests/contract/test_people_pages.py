@@ -201,6 +201,7 @@ def test_speaker_json_twin(client):
     assert data["forms"] == [{"form": f, "count": n} for f, n in ranked(forms)]
     assert data["links"]["csv"] == jane_url("/export.csv")
     marked = client.get("/api" + jane_url(), query_string={"q": "dredge"}).get_json()
+    assert (marked["articles"], marked["total"]) == (3, 1)
     assert marked["results"][0]["quotes"][0]["html"] == "We will <mark>dredge</mark> the channel"
 
 
