@@ -58,6 +58,9 @@ def init_app(app: Flask) -> None:
     def http_error(e: HTTPException):
         messages = {404: "There is nothing at this address.",
                     405: "This address only answers GET requests."}
+        # abort(404, "A sentence.") says what was not found; werkzeug's own text does not.
+        if e.description and e.description != type(e).description:
+            return _respond(e.code or 500, e.description)
         return _respond(e.code or 500, messages.get(e.code, e.description or "Error."))
 
     @app.errorhandler(Exception)

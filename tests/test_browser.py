@@ -198,6 +198,17 @@ def test_xss_payloads_stay_inert_in_the_browser(watched, server):
     # the payloads are on the page, as text
     w.goto(server + "/articles/xss-1?q=xsscorpus")
     assert w.page.inner_text("h1") == f"{PAYLOADS[1]} xsscorpus"
+    # and on the pages of their speakers and commenters, linked from the article pages
+    people = set()
+    for n in range(len(PAYLOADS)):
+        w.goto(server + f"/articles/xss-{n}")
+        people.update(w.page.eval_on_selector_all(
+            ".quotes figcaption a, .comments a.who", "links => links.map(a => a.href)"))
+    assert len(people) >= len(PAYLOADS)
+    for url in sorted(people):
+        for suffix in ("", "?q=xsscorpus"):
+            assert w.goto(url + suffix).status == 200, url
+            w.assert_clean(url + suffix)
 
 
 def test_the_inert_check_sees_an_injection(watched, server):
@@ -218,10 +229,36 @@ def test_the_inert_check_sees_an_injection(watched, server):
         w.assert_clean("injected")
 
 
+def test_speaker_and_commenter_pages_from_the_article_page(watched, server):
+    w, page = watched, watched.page
+    w.goto(server + "/articles/harbour-3")
+    page.click(".quotes figcaption a")
+    page.wait_for_url("**/speakers/jane-doe")
+    assert page.inner_text("h1") == "Jane Doe"
+    assert total(page) == 10
+    quote = page.locator(".said .quote blockquote", has_text="The harbour must stay open 3")
+    assert quote.is_visible()
+    page.fill("#within-q", "harbour")
+    page.press("#within-q", "Enter")
+    page.wait_for_url("**/speakers/jane-doe?q=harbour")
+    assert page.locator(".said .quote mark").count() == 10
+    assert set(page.locator(".said .quote mark").all_inner_texts()) == {"harbour"}
+    page.go_back()
+    page.go_back()
+    page.wait_for_url("**/articles/harbour-3")
+    page.click(".comments a.who >> nth=1")
+    page.wait_for_url("**/commenters/harbour-watcher")
+    assert page.inner_text("h1") == "harbour watcher"
+    assert page.locator(".said .comment", has_text="The harbour smells of fish").count() == 10
+    w.assert_clean("people pages")
+
+
 PHONE_PAGES = ["/", "/search?q=harbour", "/search?q=widetest", "/search?q=widetest&scope=quotes",
                "/search?q=widetest&scope=comments", "/articles/wide-1?q=widetest",
                "/articles/harbour-1?q=harbour", "/search?q=xsscorpus", "/search?sort=bogus",
-               "/articles/nope", "/search?q=harbour&source=Coast+Gazette&year=2019&from=2018-01-01"]
+               "/articles/nope", "/search?q=harbour&source=Coast+Gazette&year=2019&from=2018-01-01",
+               "/speakers/jane-doe?q=harbour", "/commenters/harbour-watcher",
+               "/speakers/" + "s" * 100]
 
 
 def test_phone_layout_has_no_horizontal_scroll(browser, server):

@@ -185,6 +185,14 @@ def rendered_pages(client) -> dict[str, str]:
         assert resp.status_code in (200, 400), url
         assert resp.mimetype == "text/html"
         out[url] = resp.get_data(as_text=True)
+    # The pages of the speakers and commenters the article pages link to, searched too.
+    people = sorted({link for url, page in out.items() if url.startswith("/articles/")
+                     for link in re.findall(r'href="(/(?:speakers|commenters)/[^"?]+)"', page)})
+    assert len(people) >= len(PAYLOADS), people
+    for url in people + [f"{p}?q={MARK}" for p in people]:
+        resp = client.get(url)
+        assert resp.status_code == 200, url
+        out[url] = resp.get_data(as_text=True)
     return out
 
 
@@ -418,7 +426,8 @@ def test_no_write_routes(app):
             assert client.open(url, method=method).status_code == 405, (method, url)
     assert endpoints == {"static", "search.search", "article.article", "api.search",
                          "api.article", "api.healthz", "export.export_csv",
-                         "export.export_jsonl", "export.feed"}
+                         "export.export_jsonl", "export.feed", "people.page", "people.api",
+                         "people.export_csv", "people.export_jsonl", "people.feed"}
 
 
 # ---- T08: hostile queries ------------------------------------------------------------------

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
 from indexer.article import Article
+from searchapp import people
 from searchapp.backends.base import ArticlePage, Span
 from searchapp.search import highlight
 
@@ -19,6 +20,7 @@ class MarkedEntry:
     published: str | None = None
     depth: int = 0  # a reply's nesting under the comment it answers (comments only)
     reply_to: int | None = None  # 1-based position of that comment on the page
+    name: str | None = None  # the person's canonical name (searchapp.people): their page
 
 
 MAX_REPLY_DEPTH = 4  # deeper replies are indented no further
@@ -58,9 +60,10 @@ def _marked(text: str, spans: list[Span], who: str | None, published: str | None
 
 def _comments(article: Article, spans: list[list[Span]]) -> list[MarkedEntry]:
     out: list[MarkedEntry] = []
-    for c, inside in zip(article.comments, highlight.per_entry(spans, len(article.comments)),
-                         strict=True):
+    for c, inside, p in zip(article.comments, highlight.per_entry(spans, len(article.comments)),
+                            people.commenters(article), strict=True):
         entry = _marked(c.text, inside, c.author, c.published)
+        entry.name = p.name if p else None
         if isinstance(c.parent, int) and 0 <= c.parent < len(out):
             entry.depth = min(out[c.parent].depth + 1, MAX_REPLY_DEPTH)
             entry.reply_to = c.parent + 1
@@ -77,8 +80,9 @@ def article_view(page: ArticlePage, q: str = "") -> ArticleView:
         paragraphs=_paragraphs(a.body, h.body),
         captions=[_marked(t, s, None) for t, s in
                   zip(a.captions, highlight.per_entry(h.captions, len(a.captions)), strict=True)],
-        quotes=[_marked(qt.text, s, qt.speaker) for qt, s in
-                zip(a.quotes, highlight.per_entry(h.quotes, len(a.quotes)), strict=True)],
+        quotes=[replace(_marked(qt.text, s, qt.speaker), name=p.name if p else None)
+                for qt, s, p in zip(a.quotes, highlight.per_entry(h.quotes, len(a.quotes)),
+                                    people.speakers(a), strict=True)],
         comments=_comments(a, h.comments),
         matches=h.count,
         position=page.position, total=page.total, previous=page.previous, next=page.next,

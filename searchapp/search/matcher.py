@@ -465,10 +465,15 @@ def _leaf_in(node, target: str, tokens: list[Token]) -> bool | None:
 def article_entries(article, kind: str) -> list[dict]:
     """Every quote (or comment) of `article` as entry tokens."""
     if kind == QUOTES:
-        return [entry_tokens(kind, q.text, q.speaker, p.name if p else None)
+        return [entry_tokens(kind, q.text, q.speaker, _who(p))
                 for q, p in zip(article.quotes, people.speakers(article), strict=True)]
-    return [entry_tokens(kind, c.text, c.author, p.name if p else None)
+    return [entry_tokens(kind, c.text, c.author, _who(p))
             for c, p in zip(article.comments, people.commenters(article), strict=True)]
+
+
+def _who(person) -> str | None:
+    """A resolved person as the facets count them (None: nobody)."""
+    return (facet_value(person.name) or None) if person is not None else None
 
 
 def _matches(entry: dict, members: list, scope: str) -> bool:

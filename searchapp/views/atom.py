@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import Response, current_app, render_template, request
 
 from indexer.article import Article
-from searchapp.backends.base import SearchBackend
+from searchapp.backends.base import Budget, SearchBackend
 from searchapp.urls import atom_date
 
 # Characters XML 1.0 does not allow anywhere in a document (controls other than tab, line
@@ -46,3 +46,14 @@ def entries(backend: SearchBackend, articles: list[Article]) -> list[Entry]:
     added = backend.added(a.id for a in articles)
     return [Entry(a, atom_date(a.published, rfc3339(added[a.id])))
             for a in articles if a.id in added]
+
+
+def render(template: str, backend: SearchBackend, articles: list[Article], self_path: str,
+           budget: Budget, **context) -> Response:
+    """The Atom feed of `articles` from `template` (feed.xml or one extending it)."""
+    items = entries(backend, articles)
+    updated = max((e.updated for e in items), default=rfc3339(dt.datetime.now(dt.UTC)))
+    root = public_root()
+    body = render_template(template, entries=items, root=root, self_url=root + self_path,
+                           updated=updated, notice=budget.notice(), **context)
+    return Response(xml_text(body), mimetype="application/atom+xml")

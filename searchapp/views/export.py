@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from searchapp.app import get_backend
 from searchapp.search.export import stream_csv, stream_jsonl
@@ -15,37 +15,30 @@ bp = Blueprint("export", __name__)
 FEED_ENTRIES = 50
 
 
-def _download(body, mimetype: str, ext: str) -> Response:
+def download(body, mimetype: str, ext: str, name: str = "scrapesearch") -> Response:
+    """A streamed attachment named `name`-<time>.`ext` (`name`: ASCII letters, digits, -)."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     resp = Response(stream_with_context(body), mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f'attachment; filename="scrapesearch-{stamp}.{ext}"'
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{ext}"'
     return resp
 
 
 @bp.get("/export.csv")
 def export_csv():
     params = SearchParams.from_args(request.args)
-    return _download(stream_csv(iter_articles(get_backend(), params)), "text/csv", "csv")
+    return download(stream_csv(iter_articles(get_backend(), params)), "text/csv", "csv")
 
 
 @bp.get("/export.jsonl")
 def export_jsonl():
     params = SearchParams.from_args(request.args)
-    return _download(stream_jsonl(iter_articles(get_backend(), params)),
+    return download(stream_jsonl(iter_articles(get_backend(), params)),
                      "application/x-ndjson", "jsonl")
 
 
 @bp.get("/feed.atom")
 def feed():
     params = SearchParams.from_args(request.args).with_(sort="newest")
-    backend = get_backend()
-    budget = search_budget(current_app.config)
-    items = atom.entries(backend, list(iter_articles(backend, params, limit=FEED_ENTRIES,
-                                                     budget=budget)))
-    updated = max((e.updated for e in items),
-                  default=atom.rfc3339(dt.datetime.now(dt.UTC)))
-    root = atom.public_root()
-    body = render_template("feed.xml", entries=items, params=params, root=root,
-                           self_url=root + feed_url(params), updated=updated,
-                           notice=budget.notice())
-    return Response(atom.xml_text(body), mimetype="application/atom+xml")
+    backend, budget = get_backend(), search_budget(current_app.config)
+    articles = list(iter_articles(backend, params, limit=FEED_ENTRIES, budget=budget))
+    return atom.render("feed.xml", backend, articles, feed_url(params), budget, params=params)
