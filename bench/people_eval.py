@@ -7,7 +7,7 @@ For each article of tests/fixtures/people/golden.json, builds the Article as the
 extractors do (headline + body from ../shared, quotes from
 `indexer.extract.quotes.find_quotes`) and names each quote's canonical speaker:
 
-    before  the old facet rule, searchapp.fields.person(facet_value(quote.speaker))
+    before  the old facet rule (bench/people_before.py, frozen from fields.py at d35f96a)
     after   searchapp.people.speakers(article), one Person | None per quote (its .name)
 
 Predicted quotes are matched to golden ones by token F1 >= 0.8, one to one
@@ -75,7 +75,8 @@ def build_article(shared: Path, corpus: str, ref: str) -> Article:
 def speakers(article: Article, mode: str) -> list[str | None]:
     """The canonical speaker of each of the article's quotes, in order."""
     if mode == "before":
-        from searchapp.fields import facet_value, person
+        from bench.people_before import person  # the old rule, frozen
+        from searchapp.fields import facet_value
 
         return [person(facet_value(q.speaker)) if q.speaker else None for q in article.quotes]
     from searchapp import people
