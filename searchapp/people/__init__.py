@@ -20,6 +20,10 @@ function of the article and the aliases, cheap enough to run for every article i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from slugify import slugify
 
 from indexer.article import Article
@@ -31,8 +35,8 @@ from searchapp.people.names import ORGANISATION, PERSON, Named, parse
 from searchapp.people.sources import site
 
 __all__ = ["NO_ALIASES", "ORGANISATION", "PERSON", "AliasError", "Aliases", "Named", "Names",
-           "Person", "active", "commenters", "handle", "load_aliases", "name_of", "parse",
-           "slug", "source", "speakers", "use"]
+           "Person", "WithAliases", "active", "bind", "commenters", "handle", "load_aliases",
+           "name_of", "parse", "slug", "source", "speakers", "use"]
 
 _active = [NO_ALIASES]
 
@@ -44,6 +48,26 @@ def use(aliases: Aliases) -> None:
 
 def active() -> Aliases:
     return _active[0]
+
+
+@dataclass(frozen=True)
+class WithAliases:
+    """A backend's `prepare` that applies `aliases` in the process it runs in."""
+
+    prepare: Callable[[Article, str], Any]
+    aliases: Aliases
+
+    def __call__(self, article: Article, digest: str) -> Any:
+        _active[0] = self.aliases
+        return self.prepare(article, digest)
+
+
+def bind(prepare: Callable[[Article, str], Any]) -> Callable[[Article, str], Any]:
+    """`prepare` made to apply the aliases in use now wherever it runs: pool workers are
+    fresh interpreters (forkserver) that would otherwise apply none. The aliases travel
+    with each batch of work; an alias file is small."""
+    aliases = _active[0]
+    return prepare if aliases is NO_ALIASES else WithAliases(prepare, aliases)
 
 
 def _clean(s: str | None) -> str:

@@ -36,7 +36,7 @@ KEYS = {
     COMMENTERS: ("merge", "ignore"),
     SOURCES: ("merge", "ignore", "keep_apart"),
 }
-_AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)$")
+_AT_LINE = re.compile(r"\s*\(at (?:line (\d+), column \d+|(end of document))\)$")
 
 
 class AliasError(ScrapesearchError):
@@ -100,7 +100,8 @@ def parse(raw: bytes, path: str = FILE_NAME) -> Aliases:
     except tomllib.TOMLDecodeError as e:
         message = str(e)
         at = _AT_LINE.search(message)
-        where = f"{path}, line {at.group(1)}" if at else path
+        line = at and (at.group(1) or len(text.splitlines()))
+        where = f"{path}, line {line}" if line else path
         raise AliasError(f"{where} is not valid TOML: {_AT_LINE.sub('', message)}") from None
     return Aliases(path=path, **{section: _names(section, body, text, path)
                                  for section, body in _sections(data, text, path)})
