@@ -99,6 +99,13 @@ def test_a_surname_joins_the_full_name_the_body_writes():
     assert facet_values(a)["speaker"] == ["Rod Eddington"]
 
 
+def test_after_mr_two_words_are_a_surname_too():
+    a = art("Mr Carrow Hale", "Dr Amir Haddad",
+            body="Gallery director Edmund Carrow Hale opened it with Amir Haddad.")
+    assert names(a) == ["Edmund Carrow Hale", "Amir Haddad"]
+    assert names(art("Carrow Hale", body="Edmund Carrow Hale")) == ["Carrow Hale"]  # a name
+
+
 def test_a_surname_two_full_names_share_is_left_alone():
     a = art("Mr Blair", "Tony Blair", body="Cherie Blair was there too.")
     assert names(a) == ["Blair", "Tony Blair"]

@@ -80,9 +80,12 @@ def speakers(article: Article, names: Names, clean) -> list[Person | None]:
 def _joins(article: Article, resolved: list[tuple[Named | None, bool]], names: Names
            ) -> dict[str, str]:
     """Person name -> the name it joins, for the article's short forms and spellings."""
-    people = [n.name for n, _ in resolved if n is not None and n.kind == PERSON]
-    if len(people) < 2 and not any(surname_of(p) for p in people):
+    persons = [(n, fixed) for n, fixed in resolved if n is not None and n.kind == PERSON]
+    shorts = {n.name for n, fixed in persons
+              if not fixed and (surname_of(n.name) or _after_courtesy(n))}
+    if len(persons) < 2 and not shorts:
         return {}
+    people = [n.name for n, _ in persons]
     by_key: dict[tuple[str, str], list[str]] = {}
     for p in people:
         k = full_key(p)
@@ -92,8 +95,6 @@ def _joins(article: Article, resolved: list[tuple[Named | None, bool]], names: N
     for spellings in by_key.values():
         fullest = max(spellings, key=lambda s: (len(s.split()), spellings.count(s)))
         out.update({s: fullest for s in spellings if s != fullest})
-    shorts = {n.name for n, fixed in resolved if n is not None and n.kind == PERSON
-              and not fixed and surname_of(n.name)}
     shorts = {s for s in shorts if fold(s) not in names.keep_apart}
     if not shorts:
         return out
@@ -112,6 +113,11 @@ def _joins(article: Article, resolved: list[tuple[Named | None, bool]], names: N
             if fold(target) not in names.keep_apart:
                 out[short] = target
     return out
+
+
+def _after_courtesy(n: Named) -> bool:
+    """A name after "Mr", "Mrs"...: a surname, even of two words ("Mr Saumarez Smith")."""
+    return bool(n.role) and key(n.role.split()[-1]) in w.COURTESY and len(n.name.split()) <= 3
 
 
 def _written(article: Article, shorts: set[str]) -> dict[str, set[tuple]]:

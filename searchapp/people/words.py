@@ -21,6 +21,8 @@ TITLES = _words("""
     commander|cmdr|admiral|adm|sergeant|sgt|corporal|cpl|brigadier|commodore|marshal|
     inspector|insp|detective|det|superintendent|supt|constable|sheriff|judge|justice|
     senator|sen|rep|gov|mayor|councillor|councilor|cllr|alderman|ambassador|dj|mp|mep|msp""")
+# Courtesy titles: what follows is a surname, even of two words ("Mr Saumarez Smith").
+COURTESY = _words("mr|mrs|ms|miss|mx|herr|frau|mme|monsieur|madame|senor|senora|signor")
 # Titles that are part of how a person is named when only one word follows: "Lord
 # Goldsmith", "Queen Mary", "Pope Francis" stay whole; "Mr Blair" is Blair.
 NAME_TITLES = _words("""
