@@ -153,6 +153,7 @@ def reindex(sources, index_dir, jobs, wait, quiet, allow_missing):
     from searchapp.progress import make_progress
 
     progress = make_progress(quiet)
+    load_aliases()
     try:
         backend = open_backend(index_dir)
         report = run_reindex(list(sources), backend, jobs=jobs, progress=progress,
@@ -180,6 +181,7 @@ def update(sources, index_dir, jobs, wait, quiet):
     from searchapp.indexing import update as run_update
     from searchapp.progress import make_progress
 
+    load_aliases()
     backend = open_backend(index_dir)
     report = run_update(list(sources), backend, jobs=jobs,
                         progress=make_progress(quiet), lock_timeout=wait)
@@ -334,6 +336,68 @@ def stats(index_dir, as_json):
     click.echo(f"Skipped:      {report.get('skipped_total', 0):,}")
     for s in (report.get("skipped") or [])[:50]:
         click.echo(f"  {s['path']}: {s['reason']}")
+
+
+@cli.command(name="people")
+@index_dir_option
+@click.option("--commenters", "what", flag_value="commenters", help="List commenters.")
+@click.option("--sources", "what", flag_value="sources", help="List sources.")
+@click.option("--speakers", "what", flag_value="speakers", default=True,
+              help="List quoted speakers [default].")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=50, show_default=True,
+              help="How many names to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the names as JSON.")
+@friendly_errors
+def people_command(index_dir, what, limit, as_json):
+    """List the most quoted speakers (or commenters, or sources) with their counts, roles
+    and the forms merged into each: what to correct in the alias file, people.toml.
+
+    The names are worked out again from every article with the alias file as it is now,
+    so an edit shows here before the next reindex.
+
+    \b
+    Example:
+        scrapesearch people --limit 20
+        scrapesearch people --commenters --json | jq '.names[0]'
+    """
+    from searchapp import people
+    from searchapp.backends.base import Query
+    from searchapp.people import report
+
+    aliases = load_aliases()
+    backend = open_backend(index_dir)
+    try:
+        total = backend.health().documents
+        entries = report.tally(backend.export(Query()), what, aliases, _reading(total))
+    finally:
+        backend.close()
+    if as_json:
+        click.echo(json.dumps({what: len(entries), "articles": total,
+                               "aliases": aliases.path,
+                               "names": [e.as_dict(what) for e in entries[:limit]]},
+                              ensure_ascii=False, indent=1))
+        return
+    alias_note = f"; aliases from {aliases.path}" if aliases is not people.NO_ALIASES else ""
+    click.echo(f"{len(entries):,} {what} in {total:,} articles{alias_note}.")
+    for line in report.lines(entries[:limit], what):
+        click.echo(line)
+
+
+def load_aliases():
+    """The alias file of the instance folder (people.toml), put in use for this run."""
+    from searchapp import people
+
+    aliases = people.load_aliases(instance_dir())
+    people.use(aliases)
+    return aliases
+
+
+def _reading(total: int):
+    """Shows on a terminal's stderr how many articles were read (a long listing)."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda n: click.echo(f"\rread {n:,} of {total:,} articles\x1b[K", err=True,
+                                nl=n >= total)
 
 
 @cli.command()

@@ -8,7 +8,6 @@ Every backend indexes the same values (`facet_values`, `name_values`), so a face
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from indexer.article import Article
 from indexer.extract.text import clean_line
@@ -85,34 +84,11 @@ def facet_value(s: str | None) -> str:
     return clean_line(s or "").strip(" ,;:-–—") if s else ""
 
 
-# Titles and roles written before a quoted person's name. The Article keeps the name as
-# written ("Major General Yury Popov"); the speaker facet counts the person ("Yury Popov"),
-# so "Mayor Lena Ortiz" and "Lena Ortiz" are one value. Longest first.
-_TITLES = sorted("""
-    Major General|Lieutenant General|Brigadier General|General|Colonel|Lieutenant|Captain|
-    Commander|Admiral|Sergeant|Prime Minister|Deputy Prime Minister|First Minister|Minister|
-    Secretary of State|Secretary|Chancellor|President|Vice President|Vice-President|Premier|
-    Governor|Senator|Sen.|Rep.|Representative|Congressman|Congresswoman|Mayor|Deputy Mayor|
-    Councillor|Councilor|Cllr|Cllr.|Alderman|Judge|Justice|Chief Justice|Ambassador|Dr|Dr.|
-    Prof|Prof.|Professor|Mr|Mr.|Mrs|Mrs.|Ms|Ms.|Miss|Mx|Sir|Dame|Lord|Lady|Baroness|Baron|
-    Rev|Rev.|Reverend|Father|Bishop|Archbishop|Rabbi|Imam|Sheikh|King|Queen|Prince|Princess|
-    Chief Executive|Chief Constable|Inspector|Detective|Superintendent|Coach|Manager|Chairman|
-    Chairwoman|Chair|Spokesman|Spokeswoman|Spokesperson""".replace("\n", "").split("|"),
-                 key=len, reverse=True)
-_TITLE_WORDS = "|".join(re.escape(t.strip()) for t in _TITLES if t.strip())
-# Titles (each maybe after one capitalised word: "Infrastructure Minister"), then a name.
-_TITLE = re.compile(rf"^(?:(?:[A-Z][\w-]*\s+)?(?:{_TITLE_WORDS})\s+)+(?=[A-Z])",
-                    re.IGNORECASE)
-
-
 def person(name: str) -> str:
-    """A quoted person's name without the titles before it.
-
-    Only when a full name (two words or more) is left: "Mr Yushchenko", "Queen Mary" and
-    "General Motors" stay as they are.
-    """
-    rest = _TITLE.sub("", name)
-    return rest if rest != name and len(rest.split()) >= 2 and rest[:1].isupper() else name
+    """A quoted person's name without the titles and roles before it ("Mayor Lena Ortiz"
+    -> "Lena Ortiz"; `people.names` has the rules); the form as written when it names
+    nobody."""
+    return people.name_of(name)
 
 
 def _unique(values) -> list[str]:
@@ -123,7 +99,7 @@ def facet_values(article: Article) -> dict[str, list[str]]:
     """Exact facet values of an article, de-duplicated, in first-seen order."""
     published = published_datetime(article.published)
     return {
-        SOURCE: _unique([article.source]),
+        SOURCE: _unique([people.source(article)]),
         YEAR: [str(published.year)] if published else [],
         SPEAKER: _unique(p.name for p in people.speakers(article) if p),
         COMMENTER: _unique(p.name for p in people.commenters(article) if p),
@@ -136,10 +112,13 @@ def name_values(article: Article, facets: dict[str, list[str]] | None = None
                 ) -> dict[str, list[str]]:
     """The names `speaker:`, `commenter:`, `author:`, `source:` and `tag:` search, per name.
 
-    Speakers as written, so that `speaker:mayor` finds "Mayor Lena Ortiz"; the others as
-    their facet values.
+    Speakers both as written and as the person they are, so that `speaker:mayor` finds
+    "Mayor Lena Ortiz" and `speaker:"rod eddington"` a quote by "Mr Eddington" in an
+    article that names Rod Eddington; sources as written and as their facet value; the
+    others as their facet values.
     """
     facets = facets if facets is not None else facet_values(article)
     out = {name: facets[name] for name in NAMES}
-    out[SPEAKER] = _unique(q.speaker for q in article.quotes)
+    out[SPEAKER] = _unique([*(q.speaker for q in article.quotes), *facets[SPEAKER]])
+    out[SOURCE] = _unique([article.source, *facets[SOURCE]])
     return out

@@ -20,6 +20,7 @@ from indexer.discover import Skip, iter_items, missing_sources, shown, total_siz
 from indexer.errors import ScrapesearchError
 from indexer.pipeline import RunReport, read_sources
 from indexer.work import Extracted, Failed, hash_keys
+from searchapp import people
 from searchapp.backends.base import Known, SearchBackend
 from searchapp.unread import Unread, items_again
 
@@ -102,6 +103,12 @@ class UpdateReport(RunReport):
                 "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
 
 
+def prepare_of(backend: SearchBackend) -> Callable[[Any, str], Any]:
+    """The backend's `prepare` with the aliases in use (people.use) bound to it: pool
+    workers start from a fresh interpreter (forkserver), without them."""
+    return people.bind(backend.prepare)
+
+
 def _read(sources: list[str], backend: SearchBackend, report: RunReport, jobs: int,
           progress: Progress, counted: Callable[[], int], entries=None, unchanged=None
           ) -> Iterator[list[Extracted | Failed]]:
@@ -109,7 +116,7 @@ def _read(sources: list[str], backend: SearchBackend, report: RunReport, jobs: i
     progress.start(total_size(sources))
     done = 0
     try:
-        for results, size in read_sources(sources, report, jobs, backend.prepare, entries,
+        for results, size in read_sources(sources, report, jobs, prepare_of(backend), entries,
                                           unchanged):
             yield results
             done += size
@@ -280,7 +287,7 @@ def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
                 unread.wrote(r)
         again = unread.to_read_again()
         if again:  # unread items whose id an earlier item's article took: theirs wins
-            for results, _ in read_sources(sources, report, jobs, backend.prepare,
+            for results, _ in read_sources(sources, report, jobs, prepare_of(backend),
                                            items_again(iter_items(sources), again)):
                 for r in results:
                     if isinstance(r, Extracted):

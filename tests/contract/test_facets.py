@@ -25,7 +25,8 @@ def facet_values(rec: dict) -> dict[str, set[str]]:
         "source": {rec["source"]} if rec["source"] else set(),
         "year": {rec["published"][:4]} if rec["published"] else set(),
         "speaker": {q["speaker"] for q in rec["quotes"] if q["speaker"]},
-        "commenter": {c["author"] for c in rec["comments"] if c["author"]},
+        # A commenter is the handle, case-folded (issue 11: "Zoë Adams" is "zoë adams").
+        "commenter": {c["author"].lower() for c in rec["comments"] if c["author"]},
         "author": set(rec["authors"]),
         "tag": set(rec["tags"]),
     }
