@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from indexer.article import Article
+from searchapp import people
 from searchapp.backends.base import Highlights, Span
 
 FRAGMENT_CHARS = 240
@@ -37,14 +38,21 @@ class Snippets:
     captions: list[Markup] = field(default_factory=list)
     quotes: list[tuple[Markup, str | None]] = field(default_factory=list)
     comments: list[tuple[Markup, str | None, int]] = field(default_factory=list)
+    # Who each of `quotes` (`comments`) is by as `searchapp.people` resolves it: the value
+    # the speaker (commenter) filter and page take, beside the name as written.
+    quote_people: list[str | None] = field(default_factory=list)
+    comment_people: list[str | None] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
             "headline": str(self.headline),
             "body": [str(s) for s in self.body],
             "captions": [str(s) for s in self.captions],
-            "quotes": [{"text": str(t), "speaker": s} for t, s in self.quotes],
-            "comments": [{"text": str(t), "author": a, "index": i} for t, a, i in self.comments],
+            "quotes": [{"text": str(t), "speaker": s, "person": p}
+                       for (t, s), p in zip(self.quotes, self.quote_people, strict=True)],
+            "comments": [{"text": str(t), "author": a, "index": i, "person": p}
+                         for (t, a, i), p in zip(self.comments, self.comment_people,
+                                                 strict=True)],
         }
 
 
@@ -155,8 +163,14 @@ def snippets(article: Article, marks: Highlights, full: bool = True) -> Snippets
     elif article.body:
         s.body = [lead(article.body)]
     s.captions = [m for _, m in entries(article.captions, marks.captions)]
-    s.quotes = [(m, article.quotes[n].speaker)
-                for n, m in entries([q.text for q in article.quotes], marks.quotes)]
-    s.comments = [(m, article.comments[n].author, n)
-                  for n, m in entries([c.text for c in article.comments], marks.comments)]
+    quoted = entries([q.text for q in article.quotes], marks.quotes)
+    s.quotes = [(m, article.quotes[n].speaker) for n, m in quoted]
+    commented = entries([c.text for c in article.comments], marks.comments)
+    s.comments = [(m, article.comments[n].author, n) for n, m in commented]
+    if quoted:
+        who = people.speakers(article)
+        s.quote_people = [who[n].name if who[n] else None for n, _ in quoted]
+    if commented:
+        who = people.commenters(article)
+        s.comment_people = [who[n].name if who[n] else None for n, _ in commented]
     return s

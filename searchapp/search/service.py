@@ -19,6 +19,7 @@ from typing import Any
 from markupsafe import Markup
 
 from indexer.article import Article
+from searchapp import people
 from searchapp.backends.base import (
     BackendError,
     Budget,
@@ -28,7 +29,7 @@ from searchapp.backends.base import (
     SearchBackend,
     SearchRequest,
 )
-from searchapp.fields import SCOPES
+from searchapp.fields import COMMENTER, SCOPES
 from searchapp.search import highlight
 from searchapp.search.article import ArticleView, article_view
 from searchapp.search.dates import DateRange, intersect
@@ -168,8 +169,11 @@ def to_query(params: SearchParams) -> tuple[Query, Parsed]:
         dates = intersect(dates, DateRange(params.date_from, params.date_to))
     # The speaker and commenter filters go beside the words too, where they are tied to
     # the quote (comment) the words match in (matcher.tie); `parsed` keeps the words only.
-    query = Query(tree=matcher.tie(parsed.tree, params.filters), scope=params.scope,
-                  dates=dates, filters=dict(params.filters), sort=params.sort)
+    filters = dict(params.filters)
+    if COMMENTER in filters:  # a commenter is a handle, whatever its case (people.handle)
+        filters[COMMENTER] = tuple(dict.fromkeys(people.handle(v) for v in filters[COMMENTER]))
+    query = Query(tree=matcher.tie(parsed.tree, filters), scope=params.scope,
+                  dates=dates, filters=filters, sort=params.sort)
     return query, parsed
 
 

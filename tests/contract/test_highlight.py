@@ -57,9 +57,9 @@ def test_quote_with_speaker_and_comment_with_author(small):
         ("what <mark>stuff</mark> &lt;b&gt;really&lt;/b&gt;", None, 1)]
     d = hit.to_dict()["snippets"]
     assert d["quotes"][0] == {"text": "We will <mark>win</mark> this war",
-                              "speaker": "John Smith"}
+                              "speaker": "John Smith", "person": "John Smith"}
     assert d["comments"][1] == {"text": "what <mark>stuff</mark> &lt;b&gt;really&lt;/b&gt;",
-                                "author": None, "index": 1}
+                                "author": None, "index": 1, "person": None}
     # The body did not match: its lead is shown, unmarked.
     assert [str(f) for f in hit.snippets.body] == [
         "The secretary of state met the secretary. Visit the state.\n\n"

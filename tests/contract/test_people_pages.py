@@ -19,7 +19,8 @@ from searchapp import people
 from searchapp.search import person
 from searchapp.search.personpage import ranked
 
-EVIL = "<script>alert('s')</script> Evil Name"
+# (The people model takes a name that starts with markup for no person: the markup at its end.)
+EVIL = "Evil Name<script>alert('s')</script>"
 RECORDS = [
     article(id="vote-2021", headline="Harbour vote <b>passes</b>", source="Coast Gazette",
             url="https://example.org/vote", published="2021-05-01", body="The vote.",
