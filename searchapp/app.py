@@ -10,7 +10,7 @@ import os
 
 from flask import Flask, current_app
 
-from searchapp import config, errors, views
+from searchapp import config, errors, people, views
 from searchapp.backends import load_backend
 from searchapp.backends.base import SearchBackend
 
@@ -33,6 +33,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     # The backend's class is loaded now, so that a misconfigured engine stops the start
     # with one sentence; it opens nothing until a request needs it.
     app.extensions[BACKEND] = load_backend(app.config)
+    # The corrections the index was built with (people.toml, as `reindex` reads it): the
+    # pages resolve each quote's person again, and must agree with the facets. A broken
+    # file stops the start with its one sentence, as the command line does.
+    people.use(people.load_aliases(app.instance_path))
     errors.init_app(app)
     views.init_app(app)
     return app

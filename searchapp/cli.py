@@ -287,6 +287,7 @@ def search(query, index_dir, scope, sort, limit, as_json):
 
     params = SearchParams.from_args(
         {"q": " ".join(query), "scope": scope, "sort": sort, "per_page": str(limit)})
+    load_aliases()  # the quotes' people as the index was built (the hits name them)
     backend = open_backend(index_dir)
     try:
         response = run_search(backend, params)

@@ -145,3 +145,22 @@ def test_people_without_an_index_says_so(site):
                  env={"SCRAPESEARCH_INSTANCE": str(site / "inst")})
     assert result.exit_code == EXIT_FAILED
     assert one_sentence_error(result.stderr).startswith("Error: ")
+
+
+def test_the_web_app_resolves_people_with_the_alias_file(site):
+    """The speaker filter is tied to the quote whose person the app resolves again: with
+    the instance's alias file, as the index was built (President Reagan is Ronald Reagan)."""
+    from conftest import app_for
+
+    (site / "inst" / "people.toml").write_text(ALIASES, encoding="utf-8")
+    env = {"SCRAPESEARCH_INSTANCE": str(site / "inst")}
+    result = run("reindex", "--index-dir", "idx", "-j", "1", "--quiet", "news.jsonl", env=env)
+    assert result.exit_code == EXIT_OK, result.output
+    people.use(people.NO_ALIASES)  # what a fresh web process starts with
+    client = app_for(site / "idx", site / "inst").test_client()
+    got = client.get("/api/search", query_string={
+        "q": "talk", "scope": "quotes", "speaker": "Ronald Reagan"}).get_json()
+    assert [r["id"] for r in got["results"]] == ["a1"]
+    assert got["results"][0]["snippets"]["quotes"] == [
+        {"text": "We will <mark>talk</mark>.", "speaker": "President Reagan",
+         "person": "Ronald Reagan"}]
