@@ -45,6 +45,21 @@ class MissingSource(ScrapesearchError):
         self.missing = missing
 
 
+class PeopleChanged(ScrapesearchError):
+    """The index was built with other people rules or another alias file than `update`
+    would apply: its facets would mix the two, so a reindex is asked for."""
+
+
+def check_people(backend: SearchBackend) -> None:
+    """PeopleChanged unless the live index was built with the people rules and aliases in
+    use now (an index built before they were recorded passes: there is no telling)."""
+    built = (backend.stats().get("report") or {}).get("people")
+    if built is not None and built != people.fingerprint():
+        raise PeopleChanged("the alias file (people.toml) or the people rules changed since "
+                            "this index was built; run `scrapesearch reindex` to apply them "
+                            "to every article")
+
+
 class Progress:
     """Receives progress; the CLI draws a bar from it (progress.py). The default does nothing."""
 
@@ -63,6 +78,8 @@ class BuildReport(RunReport):
     indexed: int = 0
     duplicates: int = 0
     index: dict[str, Any] = field(default_factory=dict)  # what the backend says of it
+    # The people rules and aliases it was built with (people.fingerprint; check_people).
+    people: str = field(default_factory=lambda: people.fingerprint())
 
     @property
     def rate(self) -> float:
@@ -83,6 +100,7 @@ class BuildReport(RunReport):
             "passed_over": dict(self.passed_over.most_common()),
             **self.index,
             "articles_per_second": round(self.rate, 1),
+            "people": self.people,
         }
 
 
@@ -93,6 +111,7 @@ class UpdateReport(RunReport):
     unchanged: int = 0
     removed: int = 0
     unread: int = 0  # of the unchanged: items not read at all (their input digest was known)
+    people: str = field(default_factory=lambda: people.fingerprint())
 
     def as_dict(self) -> dict[str, Any]:
         return {"generation": self.generation, "sources": self.sources, "added": self.added,
@@ -100,7 +119,8 @@ class UpdateReport(RunReport):
                 "removed": self.removed,
                 "skipped_total": self.skipped_total, "skipped": self.skipped_list(),
                 "seconds": round(self.seconds, 2),
-                "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+                "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "people": self.people}
 
 
 def prepare_of(backend: SearchBackend) -> Callable[[Any, str], Any]:
@@ -214,6 +234,7 @@ def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
     report = UpdateReport(sources=[shown(s) for s in sources])
     started = clock()
     with backend.start_update(lock_timeout=lock_timeout) as upd:
+        check_people(backend)
         report.generation = upd.generation
         known: dict[str, Known] = upd.known()
         # Ids read this time: any other id read from these sources before is gone...

@@ -164,3 +164,23 @@ def test_the_web_app_resolves_people_with_the_alias_file(site):
     assert got["results"][0]["snippets"]["quotes"] == [
         {"text": "We will <mark>talk</mark>.", "speaker": "President Reagan",
          "person": "Ronald Reagan"}]
+
+
+def test_update_asks_for_a_reindex_when_the_alias_file_changed(site):
+    env = {"SCRAPESEARCH_INSTANCE": str(site / "inst")}
+    result = run("reindex", "--index-dir", "idx", "-j", "1", "--quiet", "news.jsonl", env=env)
+    assert result.exit_code == EXIT_OK, result.output
+    # The same rules and (no) aliases: update goes on, and records them again.
+    result = run("update", "--index-dir", "idx", "-j", "1", "--quiet", "news.jsonl", env=env)
+    assert result.exit_code == EXIT_OK, result.output
+    (site / "inst" / "people.toml").write_text(ALIASES, encoding="utf-8")
+    result = run("update", "--index-dir", "idx", "-j", "1", "--quiet", "news.jsonl", env=env)
+    assert result.exit_code == EXIT_FAILED
+    assert one_sentence_error(result.stderr) == (
+        "Error: The alias file (people.toml) or the people rules changed since this index was "
+        "built; run `scrapesearch reindex` to apply them to every article.")
+    assert facet(site, "speaker") == {"Reagan": 2, "James Baker": 3, "Kidder Peabody and Co": 1}
+    result = run("reindex", "--index-dir", "idx", "-j", "1", "--quiet", "news.jsonl", env=env)
+    assert result.exit_code == EXIT_OK, result.output
+    assert run("update", "--index-dir", "idx", "-j", "1", "--quiet", "news.jsonl",
+               env=env).exit_code == EXIT_OK

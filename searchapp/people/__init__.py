@@ -20,6 +20,7 @@ function of the article and the aliases, cheap enough to run for every article i
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,10 +36,14 @@ from searchapp.people.names import ORGANISATION, PERSON, Named, parse
 from searchapp.people.sources import site
 
 __all__ = ["NO_ALIASES", "ORGANISATION", "PERSON", "AliasError", "Aliases", "Named", "Names",
-           "Person", "WithAliases", "active", "bind", "commenters", "handle", "load_aliases",
-           "name_of", "parse", "slug", "source", "speakers", "use"]
+           "Person", "WithAliases", "active", "bind", "commenters", "fingerprint", "handle",
+           "load_aliases", "name_of", "parse", "slug", "source", "speakers", "use"]
 
 _active = [NO_ALIASES]
+# Bumped whenever the rules here change who a quote or comment is by: an index built with
+# other rules (or another alias file) has other facet values, so `update` asks for a
+# reindex instead of mixing the two (fingerprint()).
+RULES_VERSION = 1
 
 
 def use(aliases: Aliases) -> None:
@@ -110,6 +115,13 @@ def commenters(article: Article, aliases: Aliases | None = None) -> list[Person 
 def source(article: Article, aliases: Aliases | None = None) -> str | None:
     """The site that published `article`: its name's common form, else its URL's domain."""
     return site(_clean(article.source), article.url, (aliases or _active[0]).sources)
+
+
+def fingerprint(aliases: Aliases | None = None) -> str:
+    """A short digest of the rules and the corrections (not where the file is) in use."""
+    a = aliases or _active[0]
+    text = repr((RULES_VERSION, a.speakers, a.commenters, a.sources))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def slug(name: str) -> str:
