@@ -23,11 +23,13 @@ from searchapp.backends.base import (
     BackendError,
     Budget,
     Facet,
+    FacetOptions,
     Found,
     Query,
     SearchBackend,
     SearchRequest,
 )
+from searchapp.facetnames import folded
 from searchapp.fields import SCOPES
 from searchapp.search import highlight
 from searchapp.search.article import ArticleView, article_view
@@ -164,7 +166,8 @@ def to_query(params: SearchParams) -> tuple[Query, Parsed]:
     if params.date_from or params.date_to:
         dates = intersect(dates, DateRange(params.date_from, params.date_to))
     query = Query(tree=parsed.tree, scope=params.scope, dates=dates,
-                  filters=dict(params.filters), sort=params.sort)
+                  filters=dict(params.filters), sort=params.sort,
+                  exclude=dict(params.exclude))
     return query, parsed
 
 
@@ -183,8 +186,15 @@ def search_budget(config: Mapping[str, Any]) -> Budget:
     return Budget(max(seconds, 0.0))
 
 
+def facet_options(params: SearchParams, name: str, size: int) -> FacetOptions:
+    """What the arguments ask of facet `name`'s list of `size` values (F_contains, ...)."""
+    return FacetOptions(contains=folded(params.facet_contains.get(name, "")),
+                        sort=params.facet_sort.get(name),
+                        offset=(params.facet_page.get(name, 1) - 1) * size)
+
+
 def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool = False,
-               budget: Budget | None = None) -> SearchResponse:
+               budget: Budget | None = None, suggest: bool = True) -> SearchResponse:
     """Search, filter, count facets, order, page and highlight; the whole result page.
 
     Past `budget` the page leaves out what the budget allows (snippets, scope counts,
@@ -194,12 +204,13 @@ def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool 
     started = time.perf_counter()
     budget = Budget(None) if budget is None else budget
     query, parsed = to_query(params)
+    sizes = {name: params.facet_size.get(name, DEFAULT_FACET_SIZE) for name in params.facets}
     request = SearchRequest(
         query=query, start=(params.page - 1) * params.per_page, size=params.per_page,
-        facets=params.facets,
-        facet_sizes={name: params.facet_size.get(name, DEFAULT_FACET_SIZE)
-                     for name in params.facets},
-        snippets=params.snippets, scope_counts=scope_counts, budget=budget)
+        facets=params.facets, facet_sizes=sizes,
+        facet_options={name: facet_options(params, name, sizes[name])
+                       for name in params.facets},
+        snippets=params.snippets, scope_counts=scope_counts, suggest=suggest, budget=budget)
     page = backend.search(request)
     hits = [Hit.of(f, params.snippets) for f in page.found]
     tree = parsed.tree

@@ -8,7 +8,9 @@ indexed) and the term strings are left out of `_source`.
 
 Quotes and comments are nested documents, each with its text and its speaker or author,
 so that `speaker:X` and words of one quote can be asked to meet in the same quote.
-Facets are keyword arrays of the article (their counts are counts of articles).
+Facets are keyword arrays of the article (their counts are counts of articles), each with
+its values' name keys beside it (`facet_key_<facet>`, searchapp.facetnames): searching
+within a facet's values and listing them by name read those.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from indexer.article import Article
 from searchapp.analysis import terms
+from searchapp.facetnames import name_key
 from searchapp.fields import (
     AUTHOR,
     BODY,
@@ -36,7 +39,8 @@ from searchapp.fields import (
 )
 
 # The layout of documents and mapping; an index of another version is refused.
-FORMAT_VERSION = 1
+# 2: the facets' name keys (facet_key_<facet>).
+FORMAT_VERSION = 2
 # Positions of consecutive entries (captions, names) are 100 apart, as in the Whoosh
 # backend: Lucene puts the next value at the last position + gap + 1.
 ENTRY_GAP = 99
@@ -71,6 +75,7 @@ TARGETS: dict[str, tuple[str | None, str]] = {
     TAG: (None, "tag_names"),
 }
 FACET_FIELDS = {name: f"facet_{name}" for name in FACETS}
+KEY_FIELDS = {name: f"facet_key_{name}" for name in FACETS}  # facetnames.name_key of each
 
 
 def _terms(text: str, stemming: bool = True) -> str:
@@ -118,6 +123,7 @@ def to_document(article: Article, digest: str) -> dict[str, Any]:
     for name, values in facets.items():
         if values:
             doc[FACET_FIELDS[name]] = values
+            doc[KEY_FIELDS[name]] = [name_key(v) for v in values]
     return doc
 
 
@@ -172,6 +178,10 @@ def index_body(shards: int, replicas: int | None, meta: dict[str, Any]) -> dict[
         **nested,
         **{f: {"type": "keyword", "ignore_above": KEYWORD_CHARS}
            for f in FACET_FIELDS.values()},
+        # A key is about twice its value: one past KEYWORD_CHARS is not indexed (its value
+        # is then missing from searches within the facet's values and from the name order).
+        **{f: {"type": "keyword", "ignore_above": KEYWORD_CHARS}
+           for f in KEY_FIELDS.values()},
         ARTICLE: {"type": "object", "enabled": False},
         ADDED: {"type": "double", "index": False},
     }

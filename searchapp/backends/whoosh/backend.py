@@ -15,6 +15,7 @@ import numpy as np
 
 from indexer.article import Article
 from searchapp.backends.base import (
+    NO_OPTIONS,
     ArticlePage,
     Budget,
     Found,
@@ -89,7 +90,9 @@ class WhooshBackend(SearchBackend):
         total = int(np.count_nonzero(f.final))
         facets = {name: facet_ops.count(data, name, f.without(name),
                                         request.facet_sizes.get(name, DEFAULT_FACET_SIZE),
-                                        query.filters.get(name, ()))
+                                        query.filters.get(name, ()),
+                                        query.exclude.get(name, ()),
+                                        request.facet_options.get(name, NO_OPTIONS))
                   for name in request.facets}
         want = request.start + request.size
         docs = order(f.match, data, f.final, query.sort, want)[request.start:]
