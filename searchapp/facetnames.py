@@ -14,7 +14,6 @@ from __future__ import annotations
 from searchapp.analysis import fold
 
 SEP = "\x00"  # never in a facet value: fields.facet_value drops control characters
-MAX_CONTAINS_CHARS = 100  # of the text searched for within a facet's values
 
 
 def folded(value: str) -> str:

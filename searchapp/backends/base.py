@@ -140,7 +140,7 @@ class FacetOptions:
     """Which of a facet's values to list beyond the top ones: those whose name contains a
     text (case and accents aside), in another order, from further down the list."""
 
-    contains: str = ""  # folded (facetnames.folded); "" lists every value
+    contains: str = ""  # as typed, compared folded (facetnames.folded); "" lists all
     sort: str | None = None  # None (the facet's own order) or one of FACET_SORTS
     offset: int = 0  # values skipped, in that order (for paging)
 

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from searchapp.facetnames import MAX_CONTAINS_CHARS
 from searchapp.fields import FACETS, SCOPES, SORTS
 from searchapp.search.dates import NoSuchDay, day_bound
 
@@ -30,6 +29,9 @@ MAX_FACET_SIZE = 500
 # Pages of a facet's values (F_page). The OpenSearch backend asks for every value up to the
 # page's last (at most 100 x 500 = 50,000, within its `search.max_buckets` of 65,535).
 MAX_FACET_PAGE = 100
+# Of the text searched for within a facet's values (F_contains): OpenSearch's regular
+# expression of it (facetnames.contains_pattern) stays within its limit of 1,000 characters.
+MAX_CONTAINS_CHARS = 100
 FACET_SORTS = ("count", "name")
 EXCLUDE_PREFIX = "not_"
 HUGE = 10**18

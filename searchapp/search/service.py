@@ -29,7 +29,6 @@ from searchapp.backends.base import (
     SearchBackend,
     SearchRequest,
 )
-from searchapp.facetnames import folded
 from searchapp.fields import SCOPES
 from searchapp.search import highlight
 from searchapp.search.article import ArticleView, article_view
@@ -188,7 +187,7 @@ def search_budget(config: Mapping[str, Any]) -> Budget:
 
 def facet_options(params: SearchParams, name: str, size: int) -> FacetOptions:
     """What the arguments ask of facet `name`'s list of `size` values (F_contains, ...)."""
-    return FacetOptions(contains=folded(params.facet_contains.get(name, "")),
+    return FacetOptions(contains=params.facet_contains.get(name, ""),
                         sort=params.facet_sort.get(name),
                         offset=(params.facet_page.get(name, 1) - 1) * size)
 

@@ -438,7 +438,7 @@ def _facet_agg(q: Query, name: str, size: int, options: FacetOptions = NO_OPTION
     """The facet's values over the matches filtered by every other facet.
 
     With options: `contains` filters the name keys (facetnames) by a regular expression
-    (terms `include`; the text is at most facetnames.MAX_CONTAINS_CHARS, so the expression
+    (terms `include`; the text is at most params.MAX_CONTAINS_CHARS, so the expression
     stays within OpenSearch's `index.max_regex_length` of 1,000) and lists up to
     CONTAINS_COUNTED of them, to count them; the name order is the keys' order; `offset`
     asks for offset + size values and drops the first (params caps the offset, so that
@@ -454,7 +454,8 @@ def _facet_agg(q: Query, name: str, size: int, options: FacetOptions = NO_OPTION
     inner: dict[str, Any] = {}
     if options.contains:
         want = max(want, CONTAINS_COUNTED)
-        terms: dict[str, Any] = {"include": facetnames.contains_pattern(options.contains)}
+        terms: dict[str, Any] = {
+            "include": facetnames.contains_pattern(facetnames.folded(options.contains))}
     else:
         terms = {}
         inner["distinct"] = {"cardinality": {"field": mapping.FACET_FIELDS[name],

@@ -113,7 +113,7 @@ def count(data: IndexData, name: str, mask: np.ndarray, size: int,
     nonzero = np.flatnonzero(counts)
     names = names_of(data, name, fa) if options.by_name else None
     if options.contains:
-        nonzero = nonzero[names.containing(options.contains)[nonzero]]
+        nonzero = nonzero[names.containing(folded(options.contains))[nonzero]]
     want = options.offset + size
     index = np.arange(len(counts), dtype=np.int64)
     if options.sort == "name":
