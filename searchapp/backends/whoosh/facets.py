@@ -7,8 +7,8 @@ same facet, or see what putting an excluded one back would add; selected and exc
 values are always listed.
 
 Searching within a facet's values and ordering them by name read the values' folded forms
-(facetnames.folded), made once per facet per opened generation (`Names`): about 0.2 s for
-300,000 values; a search within them is then one scan of a string (10 ms there).
+(facetnames.folded), made once per facet per opened generation (`Names`): about 0.3 s for
+300,000 values; a search within them then takes 2 to 25 ms there.
 """
 
 from __future__ import annotations
@@ -45,11 +45,18 @@ def facet_mask(data: IndexData, name: str, selected: tuple[str, ...],
     return mask
 
 
+# A search within values steps from match to match through the joined folded forms (a few
+# milliseconds for a rare text among 300,000 values); past this many matches, testing every
+# form is quicker (25 ms there, where stepping through 146,000 matches took 200).
+STEPPED_MATCHES = 2000
+
+
 @dataclass
 class Names:
     """The folded forms of one facet's values, laid end to end, and their name order."""
 
-    joined: str  # folded values, each followed by SEP
+    forms: list[str]  # folded values, by value number
+    joined: str  # the same, each followed by SEP
     starts: np.ndarray  # int64, where each value starts in `joined`
     rank: np.ndarray  # int64, each value's place in name order
 
@@ -65,18 +72,22 @@ class Names:
         order = np.array(sorted(range(len(forms)), key=forms.__getitem__), dtype=np.int64)
         rank = np.empty(len(forms), dtype=np.int64)
         rank[order] = np.arange(len(forms))
-        return cls("".join(f + SEP for f in forms), starts, rank)
+        return cls(forms, "".join(f + SEP for f in forms), starts, rank)
 
     def containing(self, needle: str) -> np.ndarray:
         """Which values' folded forms contain `needle` (folded, without SEP): bool per value."""
+        if not needle:
+            return np.ones(len(self.rank), dtype=bool)
         out = np.zeros(len(self.rank), dtype=bool)
         find = self.joined.find
         at = find(needle)
-        while at >= 0:
+        for _ in range(STEPPED_MATCHES):
+            if at < 0:
+                return out
             v = int(np.searchsorted(self.starts, at, side="right")) - 1
             out[v] = True
             at = find(needle, int(self.starts[v + 1]))  # on from the next value
-        return out
+        return np.fromiter((needle in f for f in self.forms), dtype=bool, count=len(self.forms))
 
 
 def names_of(data: IndexData, name: str, fa: FacetArrays) -> Names:
