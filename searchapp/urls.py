@@ -8,11 +8,13 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask, request
 
 from searchapp.fields import FACETS
-from searchapp.search.params import SearchParams
+from searchapp.people import slug
+from searchapp.search.params import EXCLUDE_PREFIX, SearchParams
 
 # The search arguments an article link carries, so that the article page marks that
 # search's matches and links the matches before and after it.
-SEARCH_CONTEXT = ("q", "scope", *FACETS, "from", "to", "sort")
+SEARCH_CONTEXT = ("q", "scope", *FACETS, *(EXCLUDE_PREFIX + f for f in FACETS), "from", "to",
+                  "sort")
 
 
 def search_url(params: SearchParams, endpoint: str = "/search", **changes) -> str:
@@ -24,16 +26,69 @@ def search_url(params: SearchParams, endpoint: str = "/search", **changes) -> st
     return f"{endpoint}?{query}" if query else endpoint
 
 
-def toggle_url(params: SearchParams, facet: str, value: str) -> str:
-    """Select `value` of `facet`, or unselect it when it is selected."""
-    current = params.filters.get(facet, ())
-    values = tuple(v for v in current if v != value) if value in current else current + (value,)
-    filters = dict(params.filters)
+def _changed(chosen: dict, facet: str, value: str, add: bool) -> dict:
+    """`chosen` (facet -> values) with `value` of `facet` added or taken out."""
+    current = tuple(v for v in chosen.get(facet, ()) if v != value)
+    values = current + (value,) if add else current
+    out = dict(chosen)
     if values:
-        filters[facet] = values
+        out[facet] = values
     else:
-        filters.pop(facet, None)
-    return search_url(params, filters=filters)
+        out.pop(facet, None)
+    return out
+
+
+def _chosen(params: SearchParams, facet: str, value: str, select: bool, exclude: bool
+            ) -> SearchParams:
+    """`params` with `value` of `facet` selected, excluded, or neither (never both)."""
+    contains = {k: v for k, v in params.facet_contains.items() if k != facet}
+    return params.with_(filters=_changed(params.filters, facet, value, select),
+                        exclude=_changed(params.exclude, facet, value, exclude),
+                        facet_contains=contains, facet_page={})
+
+
+def toggle_url(params: SearchParams, facet: str, value: str, endpoint: str = "/search") -> str:
+    """Select `value` of `facet`, or unselect it when it is selected (an excluded value is
+    put back and selected). The facet's search within its values is done with."""
+    selected = value in params.filters.get(facet, ())
+    return search_url(_chosen(params, facet, value, not selected, False), endpoint)
+
+
+def exclude_url(params: SearchParams, facet: str, value: str, endpoint: str = "/search") -> str:
+    """Leave out the articles with `value` of `facet` (unselecting it)."""
+    return search_url(_chosen(params, facet, value, False, True), endpoint)
+
+
+def include_url(params: SearchParams, facet: str, value: str, endpoint: str = "/search") -> str:
+    """Put back the articles with the excluded `value` of `facet`."""
+    return search_url(_chosen(params, facet, value, False, False), endpoint)
+
+
+def facet_url(params: SearchParams, facet: str, endpoint: str | None = None, **changes
+              ) -> str:
+    """The full list of `facet`'s values for this search (/facets/<facet>, or `endpoint`:
+    /speakers, /commenters), its list arguments (F_contains, F_sort, F_page) changed by
+    `contains`, `sort`, `page` (a change of list starts at its first page)."""
+    keys = {"contains": params.facet_contains, "sort": params.facet_sort,
+            "page": params.facet_page}
+    changed = {}
+    for key, current in keys.items():
+        mine = dict(current)
+        if key in changes:
+            value = changes[key]
+            if value in (None, "", 1):
+                mine.pop(facet, None)
+            else:
+                mine[facet] = value
+        elif key == "page":
+            mine.pop(facet, None)  # a new list starts at its first page
+        changed[f"facet_{key}"] = mine
+    return search_url(params.with_(**changed), endpoint or f"/facets/{facet}")
+
+
+def person_url(facet: str, name: str) -> str:
+    """The page of a quoted speaker or a commenter (/speakers/<slug>, /commenters/<slug>)."""
+    return f"/{'speakers' if facet == 'speaker' else 'commenters'}/{slug(name)}"
 
 
 def more_url(params: SearchParams, facet: str, size: int) -> str:
@@ -98,6 +153,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["atom_date"] = atom_date
     app.jinja_env.filters["safe_url"] = safe_url
     app.jinja_env.globals.update(search_url=search_url, toggle_url=toggle_url,
+                                 exclude_url=exclude_url, include_url=include_url,
+                                 facet_url=facet_url, person_url=person_url,
                                  more_url=more_url, export_url=export_url, feed_url=feed_url,
                                  article_url=article_url, page_window=page_window)
 

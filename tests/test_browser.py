@@ -258,7 +258,10 @@ PHONE_PAGES = ["/", "/search?q=harbour", "/search?q=widetest", "/search?q=widete
                "/articles/harbour-1?q=harbour", "/search?q=xsscorpus", "/search?sort=bogus",
                "/articles/nope", "/search?q=harbour&source=Coast+Gazette&year=2019&from=2018-01-01",
                "/speakers/jane-doe?q=harbour", "/commenters/harbour-watcher",
-               "/speakers/" + "s" * 100]
+               "/speakers/" + "s" * 100,
+               "/search?q=harbour&not_source=Coast+Gazette&commenter_contains=reader",
+               "/facets/commenter?q=harbour", "/facets/source?q=widetest", "/speakers",
+               "/commenters?commenter_sort=name", "/help"]
 
 
 def test_phone_layout_has_no_horizontal_scroll(browser, server):
@@ -306,5 +309,72 @@ def test_usable_without_javascript(browser, server):
         assert "sort=oldest" in page.url and "year=2019" in page.url
         assert total(page) == 2
         assert page.locator(".match-nav").is_hidden()
+    finally:
+        context.close()
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+
+
+def test_phone_filters_drawer_opens_and_a_value_is_excluded(browser, server):
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        page.goto(server + "/search?q=harbour")
+        page.wait_for_load_state("load")
+        assert total(page) == 10
+        drawer = page.locator("details.drawer")
+        summary = drawer.locator("> summary")
+        # Closed above the results: the bar is on screen, before the first result.
+        assert drawer.evaluate("d => d.open") is False
+        assert summary.is_visible() and summary.inner_text() == "Filters"
+        assert summary.bounding_box()["y"] < page.locator(".hit").first.bounding_box()["y"]
+        minus = page.locator('a.facet-exclude[data-exclude="source"][data-value="Coast Gazette"]')
+        assert minus.is_hidden()
+        summary.click()
+        assert drawer.evaluate("d => d.open") is True
+        assert minus.is_visible()
+        minus.click()
+        page.wait_for_url("**not_source=Coast+Gazette**")
+        assert total(page) == 5
+        chip = page.locator("a.chip.excluded")
+        assert chip.is_visible()
+        assert " ".join(chip.inner_text().split()).startswith("− Source not Coast Gazette ×")
+        assert page.locator("details.drawer > summary").inner_text() == "Filters (1 selected)"
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390
+        chip.click()
+        page.wait_for_load_state("load")
+        assert total(page) == 10 and "not_source" not in page.url
+    finally:
+        context.close()
+
+
+def test_phone_without_javascript_filters_are_open_and_searchable(browser, server):
+    context = browser.new_context(java_script_enabled=False, **PHONE)
+    try:
+        page = context.new_page()
+        page.goto(server + "/search?q=harbour")
+        assert page.locator("details.drawer").evaluate("d => d.open") is True
+        box = page.locator("#facet-commenter")
+        box.locator("input[name=commenter_contains]").fill("READER 3")
+        box.locator("button").click()
+        page.wait_for_url("**commenter_contains=READER+3**")
+        values = page.locator('#facet-commenter a.facet-value').evaluate_all(
+            "els => els.map(e => e.dataset.value)")
+        assert values == ["reader 3"]
+        assert total(page) == 10
+        page.click('a.facet-exclude[data-exclude="commenter"][data-value="reader 3"]')
+        page.wait_for_url("**not_commenter=reader+3**")
+        assert total(page) == 9
+        page.click('a.all-values >> nth=0')
+        page.wait_for_url("**/facets/**")
+        assert page.locator(".facet-table").is_visible()
+        page.goto(server + "/search?q=harbour&per_page=3&page=2")
+        assert page.locator(".page-of").inner_text() == "Page 2 of 4"
+        page.click("a.help-link")
+        page.wait_for_url("**/help")
+        assert page.locator("h1").inner_text() == "Search tips"
     finally:
         context.close()

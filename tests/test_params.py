@@ -97,6 +97,15 @@ BAD = [
     ({"facets": "source,colour"},
      "facets must be none, all, or names from source, year, speaker, commenter, author, tag"),
     ({"snippets": "some"}, "snippets must be all or none"),
+    ({"not_speaker": [f"s{i}" for i in range(51)]},
+     "at most 50 values of speaker can be excluded"),
+    ({"not_tag": "t" * 301}, "a tag value is longer than 300 characters"),
+    ({"source": ["BBC", "Reuters"], "not_source": ["Le Monde", "BBC"]},
+     "'BBC' cannot be both selected and excluded in source"),
+    ({"speaker_contains": "x" * 101}, "speaker_contains is longer than 100 characters"),
+    ({"tag_sort": "popular"}, "tag_sort must be count or name, not 'popular'"),
+    ({"author_page": "0"}, "author_page must be 1 or more"),
+    ({"author_page": "last"}, "author_page must be a whole number, not 'last'"),
 ]
 
 
@@ -115,6 +124,10 @@ def test_bad_values_are_a_sentence(args, message):
     ({"page": str(10**9)}, "page", 1000, "only the first 1,000 pages can be shown"),
     ({"page": "9" * 40}, "page", 1000, "only the first 1,000 pages can be shown"),
     ({"page": "+7"}, "page", 7, None),
+    ({"speaker_page": "101"}, "facet_page", {"speaker": 100},
+     "only the first 100 pages of a facet's values can be shown; search within them to find "
+     "the others"),
+    ({"speaker_page": "1"}, "facet_page", {}, None),
 ])
 def test_clamps_say_so(args, field, value, notice):
     p = SearchParams.from_args(args)
@@ -138,6 +151,10 @@ def test_facet_size_is_capped_quietly():
     {"facets": "none", "snippets": "none"},
     {"facets": "year,source"},
     {"facets": "all", "snippets": "all", "page": "1", "per_page": "10", "scope": "all"},
+    {"q": "x", "speaker": "Lena Ortiz", "not_speaker": ["Declan Ofori", "Ann Lee"],
+     "not_source": "BBC", "tag": "war", "not_tag": "peace"},
+    {"speaker_contains": "Ortíz  Lena", "speaker_sort": "name", "speaker_page": "3",
+     "commenter_sort": "count", "tag_contains": "a|b.*", "speaker_size": "100"},
 ])
 def test_to_args_round_trip(args):
     p = SearchParams.from_args(args)
@@ -150,3 +167,18 @@ def test_to_args_leaves_defaults_out_and_keeps_order_of_values():
     p = SearchParams.from_args({"q": "x", "tag": ["b", "a"], "page": "2", "per_page": "10"})
     assert p.to_args() == [("q", "x"), ("tag", "b"), ("tag", "a"), ("page", "2")]
     assert p.with_(page=1).to_args() == [("q", "x"), ("tag", "b"), ("tag", "a")]
+
+
+def test_exclusions_and_facet_options_are_read():
+    p = SearchParams.from_args(MultiDict([
+        ("not_speaker", "Lena Ortiz"), ("not_speaker", " Declan  Ofori "),
+        ("not_speaker", "Lena Ortiz"), ("not_source", ""), ("speaker", "Ann Lee"),
+        ("speaker_contains", "  ortiz\x00 "), ("tag_sort", "name"), ("tag_page", "4"),
+        ("author_contains", "  ")]))
+    assert p.exclude == {"speaker": ("Lena Ortiz", "Declan Ofori")}
+    assert p.filters == {"speaker": ("Ann Lee",)}
+    assert p.facet_contains == {"speaker": "ortiz"}
+    assert (p.facet_sort, p.facet_page) == ({"tag": "name"}, {"tag": 4})
+    assert p.to_args() == [("speaker", "Ann Lee"), ("not_speaker", "Lena Ortiz"),
+                           ("not_speaker", "Declan Ofori"), ("speaker_contains", "ortiz"),
+                           ("tag_sort", "name"), ("tag_page", "4")]

@@ -127,11 +127,12 @@ def test_app_factory_opens_nothing(make_index, make_app):
 # Every element and attribute our templates produce; anything else came from data.
 TAGS = set("""html head meta title link script body a header div svg rect circle path form label
 input button main section nav ul ol li span strong h1 h2 p q code mark article time figure
-blockquote figcaption details summary aside footer dl dt dd""".split())
+blockquote figcaption details summary aside footer dl dt dd table thead tbody tr th td
+em""".split())
 ATTRS = set("""lang charset name content rel href type title class src defer id tabindex role
 action method for value placeholder autocomplete spellcheck open start datetime hidden download
 viewBox focusable preserveAspectRatio x y width height rx cx cy r d min max
-data-facet data-value data-step""".split())
+data-facet data-value data-step data-exclude data-include scope""".split())
 HEAD_ONLY = {"meta", "title", "link", "script"}
 URL_ATTRS = {"href", "src", "action"}
 
@@ -168,8 +169,8 @@ def assert_inert(html_text: str) -> None:
             while local(svg.tag) != "svg":
                 svg = parents[svg]
             owner = parents[svg]
-            assert "logo" in (svg.get("class") or "") or "bar" in (owner.get("class") or ""), (
-                "an <svg> from data")
+            assert "logo" in (svg.get("class") or "") or (owner.get("class") or "") in (
+                "bar", "bar selected", "facet-person"), "an <svg> from data"
 
 
 def rendered_pages(client) -> dict[str, str]:
@@ -181,6 +182,12 @@ def rendered_pages(client) -> dict[str, str]:
     urls += [f"/articles/xss-{n}" for n in range(len(PAYLOADS))]
     urls += [f"/search?q={quote(p)}" for p in PAYLOADS]
     urls += [f"/search?sort={quote(p)}" for p in PAYLOADS[:6]]  # echoed in a 400 page
+    # Exclusions, searches within facet values, a facet's full page and the people indexes.
+    urls += [f"/search?q={MARK}&not_source={quote(PAYLOADS[1])}&not_speaker={quote(p)}"
+             f"&speaker_contains={quote(p)}" for p in PAYLOADS]
+    urls += [f"/facets/speaker?q={MARK}", f"/facets/tag?q={MARK}&tag_sort=name",
+             f"/facets/author?author_contains={quote(PAYLOADS[2])}&not_author={quote(PAYLOADS[3])}",
+             "/speakers", f"/commenters?q={MARK}", "/help"]
     out = {}
     for url in urls:
         resp = client.get(url)
@@ -436,7 +443,9 @@ def test_no_write_routes(app):
     assert endpoints == {"static", "search.search", "article.article", "api.search",
                          "api.article", "api.healthz", "export.export_csv",
                          "export.export_jsonl", "export.feed", "people.page", "people.api",
-                         "people.export_csv", "people.export_jsonl", "people.feed"}
+                         "people.export_csv", "people.export_jsonl", "people.feed",
+                         "facets.facet", "facets.facet_json", "facets.people",
+                         "facets.people_json", "facets.help_page"}
 
 
 # ---- T08: hostile queries ------------------------------------------------------------------

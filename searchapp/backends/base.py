@@ -75,8 +75,10 @@ class Query:
     the parts a word without a field prefix searches (`searchapp.fields.SCOPES`); `dates`
     is one inclusive range of publication days, already merged from the query's `date:`
     and the `from`/`to` arguments; `filters` are facet values (values of one facet OR
-    together, facets AND together). `sort` is one of `searchapp.fields.SORTS`; relevance
-    without words to rank by lists the newest first. Ties keep index order.
+    together, facets AND together); `exclude` are facet values left out (an article with
+    any excluded value of a facet is not a match). `sort` is one of
+    `searchapp.fields.SORTS`; relevance without words to rank by lists the newest first.
+    Ties keep index order.
     """
 
     tree: object | None = None
@@ -84,6 +86,7 @@ class Query:
     dates: DateRange | None = None
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     sort: str = "relevance"
+    exclude: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class Budget:
@@ -126,6 +129,31 @@ class Budget:
         return f"the search ran out of time; left out: {', '.join(self.left_out)}"
 
 
+# FacetOptions.sort: by count (ties by value), or by name: case and accents aside
+# (`searchapp.facetnames.folded`), then the value. The default is the facet's own order:
+# by count, the year by year (fields.VALUE_ORDER).
+FACET_SORTS = ("count", "name")
+
+
+@dataclass(frozen=True)
+class FacetOptions:
+    """Which of a facet's values to list beyond the top ones: those whose name contains a
+    text (case and accents aside), in another order, from further down the list."""
+
+    contains: str = ""  # as typed, compared folded (facetnames.folded); "" lists all
+    sort: str | None = None  # None (the facet's own order) or one of FACET_SORTS
+    offset: int = 0  # values skipped, in that order (for paging)
+
+    @property
+    def by_name(self) -> bool:
+        """True when ties (and the name order) go by name rather than by value: with
+        `contains` or a name sort (the OpenSearch backend then reads its name keys)."""
+        return bool(self.contains) or self.sort == "name"
+
+
+NO_OPTIONS = FacetOptions()
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     """One result page: the query, which slice of its matches, and what else to count."""
@@ -136,6 +164,7 @@ class SearchRequest:
     facets: tuple[str, ...] = ()  # facets to count (each over the matches filtered by
     # every *other* facet, so that a second value of a facet can be added)
     facet_sizes: Mapping[str, int] = field(default_factory=dict)  # values wanted per facet
+    facet_options: Mapping[str, FacetOptions] = field(default_factory=dict)
     snippets: bool = True  # False: highlights of the headline only
     scope_counts: bool = False  # the total in every scope, with the same filters
     suggest: bool = True  # respell misspelt words when nothing matches
@@ -177,25 +206,35 @@ class FacetValue:
     value: str
     count: int
     selected: bool
+    excluded: bool = False  # the search leaves out articles with this value
 
     def to_dict(self) -> dict:
-        return {"value": self.value, "count": self.count, "selected": self.selected}
+        return {"value": self.value, "count": self.count, "selected": self.selected,
+                "excluded": self.excluded}
 
 
 @dataclass(frozen=True, slots=True)
 class Facet:
-    """A facet's top values by count (by value for the year: the histogram), selected ones
-    always listed, even at zero."""
+    """A facet's top values by count (by value for the year: the histogram), selected and
+    excluded ones always listed, even at zero (on the first page of an unfiltered list).
+
+    Counts are taken over the matches filtered by every *other* facet: its own selection
+    and exclusions left out, so that an excluded value shows what putting it back adds.
+    With FacetOptions, `values` are those after `offset` in the options' order, among the
+    values containing `contains`; `total_values` counts those values.
+    """
 
     name: str
     label: str
     values: list[FacetValue]
-    total_values: int  # how many values have at least one match
+    total_values: int  # how many values (containing `contains`) have at least one match
     size: int  # how many were asked for
+    offset: int = 0  # values skipped before the first listed
 
     @property
     def more(self) -> bool:
-        return self.total_values > len([v for v in self.values if v.count])
+        """True when values with matches are left out of this list (after it)."""
+        return self.total_values > self.offset + len([v for v in self.values if v.count])
 
 
 @dataclass

@@ -3,6 +3,10 @@
 The same arguments serve every search route (DESIGN 3.3). Values that cannot be meant
 (an unknown sort, a page that is not a number) raise ParamError with a sentence for a 400;
 values that are merely too big are clamped and the response says so.
+
+Per facet F besides its filter `F`: `not_F` (repeatable) leaves out the articles with that
+value; `F_size` lists more values, `F_contains` only those whose name contains a text
+(case and accents aside), `F_sort` (`count` or `name`) orders them, `F_page` pages them.
 """
 
 from __future__ import annotations
@@ -22,6 +26,14 @@ MAX_FILTER_VALUES = 50
 MAX_VALUE_CHARS = 300
 DEFAULT_FACET_SIZE = 10
 MAX_FACET_SIZE = 500
+# Pages of a facet's values (F_page). The OpenSearch backend asks for every value up to the
+# page's last (at most 100 x 500 = 50,000, within its `search.max_buckets` of 65,535).
+MAX_FACET_PAGE = 100
+# Of the text searched for within a facet's values (F_contains): OpenSearch's regular
+# expression of it (facetnames.contains_pattern) stays within its limit of 1,000 characters.
+MAX_CONTAINS_CHARS = 100
+FACET_SORTS = ("count", "name")
+EXCLUDE_PREFIX = "not_"
 HUGE = 10**18
 
 
@@ -43,6 +55,10 @@ class SearchParams:
     facet_size: dict[str, int] = field(default_factory=dict)
     snippets: bool = True
     notices: tuple[str, ...] = ()
+    exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)  # not_F
+    facet_contains: dict[str, str] = field(default_factory=dict)  # F_contains, as typed
+    facet_sort: dict[str, str] = field(default_factory=dict)  # F_sort
+    facet_page: dict[str, int] = field(default_factory=dict)  # F_page, only past the first
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> SearchParams:
@@ -55,15 +71,18 @@ class SearchParams:
         sort = _one(args, "sort") or "relevance"
         if sort not in SORTS:
             raise ParamError(f"sort must be one of {', '.join(SORTS)}, not '{sort[:40]}'")
-        filters = {}
+        filters, exclude = {}, {}
         for name in FACETS:
-            values = tuple(dict.fromkeys(v for v in (_clean(x) for x in _many(args, name)) if v))
-            if len(values) > MAX_FILTER_VALUES:
-                raise ParamError(f"at most {MAX_FILTER_VALUES} values of {name} can be selected")
-            if any(len(v) > MAX_VALUE_CHARS for v in values):
-                raise ParamError(f"a {name} value is longer than {MAX_VALUE_CHARS} characters")
+            values = _values(args, name, name, "selected")
             if values:
                 filters[name] = values
+            left_out = _values(args, EXCLUDE_PREFIX + name, name, "excluded")
+            both = set(values) & set(left_out)
+            if both:
+                raise ParamError(f"'{min(both)[:40]}' cannot be both selected and excluded "
+                                 f"in {name}")
+            if left_out:
+                exclude[name] = left_out
         date_from = _date(args, "from", upper=False)
         date_to = _date(args, "to", upper=True)
         if date_from and date_to and date_from > date_to:
@@ -87,13 +106,36 @@ class SearchParams:
             if size < 1:
                 raise ParamError(f"{name}_size must be 1 or more")
             facet_size[name] = min(size, MAX_FACET_SIZE)
+        contains, sorts, pages = {}, {}, {}
+        for name in FACETS:
+            text = _clean(_one(args, f"{name}_contains") or "")
+            if len(text) > MAX_CONTAINS_CHARS:
+                raise ParamError(f"{name}_contains is longer than {MAX_CONTAINS_CHARS} "
+                                 "characters")
+            if text:
+                contains[name] = text
+            how = _one(args, f"{name}_sort") or ""
+            if how and how not in FACET_SORTS:
+                raise ParamError(f"{name}_sort must be count or name, not '{how[:40]}'")
+            if how:
+                sorts[name] = how
+            page_of = _int(args, f"{name}_page", 1)
+            if page_of < 1:
+                raise ParamError(f"{name}_page must be 1 or more")
+            if page_of > MAX_FACET_PAGE:
+                notices.append(f"only the first {MAX_FACET_PAGE} pages of a facet's values "
+                               "can be shown; search within them to find the others")
+                page_of = MAX_FACET_PAGE
+            if page_of > 1:
+                pages[name] = page_of
         snippets_arg = _one(args, "snippets") or "all"
         if snippets_arg not in ("all", "none"):
             raise ParamError("snippets must be all or none")
         return cls(q=q, scope=scope, filters=filters, date_from=date_from, date_to=date_to,
                    sort=sort, page=page, per_page=per_page, facets=facets,
                    facet_size=facet_size, snippets=snippets_arg == "all",
-                   notices=tuple(notices))
+                   notices=tuple(notices), exclude=exclude, facet_contains=contains,
+                   facet_sort=sorts, facet_page=pages)
 
     def with_(self, **changes) -> SearchParams:
         return replace(self, **changes)
@@ -107,6 +149,8 @@ class SearchParams:
             out.append(("scope", self.scope))
         for name in FACETS:
             out.extend((name, v) for v in self.filters.get(name, ()))
+        for name in FACETS:
+            out.extend((EXCLUDE_PREFIX + name, v) for v in self.exclude.get(name, ()))
         if self.date_from:
             out.append(("from", self.date_from))
         if self.date_to:
@@ -118,6 +162,13 @@ class SearchParams:
         for name, size in self.facet_size.items():
             if size != DEFAULT_FACET_SIZE:
                 out.append((f"{name}_size", str(size)))
+        for name in FACETS:
+            if self.facet_contains.get(name):
+                out.append((f"{name}_contains", self.facet_contains[name]))
+            if self.facet_sort.get(name):
+                out.append((f"{name}_sort", self.facet_sort[name]))
+            if self.facet_page.get(name, 1) != 1:
+                out.append((f"{name}_page", str(self.facet_page[name])))
         if self.facets != FACETS:
             out.append(("facets", ",".join(self.facets) or "none"))
         if not self.snippets:
@@ -125,6 +176,16 @@ class SearchParams:
         if self.page != 1:
             out.append(("page", str(self.page)))
         return out
+
+
+def _values(args: Mapping[str, Any], arg: str, name: str, what: str) -> tuple[str, ...]:
+    """The distinct values of a repeatable facet argument, checked."""
+    values = tuple(dict.fromkeys(v for v in (_clean(x) for x in _many(args, arg)) if v))
+    if len(values) > MAX_FILTER_VALUES:
+        raise ParamError(f"at most {MAX_FILTER_VALUES} values of {name} can be {what}")
+    if any(len(v) > MAX_VALUE_CHARS for v in values):
+        raise ParamError(f"a {name} value is longer than {MAX_VALUE_CHARS} characters")
+    return values
 
 
 def _many(args: Mapping[str, Any], name: str) -> list[str]:

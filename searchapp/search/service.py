@@ -24,6 +24,7 @@ from searchapp.backends.base import (
     BackendError,
     Budget,
     Facet,
+    FacetOptions,
     Found,
     Query,
     SearchBackend,
@@ -169,11 +170,12 @@ def to_query(params: SearchParams) -> tuple[Query, Parsed]:
         dates = intersect(dates, DateRange(params.date_from, params.date_to))
     # The speaker and commenter filters go beside the words too, where they are tied to
     # the quote (comment) the words match in (matcher.tie); `parsed` keeps the words only.
-    filters = dict(params.filters)
-    if COMMENTER in filters:  # a commenter is a handle, whatever its case (people.handle)
-        filters[COMMENTER] = tuple(dict.fromkeys(people.handle(v) for v in filters[COMMENTER]))
+    filters, exclude = dict(params.filters), dict(params.exclude)
+    for chosen in (filters, exclude):
+        if COMMENTER in chosen:  # a commenter is a handle, whatever its case (people.handle)
+            chosen[COMMENTER] = tuple(dict.fromkeys(people.handle(v) for v in chosen[COMMENTER]))
     query = Query(tree=matcher.tie(parsed.tree, filters), scope=params.scope,
-                  dates=dates, filters=filters, sort=params.sort)
+                  dates=dates, filters=filters, sort=params.sort, exclude=exclude)
     return query, parsed
 
 
@@ -192,8 +194,15 @@ def search_budget(config: Mapping[str, Any]) -> Budget:
     return Budget(max(seconds, 0.0))
 
 
+def facet_options(params: SearchParams, name: str, size: int) -> FacetOptions:
+    """What the arguments ask of facet `name`'s list of `size` values (F_contains, ...)."""
+    return FacetOptions(contains=params.facet_contains.get(name, ""),
+                        sort=params.facet_sort.get(name),
+                        offset=(params.facet_page.get(name, 1) - 1) * size)
+
+
 def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool = False,
-               budget: Budget | None = None) -> SearchResponse:
+               budget: Budget | None = None, suggest: bool = True) -> SearchResponse:
     """Search, filter, count facets, order, page and highlight; the whole result page.
 
     Past `budget` the page leaves out what the budget allows (snippets, scope counts,
@@ -203,12 +212,13 @@ def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool 
     started = time.perf_counter()
     budget = Budget(None) if budget is None else budget
     query, parsed = to_query(params)
+    sizes = {name: params.facet_size.get(name, DEFAULT_FACET_SIZE) for name in params.facets}
     request = SearchRequest(
         query=query, start=(params.page - 1) * params.per_page, size=params.per_page,
-        facets=params.facets,
-        facet_sizes={name: params.facet_size.get(name, DEFAULT_FACET_SIZE)
-                     for name in params.facets},
-        snippets=params.snippets, scope_counts=scope_counts, budget=budget)
+        facets=params.facets, facet_sizes=sizes,
+        facet_options={name: facet_options(params, name, sizes[name])
+                       for name in params.facets},
+        snippets=params.snippets, scope_counts=scope_counts, suggest=suggest, budget=budget)
     page = backend.search(request)
     from searchapp.search import matcher
 

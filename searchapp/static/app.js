@@ -14,6 +14,19 @@
     }
   });
 
+  // The filters drawer: open in the column of a wide screen, closed above the results of a
+  // narrow one (the page comes with it open, so that it works without this script), unless
+  // the address points into it (a facet's "Find" or "Show more").
+  var drawer = document.querySelector("details.drawer");
+  if (drawer && window.matchMedia) {
+    var narrow = window.matchMedia("(max-width: 52rem)");
+    var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+    drawer.open = !narrow.matches || !!(target && drawer.contains(target));
+    if (narrow.addEventListener) {
+      narrow.addEventListener("change", function () { drawer.open = !narrow.matches; });
+    }
+  }
+
   // Article page: step through the highlighted matches (buttons, or the n and p keys).
   var nav = document.querySelector(".match-nav");
   var marks = Array.prototype.slice.call(document.querySelectorAll(".article mark"));

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
-from searchapp.fields import SCOPE_LABELS, SORT_LABELS
+from searchapp.fields import FACET_LABELS, SCOPE_LABELS, SORT_LABELS
 
 # Gaps between years are filled with empty bars only up to this span, so one stray
 # "1900" date does not squeeze a century of empty bars into the sidebar.
@@ -40,4 +40,4 @@ def year_bars(values) -> list[Bar]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(year_bars=year_bars, scope_labels=SCOPE_LABELS,
-                                 sort_labels=SORT_LABELS)
+                                 sort_labels=SORT_LABELS, facet_labels=FACET_LABELS)

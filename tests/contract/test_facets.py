@@ -172,8 +172,8 @@ def test_selected_value_never_disappears(ix):
         {"q": "election", "speaker": "Nobody Known"}))
     assert response.total == 0
     assert [v.to_dict() for v in response.facets["speaker"].values][-1] == {
-        "value": "Nobody Known", "count": 0, "selected": True}
-    assert {"value": "Nobody Known", "count": 0, "selected": True} in \
+        "value": "Nobody Known", "count": 0, "selected": True, "excluded": False}
+    assert {"value": "Nobody Known", "count": 0, "selected": True, "excluded": False} in \
         response.to_dict()["facets"]["speaker"]
     # Other facets are counted over no document at all.
     assert response.facets["source"].values == []

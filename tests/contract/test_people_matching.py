@@ -123,3 +123,20 @@ def test_the_article_page_marks_only_the_speakers_own_quote(engine, backend, tmp
     page = client.get("/articles/ofori-says",
                       query_string={"q": "strike", "scope": "quotes", "speaker": ORTIZ})
     assert "<mark>strike</mark> goes on" not in page.get_data(as_text=True)
+
+
+def test_a_facet_counted_per_quote_can_be_searched_within_sorted_and_excluded(backend):
+    """The facet's options (search within, by name) and an excluded value work on counts
+    taken per quote as on any other."""
+    got = facet(search(backend, q="strike", scope="quotes", speaker_contains="ofo"), "speaker")
+    assert got == {OFORI: (1, False)}
+    response = search(backend, q="strike", scope="quotes", speaker_sort="name")
+    assert [(v.value, v.count) for v in response.facets["speaker"].values] == [
+        (OFORI, 1), (ORTIZ, 1)]
+    # Excluding a person is `-speaker:X`: out goes every article quoting them (here both),
+    # and the facet, counted without its own exclusion, says what putting them back adds.
+    response = search(backend, q="strike", scope="quotes", not_speaker=ORTIZ)
+    assert [h.id for h in response.results] == []
+    assert ids(backend, q=f'strike -speaker:"{ORTIZ}"', scope="quotes") == []
+    assert {v.value: (v.count, v.excluded) for v in response.facets["speaker"].values} == {
+        OFORI: (1, False), ORTIZ: (1, True)}

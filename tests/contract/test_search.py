@@ -153,7 +153,7 @@ def test_api_shape(corpus):
         assert set(hit) >= {"id", "headline", "url", "source", "published", "score",
                             "snippets"}
     assert set(d["facets"]) == {"source", "year", "speaker", "commenter", "author", "tag"}
-    assert all(set(v) == {"value", "count", "selected"} for v in d["facets"]["source"])
+    assert all(set(v) == {"value", "count", "selected", "excluded"} for v in d["facets"]["source"])
 
 
 def test_date_ranges_at_the_ends_of_the_calendar(corpus):

@@ -178,7 +178,7 @@ def test_api_search_shape(client):
     assert set(body["facets"]) == set(FACET_FIELDS)
     for values in body["facets"].values():
         for v in values:
-            assert set(v) == {"value", "count", "selected"}
+            assert set(v) == {"value", "count", "selected", "excluded"}
             assert isinstance(v["count"], int) and v["selected"] is False
     assert {v["value"]: v["count"] for v in body["facets"]["source"]} == {
         "Coast Gazette": 5, "Harbour Times": 3, "River Post": 2}

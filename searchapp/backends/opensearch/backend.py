@@ -20,10 +20,9 @@ import opensearchpy
 
 from indexer.article import Article
 from searchapp.backends.base import (
+    NO_OPTIONS,
     ArticlePage,
     Budget,
-    Facet,
-    FacetValue,
     Found,
     Health,
     Highlights,
@@ -41,6 +40,7 @@ from searchapp.backends.opensearch.connection import (
     alias_targets,
     describe,
 )
+from searchapp.backends.opensearch.facets import facet_agg, facet_of
 from searchapp.backends.opensearch.reading import scan, search_type
 from searchapp.backends.opensearch.suggest import respell
 from searchapp.backends.opensearch.translate import (
@@ -49,13 +49,11 @@ from searchapp.backends.opensearch.translate import (
     search_query,
     sort_of,
 )
-from searchapp.fields import FACET_LABELS, HEADLINE, PARTS, SCOPES, VALUE_ORDER
+from searchapp.fields import HEADLINE, PARTS, SCOPES
 from searchapp.search import matcher
 
 DEFAULT_FACET_SIZE = 10
 MAX_WINDOW = 10_000  # from + size beyond this walks the matches with search_after
-SHARD_SIZE = 1000  # facet values each shard reports (exact counts for the values shown)
-DISTINCT_PRECISION = 40_000  # below this many values a facet's value count is exact
 # The engine's own time limit is what is left of the search's budget, but never less than
 # this: a budget spent before the search gives up the extras, not the matches.
 MIN_ENGINE_TIMEOUT_MS = 1000
@@ -164,10 +162,11 @@ class OpenSearchBackend(SearchBackend):
             "_source": _ARTICLE,
             "size": request.size,
         }
-        if q.filters:
+        if q.filters or q.exclude:
             body["post_filter"] = {"bool": {"filter": facet_filters(q)}}
-        aggs = {f"facet_{name}": _facet_agg(q, name, request.facet_sizes.get(
-            name, DEFAULT_FACET_SIZE)) for name in request.facets}
+        aggs = {f"facet_{name}": facet_agg(q, name, request.facet_sizes.get(
+            name, DEFAULT_FACET_SIZE), request.facet_options.get(name, NO_OPTIONS))
+            for name in request.facets}
         if aggs:
             body["aggs"] = aggs
         deep = request.start + request.size > MAX_WINDOW
@@ -214,9 +213,10 @@ class OpenSearchBackend(SearchBackend):
             found.append(Found(article, float(hit.get("_score") or 0.0), spans))
         if unmarked:
             budget.leave_out(f"the marked snippets of {unmarked} results")
-        facets = {name: _facet(name, main.get("aggregations", {}).get(f"facet_{name}"),
+        facets = {name: facet_of(name, main.get("aggregations", {}).get(f"facet_{name}"),
                                request.facet_sizes.get(name, DEFAULT_FACET_SIZE),
-                               q.filters.get(name, ()))
+                               q.filters.get(name, ()), q.exclude.get(name, ()),
+                               request.facet_options.get(name, NO_OPTIONS))
                   for name in request.facets}
         counts = None
         if counts_left_out:
@@ -417,81 +417,3 @@ class OpenSearchBackend(SearchBackend):
 
     def close(self) -> None:
         """Nothing per thread: the client's connection pool is shared by the process."""
-
-
-# -- facets -----------------------------------------------------------------------------------
-
-def _facet_agg(q: Query, name: str, size: int) -> dict:
-    """The facet's values over the matches filtered by every other facet.
-
-    A person facet whose own selection is in the query tree (matcher.tie) is counted over
-    the words without it, outside the main query (a `global` aggregation); when the words
-    are tied to one quote (comment), per entry: over the entries matching them, each
-    person counted once per article (matcher.entry_facet)."""
-    rest = matcher.untie(q.tree, name)
-    tied = matcher.entry_facet(q.tree, q.scope, name)
-    field = mapping.FACET_FIELDS[name]
-    if tied is None and rest is q.tree:
-        return {"filter": {"bool": {"filter": facet_filters(q, leave_out=name)}},
-                "aggs": _values_aggs(name, field, size, q.filters.get(name, ()))}
-    words = Translator(q.scope).run(rest).query
-    where = {"bool": {"must": [search_query(q, words, with_facets=False)],
-                      "filter": facet_filters(q, leave_out=name)}}
-    if tied is None:
-        inner = _values_aggs(name, field, size, q.filters.get(name, ()))
-    else:
-        kind = matcher.KIND_OF_PERSON[name]
-        entry = Translator(q.scope, inside=kind, limits=matcher.Expansions.of(rest, q.scope))
-        clauses = [c for c in (entry.node(m) for m in tied[1]) if c is not None]
-        inner = {"entries": {"nested": {"path": kind}, "aggs": {"tied": {
-            "filter": {"bool": {"must": clauses}} if clauses else {"match_all": {}},
-            "aggs": _values_aggs(name, f"{kind}.{mapping.WHO}", size,
-                                 q.filters.get(name, ()), per_article=True)}}}}
-    return {"global": {}, "aggs": {"in": {"filter": where, "aggs": inner}}}
-
-
-def _values_aggs(name: str, field: str, size: int, selected: tuple[str, ...],
-                 per_article: bool = False) -> dict:
-    """Top values, how many there are, and the selected ones; `per_article`: in nested
-    entries, each counted by the articles they are in."""
-    articles = {"articles": {"reverse_nested": {}}} if per_article else None
-    if name in VALUE_ORDER:
-        order: list = [{"_key": "desc" if VALUE_ORDER[name] else "asc"}]
-    else:
-        order = [{"articles" if per_article else "_count": "desc"}, {"_key": "asc"}]
-    values: dict[str, Any] = {"terms": {"field": field, "size": max(size, 1), "order": order,
-                                        "shard_size": max(SHARD_SIZE, size * 2)}}
-    inner: dict[str, Any] = {
-        "values": {**values, "aggs": articles} if articles else values,
-        "distinct": {"cardinality": {"field": field,
-                                     "precision_threshold": DISTINCT_PRECISION}},
-    }
-    if selected:
-        chosen: dict[str, Any] = {"terms": {"field": field, "include": list(selected),
-                                            "size": len(selected), "min_doc_count": 0}}
-        inner["selected"] = {**chosen, "aggs": articles} if articles else chosen
-    return inner
-
-
-def _count(bucket: dict) -> int:
-    """A bucket's articles (nested entries are counted by the articles they are in)."""
-    return bucket["articles"]["doc_count"] if "articles" in bucket else bucket["doc_count"]
-
-
-def _facet(name: str, agg: dict | None, size: int, selected: tuple[str, ...]) -> Facet:
-    label = FACET_LABELS.get(name, name)
-    if agg is not None and "in" in agg:  # counted apart from the main query (_facet_agg)
-        agg = agg["in"]
-        if "entries" in agg:
-            agg = agg["entries"]["tied"]
-    if agg is None:
-        return Facet(name, label, [FacetValue(v, 0, True) for v in selected], 0, size)
-    chosen = set(selected)
-    buckets = agg["values"]["buckets"][:size] if size else []
-    out = [FacetValue(b["key"], _count(b), b["key"] in chosen) for b in buckets]
-    shown = {v.value for v in out}
-    counts = {b["key"]: _count(b) for b in agg.get("selected", {}).get("buckets", [])}
-    for v in selected:  # a selected value never disappears, even at zero
-        if v not in shown:
-            out.append(FacetValue(v, counts.get(v, 0), True))
-    return Facet(name, label, out, int(agg["distinct"]["value"]), size)

@@ -8,7 +8,9 @@ indexed) and the term strings are left out of `_source`.
 
 Quotes and comments are nested documents, each with its text and its speaker or author,
 so that `speaker:X` and words of one quote can be asked to meet in the same quote.
-Facets are keyword arrays of the article (their counts are counts of articles).
+Facets are keyword arrays of the article (their counts are counts of articles), each with
+its values' name keys beside it (`facet_key_<facet>`, searchapp.facetnames): searching
+within a facet's values and listing them by name read those.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from indexer.article import Article
 from searchapp import people
 from searchapp.analysis import terms
+from searchapp.facetnames import name_key
 from searchapp.fields import (
     AUTHOR,
     BODY,
@@ -37,7 +40,8 @@ from searchapp.fields import (
 )
 
 # The layout of documents and mapping; an index of another version is refused.
-# 2: each quote and comment carries its person as `people` resolves it (WHO).
+# 2: each quote and comment carries its person as `people` resolves it (WHO), and the
+# facets their name keys (facet_key_<facet>).
 FORMAT_VERSION = 2
 # Positions of consecutive entries (captions, names) are 100 apart, as in the Whoosh
 # backend: Lucene puts the next value at the last position + gap + 1.
@@ -61,6 +65,7 @@ TEXT = "text"
 # The person of a quote or comment as `searchapp.people` resolves it: the facet value, so
 # that a speaker filter can be tied to the quote the words match in (matcher.tie).
 WHO = "who"
+WHO_KEY = "who_key"  # its facetnames.name_key: a person facet searched within, or by name
 ENTRY_NAME = {QUOTES: "speaker", COMMENTS: "commenter"}
 # Where each part or name is searched: (nested path or None, field).
 TARGETS: dict[str, tuple[str | None, str]] = {
@@ -76,6 +81,7 @@ TARGETS: dict[str, tuple[str | None, str]] = {
     TAG: (None, "tag_names"),
 }
 FACET_FIELDS = {name: f"facet_{name}" for name in FACETS}
+KEY_FIELDS = {name: f"facet_key_{name}" for name in FACETS}  # facetnames.name_key of each
 
 
 def _terms(text: str, stemming: bool = True) -> str:
@@ -92,6 +98,7 @@ def _entry(text: str, name: str, words: str, who) -> dict[str, Any]:
     entry = {TEXT: text, name: words}
     if who is not None and facet_value(who.name):
         entry[WHO] = facet_value(who.name)
+        entry[WHO_KEY] = name_key(entry[WHO])
     return entry
 
 
@@ -131,6 +138,7 @@ def to_document(article: Article, digest: str) -> dict[str, Any]:
     for name, values in facets.items():
         if values:
             doc[FACET_FIELDS[name]] = values
+            doc[KEY_FIELDS[name]] = [name_key(v) for v in values]
     return doc
 
 
@@ -165,7 +173,8 @@ def index_body(shards: int, replicas: int | None, meta: dict[str, Any]) -> dict[
     nested = {
         part: {"type": "nested", "properties": {
             TEXT: _text(), ENTRY_NAME[part]: _text(),
-            WHO: {"type": "keyword", "ignore_above": KEYWORD_CHARS}}}
+            WHO: {"type": "keyword", "ignore_above": KEYWORD_CHARS},
+            WHO_KEY: {"type": "keyword", "ignore_above": KEYWORD_CHARS}}}
         for part in (QUOTES, COMMENTS)
     }
     properties: dict[str, Any] = {
@@ -186,6 +195,10 @@ def index_body(shards: int, replicas: int | None, meta: dict[str, Any]) -> dict[
         **nested,
         **{f: {"type": "keyword", "ignore_above": KEYWORD_CHARS}
            for f in FACET_FIELDS.values()},
+        # A key is about twice its value: one past KEYWORD_CHARS is not indexed (its value
+        # is then missing from searches within the facet's values and from the name order).
+        **{f: {"type": "keyword", "ignore_above": KEYWORD_CHARS}
+           for f in KEY_FIELDS.values()},
         ARTICLE: {"type": "object", "enabled": False},
         ADDED: {"type": "double", "index": False},
     }

@@ -220,8 +220,12 @@ def facet_filter(name: str, values: tuple[str, ...]) -> dict:
 
 
 def facet_filters(query: Query, leave_out: str | None = None) -> list[dict]:
-    return [facet_filter(name, values) for name, values in query.filters.items()
-            if name != leave_out]
+    """The facets' selections and exclusions (those of `leave_out` left out)."""
+    out = [facet_filter(name, values) for name, values in query.filters.items()
+           if name != leave_out]
+    out += [{"bool": {"must_not": [facet_filter(name, values)]}}
+            for name, values in query.exclude.items() if name != leave_out and values]
+    return out
 
 
 def search_query(query: Query, words: dict, with_facets: bool = True) -> dict:

@@ -101,6 +101,7 @@ class IndexData:
         self.facets = arrays.facets
         self.published = arrays.published
         self.ncomments = arrays.ncomments
+        self.facet_names: dict = {}  # facet -> facets.Names, made on first use
         self._postings = _LRU(POSTINGS_CACHE_ENTRIES)
         self._values = _LRU(VALUES_CACHE_ENTRIES)
         self._expansions = _LRU(EXPANSIONS_CACHE_TERMS)

@@ -15,6 +15,7 @@ import numpy as np
 
 from indexer.article import Article
 from searchapp.backends.base import (
+    NO_OPTIONS,
     ArticlePage,
     Budget,
     Facet,
@@ -142,24 +143,24 @@ class WhooshBackend(SearchBackend):
         (matcher.entry_facet), or per article, with a notice, when that is out of time."""
         query, budget = request.query, request.budget
         size = request.facet_sizes.get(name, DEFAULT_FACET_SIZE)
-        selected = query.filters.get(name, ())
+        selected, excluded = query.filters.get(name, ()), query.exclude.get(name, ())
+        options = request.facet_options.get(name, NO_OPTIONS)
         mask = f.without(name)
         rest = untie(query.tree, name)
         if rest is not query.tree:  # its own selection is in the tree too: leave it out
             match = Evaluator(data, query.scope, budget, share=1 - PAGE_SHARE, main=False,
                               memo=memo).run(rest)
             mask = match.mask & f.filters_only(data.n, leave_out=name)
+        counts = None
         tied = entry_facet(query.tree, query.scope, name)
         if tied is not None:
-            members = tied[1]
-            facet = facet_ops.count_entries(data, name, mask, KIND_OF_PERSON[name], members,
-                                            query.scope, size, selected, budget,
-                                            share=1 - PAGE_SHARE)
-            if facet is not None:
-                return facet
-            budget.leave_out(f"the {FACET_LABELS[name].lower()} counts per "
-                             f"{KIND_OF_PERSON[name][:-1]} (counted per article)")
-        return facet_ops.count(data, name, mask, size, selected)
+            counts = facet_ops.count_entries(data, name, mask, KIND_OF_PERSON[name], tied[1],
+                                             query.scope, budget, share=1 - PAGE_SHARE)
+            if counts is None:
+                budget.leave_out(f"the {FACET_LABELS[name].lower()} counts per "
+                                 f"{KIND_OF_PERSON[name][:-1]} (counted per article)")
+        return facet_ops.count(data, name, mask, size, selected, excluded, options,
+                               counts=counts)
 
     def _found(self, snap: Snapshot, match: Match, docnums: list[int], full: bool,
                budget: Budget | None = None) -> list[Found]:

@@ -29,7 +29,7 @@ class Filtered:
     match: Match
     date_mask: np.ndarray | None
     base: np.ndarray  # the query's words and date range
-    facet_masks: dict[str, np.ndarray]
+    facet_masks: dict[str, np.ndarray]  # per facet: its selection and exclusions
     final: np.ndarray  # base and every facet filter
 
     def without(self, facet: str) -> np.ndarray:
@@ -74,8 +74,9 @@ def filter_query(data: IndexData, query: Query, budget: Budget | None = None,
     dmask = date_mask(data, query.dates)
     if dmask is not None:
         base = base & dmask
-    fmasks = {name: facet_ops.filter_mask(data, name, values)
-              for name, values in query.filters.items()}
+    fmasks = {name: facet_ops.facet_mask(data, name, query.filters.get(name, ()),
+                                         query.exclude.get(name, ()))
+              for name in dict.fromkeys([*query.filters, *query.exclude])}
     final = base.copy()
     for m in fmasks.values():
         final &= m
