@@ -34,7 +34,7 @@ from searchapp.fields import (
     published_datetime,
 )
 from searchapp.search.dates import DateRange, intersect
-from searchapp.search.matcher import entry_groups
+from searchapp.search.entries import entry_groups
 from searchapp.search.parser import And, Not, Phrase, Word, parse
 
 MIN_PREFIX_CHARS = 2

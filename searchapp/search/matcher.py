@@ -13,23 +13,19 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from searchapp import people
 from searchapp.analysis import fold, terms
 from searchapp.backends.base import Highlights, Span
 from searchapp.fields import (
     BODY,
     CAPTIONS,
-    COMMENTER,
     COMMENTS,
     FIELD_PREFIXES,
     HEADLINE,
     PARTS,
     QUOTES,
     SCOPES,
-    SPEAKER,
-    facet_value,
 )
-from searchapp.search.parser import And, Exact, Not, Or, Phrase, Word
+from searchapp.search.parser import And, Not, Or, Phrase, Word
 
 MIN_PREFIX_CHARS = 2
 # Words a query's wildcards (word*) and fuzzy words (word~) may expand to: one cap for the
@@ -74,7 +70,7 @@ def prefixes(target: str, text: str) -> list[str]:
 def _leaves(tree, scope: str):
     """(leaf, target) of every word and phrase, NOT-ed ones too (they are searched)."""
     if isinstance(tree, Word | Phrase):
-        for target in _targets(tree, scope):
+        for target in leaf_targets(tree, scope):
             yield tree, target
     elif isinstance(tree, Not):
         yield from _leaves(tree.item, scope)
@@ -260,14 +256,14 @@ def wanted(tree, scope: str) -> dict[str, Wanted]:
             targets = (FIELD_PREFIXES[node.field],) if node.field else SCOPES[scope]
             for part in targets:
                 if part in PARTS:
-                    _add(out.setdefault(part, Wanted()), part, node)
+                    add_leaf(out.setdefault(part, Wanted()), part, node)
 
     if tree is not None:
         walk(tree, True)
     return {part: w for part, w in out.items() if w}
 
 
-def _add(w: Wanted, target: str, node) -> bool:
+def add_leaf(w: Wanted, target: str, node) -> bool:
     """Add what the leaf `node` asks to mark in `target` to `w`; False when it asks for
     nothing there (a stop word, a prefix too short)."""
     if isinstance(node, Word) and node.prefix:
@@ -303,228 +299,5 @@ def highlights(article, marks: dict[str, Wanted], parts=PARTS) -> Highlights:
     )
 
 
-# -- words that must meet in one quote or one comment ----------------------------------------
-#
-# `speaker:popov ceasefire` in the quotes scope asks for a quote by Popov that says
-# "ceasefire", not an article with some quote by Popov and some other quote saying it.
-# So in an AND, the items that search only quotes (speaker:, quote:, and plain words when
-# the scope is quotes) must match within one quote when one of them names the speaker;
-# likewise commenter:, comment: and plain words in the comments scope within one comment.
-# Without a person among them, items match anywhere in the article, as before; items under
-# a NOT are never grouped (an excluded word is excluded from the whole article).
-
-ENTRY_PERSON = {QUOTES: "speaker", COMMENTS: "commenter"}
-KIND_OF_PERSON = {SPEAKER: QUOTES, COMMENTER: COMMENTS}
-_KIND_OF = {QUOTES: QUOTES, "speaker": QUOTES, COMMENTS: COMMENTS, "commenter": COMMENTS}
-# An entry's person as `people` resolves it (the facet value), beside its name's words.
-WHO = "who"
-
-
-def _targets(node, scope: str) -> tuple[str, ...]:
+def leaf_targets(node, scope: str) -> tuple[str, ...]:
     return (FIELD_PREFIXES[node.field],) if node.field else SCOPES[scope]
-
-
-def entry_kind(node, scope: str) -> str | None:
-    """QUOTES or COMMENTS when every leaf of `node` searches only that kind of entry."""
-    if isinstance(node, Exact):
-        return KIND_OF_PERSON.get(node.name)
-    if isinstance(node, Word | Phrase):
-        kinds = {_KIND_OF.get(t) for t in _targets(node, scope)}
-        return kinds.pop() if len(kinds) == 1 else None
-    if isinstance(node, And | Or):
-        kinds = {entry_kind(x, scope) for x in node.items}
-        return kinds.pop() if len(kinds) == 1 else None
-    return None
-
-
-def _names_person(node) -> bool:
-    if isinstance(node, Exact):
-        return True
-    if isinstance(node, Word | Phrase):
-        return node.field is not None and FIELD_PREFIXES[node.field] in ENTRY_PERSON.values()
-    if isinstance(node, And | Or):
-        return any(_names_person(x) for x in node.items)
-    return False
-
-
-def entry_groups(items, scope: str) -> tuple[dict[str, list], list]:
-    """The items of an AND that must meet in one entry, by kind, and the others."""
-    by_kind: dict[str, list] = {}
-    rest = []
-    for item in items:
-        kind = entry_kind(item, scope)
-        if kind is None:
-            rest.append(item)
-        else:
-            by_kind.setdefault(kind, []).append(item)
-    groups = {}
-    for kind, members in by_kind.items():
-        if len(members) > 1 and any(_names_person(m) for m in members):
-            groups[kind] = members
-        else:
-            rest.extend(members)
-    return groups, rest
-
-
-# -- the speaker and commenter filters, tied to the entry the words match in -----------------
-#
-# `q=strike&scope=quotes&speaker=Declan Ofori` asks for Ofori's quotes that say "strike".
-# The filter's values go into the tree as an Exact leaf beside the words, where the rule
-# above ties it to the one quote the words match in; in a scope where the words are not
-# quote-only (all, body) the leaf stands alone and acts as the plain filter. Without words
-# there is nothing to tie, and the filter alone does it.
-
-
-def _items(tree) -> tuple:
-    return tree.items if isinstance(tree, And) else (tree,)
-
-
-def _tied_members(tree, scope: str, name: str) -> list:
-    """The items of `tree` a filter of `name` would be tied to (none: it stands alone)."""
-    kind = KIND_OF_PERSON[name]
-    groups, _ = entry_groups((*_items(tree), Exact(name, ())), scope)
-    return [m for m in groups.get(kind, ()) if not isinstance(m, Exact) or m.name != name]
-
-
-def tie(tree, filters) -> object | None:
-    """`tree` with the speaker and commenter filters among `filters` added as Exact leaves.
-
-    In every scope, so that each scope's count is what that scope's search finds: where
-    the words are not tied to an entry the leaf only repeats the filter."""
-    if tree is None:
-        return None
-    exact = tuple(Exact(name, tuple(filters[name])) for name in KIND_OF_PERSON
-                  if filters.get(name))
-    return And((*_items(tree), *exact)) if exact else tree
-
-
-def untie(tree, name: str):
-    """`tree` without the Exact leaf of `name` that `tie` added."""
-    if tree is None or not isinstance(tree, And):
-        return tree
-    items = tuple(x for x in tree.items if not (isinstance(x, Exact) and x.name == name))
-    if len(items) == len(tree.items):
-        return tree
-    if not items:
-        return None
-    return items[0] if len(items) == 1 else And(items)
-
-
-def entry_facet(tree, scope: str, name: str):
-    """For the speaker or commenter facet: (the tree without its own filter, the items its
-    values must meet in one entry with) when its values are counted per entry: a person is
-    counted for an article only where one of their own quotes (comments) has the words, as
-    selecting them would find. None when they are counted per article, as other facets."""
-    if name not in KIND_OF_PERSON or tree is None:
-        return None
-    rest = untie(tree, name)
-    if rest is None:
-        return None
-    members = _tied_members(rest, scope, name)
-    return (rest, members) if members else None
-
-
-def entry_tokens(kind: str, text: str, person: str | None,
-                 who: str | None = None) -> dict[str, list[Token]]:
-    """One quote or comment as the entry matcher reads it: its text, its person's name as
-    written (words) and as resolved (`who`, the facet value)."""
-    return {kind: terms(text), ENTRY_PERSON[kind]: terms(facet_value(person), False, False),
-            WHO: who}
-
-
-def entry_match(node, entry: dict, scope: str) -> bool | None:
-    """Whether `node` matches within one entry (None: nothing searchable in it)."""
-    if isinstance(node, Exact):
-        return entry.get(WHO) in node.values
-    if isinstance(node, Word | Phrase):
-        found = None
-        for target in _targets(node, scope):
-            tokens = entry.get(target)
-            if tokens is None:
-                continue
-            hit = _leaf_in(node, target, tokens)
-            if hit is not None:
-                found = bool(found) or hit
-        return found
-    if isinstance(node, Not):
-        inner = entry_match(node.item, entry, scope)
-        return None if inner is None else not inner
-    if isinstance(node, And | Or):
-        results = [r for r in (entry_match(x, entry, scope) for x in node.items) if r is not None]
-        if not results:
-            return None
-        return all(results) if isinstance(node, And) else any(results)
-    return None
-
-
-def _leaf_in(node, target: str, tokens: list[Token]) -> bool | None:
-    w = Wanted()
-    return bool(w.spans(tokens)) if _add(w, target, node) else None
-
-
-def article_entries(article, kind: str) -> list[dict]:
-    """Every quote (or comment) of `article` as entry tokens."""
-    if kind == QUOTES:
-        return [entry_tokens(kind, q.text, q.speaker, _who(p))
-                for q, p in zip(article.quotes, people.speakers(article), strict=True)]
-    return [entry_tokens(kind, c.text, c.author, _who(p))
-            for c, p in zip(article.comments, people.commenters(article), strict=True)]
-
-
-def _who(person) -> str | None:
-    """A resolved person as the facets count them (None: nobody)."""
-    return (facet_value(person.name) or None) if person is not None else None
-
-
-def _matches(entry: dict, members: list, scope: str) -> bool:
-    results = [r for r in (entry_match(m, entry, scope) for m in members) if r is not None]
-    return bool(results) and all(results)
-
-
-def in_one_entry(article, kind: str, members: list, scope: str) -> bool:
-    """True when one quote (or comment) of `article` matches every member."""
-    return any(_matches(e, members, scope) for e in article_entries(article, kind))
-
-
-def entry_people(article, kind: str, members: list, scope: str) -> set[str]:
-    """The people (facet values) of the quotes (comments) of `article` matching every
-    member: whom an article is counted for in a facet counted per entry."""
-    return {e[WHO] for e in article_entries(article, kind)
-            if e[WHO] is not None and _matches(e, members, scope)}
-
-
-def _positive_groups(tree, scope: str) -> dict[str, list[list]]:
-    """Every entry group of the positive ANDs of `tree`, by kind."""
-    out: dict[str, list[list]] = {}
-
-    def walk(node) -> None:
-        if isinstance(node, And):
-            groups, _ = entry_groups(node.items, scope)
-            for kind, members in groups.items():
-                out.setdefault(kind, []).append(members)
-        if isinstance(node, And | Or):
-            for item in node.items:
-                walk(item)
-
-    if tree is not None:
-        walk(tree)
-    return out
-
-
-def only_tied(article, marks: Highlights, tree, scope: str) -> Highlights:
-    """`marks` without the spans of the quotes (comments) that are not the ones the query's
-    person and words met in: the snippet shown is that person's own quote."""
-    groups = _positive_groups(tree, scope)
-    if not groups:
-        return marks
-    kept = {}
-    for kind, spans in ((QUOTES, marks.quotes), (COMMENTS, marks.comments)):
-        if kind not in groups or not any(spans) or len(spans) != len(
-                article.quotes if kind == QUOTES else article.comments):
-            kept[kind] = spans
-            continue
-        entries = article_entries(article, kind)
-        kept[kind] = [s if s and any(_matches(e, m, scope) for m in groups[kind]) else []
-                      for s, e in zip(spans, entries, strict=True)]
-    return Highlights(marks.headline, marks.body, marks.captions, kept[QUOTES],
-                      kept[COMMENTS])

@@ -76,7 +76,7 @@ class Not:
 class Exact:
     """A facet filter of people (`speaker=`, `commenter=`: exact values, any of them) put
     into the tree beside the words, so that it can be tied to the one quote or comment the
-    words match in (searchapp.search.matcher.tie). Never typed: `read_as` leaves it out."""
+    words match in (searchapp.search.entries.tie). Never typed: `read_as` leaves it out."""
 
     name: str
     values: tuple[str, ...]

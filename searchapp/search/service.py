@@ -155,9 +155,9 @@ def _fewer_fuzzy(tree, seen: list[int]):
 
 def to_query(params: SearchParams) -> tuple[Query, Parsed]:
     """The engine-neutral Query of a search's arguments, and how its text was read."""
-    # Here, not at the top: the matcher analyses words, and the command line must start
+    # Here, not at the top: the entries are analysed, and the command line must start
     # without loading the analysis' Whoosh (tests/test_layout.py).
-    from searchapp.search import matcher
+    from searchapp.search import entries
     parsed = parse(params.q)
     seen = [0]
     tree = _fewer_fuzzy(parsed.tree, seen)
@@ -169,12 +169,12 @@ def to_query(params: SearchParams) -> tuple[Query, Parsed]:
     if params.date_from or params.date_to:
         dates = intersect(dates, DateRange(params.date_from, params.date_to))
     # The speaker and commenter filters go beside the words too, where they are tied to
-    # the quote (comment) the words match in (matcher.tie); `parsed` keeps the words only.
+    # the quote (comment) the words match in (entries.tie); `parsed` keeps the words only.
     filters, exclude = dict(params.filters), dict(params.exclude)
     for chosen in (filters, exclude):
         if COMMENTER in chosen:  # a commenter is a handle, whatever its case (people.handle)
             chosen[COMMENTER] = tuple(dict.fromkeys(people.handle(v) for v in chosen[COMMENTER]))
-    query = Query(tree=matcher.tie(parsed.tree, filters), scope=params.scope,
+    query = Query(tree=entries.tie(parsed.tree, filters), scope=params.scope,
                   dates=dates, filters=filters, sort=params.sort, exclude=exclude)
     return query, parsed
 
@@ -220,9 +220,9 @@ def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool 
                        for name in params.facets},
         snippets=params.snippets, scope_counts=scope_counts, suggest=suggest, budget=budget)
     page = backend.search(request)
-    from searchapp.search import matcher
+    from searchapp.search import entries
 
-    hits = [Hit.of(replace(f, highlights=matcher.only_tied(f.article, f.highlights, query.tree,
+    hits = [Hit.of(replace(f, highlights=entries.only_tied(f.article, f.highlights, query.tree,
                                                            query.scope)), params.snippets)
             for f in page.found]
     tree = parsed.tree
@@ -274,9 +274,9 @@ def article_page(backend: SearchBackend, article_id: str, params: SearchParams |
     if page is None:
         return None
     if query is not None:
-        from searchapp.search import matcher
+        from searchapp.search import entries
 
-        page = replace(page, highlights=matcher.only_tied(page.article, page.highlights,
+        page = replace(page, highlights=entries.only_tied(page.article, page.highlights,
                                                           query.tree, query.scope))
     return article_view(page, params.q if params is not None else "")
 

@@ -12,7 +12,7 @@ from searchapp.backends.base import NO_OPTIONS, Facet, FacetOptions, FacetValue,
 from searchapp.backends.opensearch import mapping
 from searchapp.backends.opensearch.translate import Translator, facet_filters, search_query
 from searchapp.fields import FACET_LABELS, VALUE_ORDER
-from searchapp.search import matcher
+from searchapp.search import entries, matcher
 
 SHARD_SIZE = 1000  # facet values each shard reports (exact counts for the values shown)
 DISTINCT_PRECISION = 40_000  # below this many values a facet's value count is exact
@@ -28,13 +28,13 @@ CONTAINS_COUNTED = 10_000
 def facet_agg(q: Query, name: str, size: int, options: FacetOptions = NO_OPTIONS) -> dict:
     """The facet's values over the matches filtered by every other facet.
 
-    A person facet whose own selection is in the query tree (matcher.tie) is counted over
+    A person facet whose own selection is in the query tree (entries.tie) is counted over
     the words without it, outside the main query (a `global` aggregation); when the words
     are tied to one quote (comment), per entry: over the nested entries matching them, by
     their resolved person (mapping.WHO), each counted once per article (reverse_nested),
-    as selecting the person would find (matcher.entry_facet)."""
-    rest = matcher.untie(q.tree, name)
-    tied = matcher.entry_facet(q.tree, q.scope, name)
+    as selecting the person would find (entries.entry_facet)."""
+    rest = entries.untie(q.tree, name)
+    tied = entries.entry_facet(q.tree, q.scope, name)
     fields = (mapping.FACET_FIELDS[name], mapping.KEY_FIELDS[name])
     if tied is None and rest is q.tree:
         return {"filter": {"bool": {"filter": facet_filters(q, leave_out=name)}},
@@ -45,7 +45,7 @@ def facet_agg(q: Query, name: str, size: int, options: FacetOptions = NO_OPTIONS
     if tied is None:
         inner = _values_aggs(q, name, size, options, *fields)
     else:
-        kind = matcher.KIND_OF_PERSON[name]
+        kind = entries.KIND_OF_PERSON[name]
         entry = Translator(q.scope, inside=kind, limits=matcher.Expansions.of(rest, q.scope))
         clauses = [c for c in (entry.node(m) for m in tied[1]) if c is not None]
         inner = {"entries": {"nested": {"path": kind}, "aggs": {"tied": {

@@ -63,7 +63,7 @@ INPUT_FIELD = {"type": "keyword", "index": False}
 # Nested entries and their fields.
 TEXT = "text"
 # The person of a quote or comment as `searchapp.people` resolves it: the facet value, so
-# that a speaker filter can be tied to the quote the words match in (matcher.tie).
+# that a speaker filter can be tied to the quote the words match in (entries.tie).
 WHO = "who"
 WHO_KEY = "who_key"  # its facetnames.name_key: a person facet searched within, or by name
 ENTRY_NAME = {QUOTES: "speaker", COMMENTS: "commenter"}

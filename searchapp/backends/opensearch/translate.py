@@ -18,14 +18,8 @@ from typing import Any
 from searchapp.backends.base import Query
 from searchapp.backends.opensearch.mapping import FACET_FIELDS, PUBLISHED, TARGETS, WHO
 from searchapp.fields import FIELD_PREFIXES, PART_BOOSTS, PARTS, SCOPES, SORTS
-from searchapp.search.matcher import (
-    KIND_OF_PERSON,
-    MIN_PREFIX_CHARS,
-    Expansions,
-    analyze,
-    entry_groups,
-    prefixes,
-)
+from searchapp.search.entries import KIND_OF_PERSON, entry_groups
+from searchapp.search.matcher import MIN_PREFIX_CHARS, Expansions, analyze, prefixes
 from searchapp.search.parser import And, Exact, Not, Or, Phrase, Word
 
 MATCH_NONE: dict[str, Any] = {"match_none": {}}
@@ -89,7 +83,7 @@ class Translator:
         return None
 
     def and_node(self, node: And) -> dict | None:
-        """Items that must meet in one quote or comment (matcher.entry_groups) go into one
+        """Items that must meet in one quote or comment (entries.entry_groups) go into one
         nested query together; the others each on their own."""
         groups, _ = entry_groups(node.items, self.scope)
         grouped = {id(m) for members in groups.values() for m in members}
@@ -112,7 +106,7 @@ class Translator:
         return items[0] if len(items) == 1 else {"bool": {"must": items}}
 
     def exact(self, node: Exact) -> dict:
-        """A person filter beside the words (matcher.tie): in the quote (comment) the words
+        """A person filter beside the words (entries.tie): in the quote (comment) the words
         match in when grouped with them, else on the article; it adds nothing to scores."""
         kind = KIND_OF_PERSON[node.name]
         if self.inside == kind:

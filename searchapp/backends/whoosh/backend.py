@@ -42,7 +42,7 @@ from searchapp.backends.whoosh.snapshot import (
 )
 from searchapp.backends.whoosh.suggest import respell
 from searchapp.fields import FACET_LABELS, HEADLINE, PARTS, SCOPES
-from searchapp.search.matcher import KIND_OF_PERSON, entry_facet, untie
+from searchapp.search.entries import KIND_OF_PERSON, entry_facet, untie
 
 DEFAULT_FACET_SIZE = 10
 
@@ -140,7 +140,7 @@ class WhooshBackend(SearchBackend):
     def _facet(self, data, f, request: SearchRequest, name: str, memo: dict) -> Facet:
         """One facet's values over the matches filtered by every other facet; the speaker
         and commenter facets per quote (comment) when the words are tied to one
-        (matcher.entry_facet), or per article, with a notice, when that is out of time."""
+        (entries.entry_facet), or per article, with a notice, when that is out of time."""
         query, budget = request.query, request.budget
         size = request.facet_sizes.get(name, DEFAULT_FACET_SIZE)
         selected, excluded = query.filters.get(name, ()), query.exclude.get(name, ())

@@ -23,7 +23,8 @@ from searchapp.backends.whoosh.arrays import IndexData
 from searchapp.backends.whoosh.documents import to_article
 from searchapp.backends.whoosh.leaves import PREFIX_FIELDS, Leaves, Marks, analyze
 from searchapp.fields import SCOPES
-from searchapp.search.matcher import Expansions, entry_groups, in_one_entry
+from searchapp.search.entries import entry_groups, in_one_entry
+from searchapp.search.matcher import Expansions
 from searchapp.search.parser import And, Exact, Not, Or, Phrase, Word
 
 # Share of a search's time budget its wildcard and fuzzy words may use (the rest is the
@@ -107,7 +108,7 @@ class Evaluator(Leaves):
             return self.word(node, positive)
         if isinstance(node, Phrase):
             return self.phrase_node(node, positive)
-        if isinstance(node, Exact):  # a person filter beside the words (matcher.tie)
+        if isinstance(node, Exact):  # a person filter beside the words (entries.tie)
             return (facet_ops.filter_mask(self.data, node.name, node.values),
                     np.zeros(self.n, np.float32))
         if isinstance(node, Not):
@@ -149,7 +150,7 @@ class Evaluator(Leaves):
 
     def in_one_entry(self, mask: np.ndarray, kind: str, members: list) -> None:
         """Keep in `mask` only the documents where one quote (comment) matches every member
-        (searchapp.search.matcher: a speaker's words in the speaker's own quote)."""
+        (searchapp.search.entries: a speaker's words in the speaker's own quote)."""
         searcher = self.data.searcher
         candidates = np.flatnonzero(mask)
         for i, d in enumerate(candidates):

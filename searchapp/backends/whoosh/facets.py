@@ -23,7 +23,7 @@ from searchapp.backends.whoosh.documents import to_article
 from searchapp.backends.whoosh.searchdata import FacetArrays
 from searchapp.facetnames import SEP, folded
 from searchapp.fields import FACET_LABELS, VALUE_ORDER
-from searchapp.search.matcher import entry_people
+from searchapp.search.entries import entry_people
 
 
 def filter_mask(data: IndexData, name: str, values: tuple[str, ...]) -> np.ndarray:
@@ -160,7 +160,7 @@ def count_entries(data: IndexData, name: str, mask: np.ndarray, kind: str, membe
                   ) -> np.ndarray | None:
     """The speaker (commenter) facet's counts per entry, by value number: an article counts
     for a person only where one of that person's own quotes (comments) matches every member
-    (matcher.entry_people), as selecting the person would find. None when the budget's
+    (entries.entry_people), as selecting the person would find. None when the budget's
     `share` ran out first (the caller counts per article instead, and says so)."""
     fa = data.facets.get(name)
     counts = np.zeros(len(fa.values) if fa is not None else 0, dtype=np.int64)
