@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from slugify import slugify
@@ -75,7 +76,8 @@ def bind(prepare: Callable[[Article, str], Any]) -> Callable[[Article, str], Any
     return prepare if aliases is NO_ALIASES else WithAliases(prepare, aliases)
 
 
-def _clean(s: str | None) -> str:
+@lru_cache(maxsize=1 << 16)  # handles and names repeat: a search counting per comment
+def _clean(s: str | None) -> str:  # cleans every handle of every candidate article
     from searchapp.fields import facet_value  # fields imports this package
 
     return facet_value(s)

@@ -8,6 +8,8 @@ entry_facet) and checks an article's entries with them where it reads Articles.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from searchapp import people
 from searchapp.analysis import terms
 from searchapp.backends.base import Highlights
@@ -28,9 +30,6 @@ from searchapp.search.parser import And, Exact, Not, Or, Phrase, Word
 ENTRY_PERSON = {QUOTES: "speaker", COMMENTS: "commenter"}
 KIND_OF_PERSON = {SPEAKER: QUOTES, COMMENTER: COMMENTS}
 _KIND_OF = {QUOTES: QUOTES, "speaker": QUOTES, COMMENTS: COMMENTS, "commenter": COMMENTS}
-# An entry's person as `people` resolves it (the facet value), beside its name's words.
-WHO = "who"
-
 
 def entry_kind(node, scope: str) -> str | None:
     """QUOTES or COMMENTS when every leaf of `node` searches only that kind of entry."""
@@ -132,25 +131,64 @@ def entry_facet(tree, scope: str, name: str):
     return (rest, members) if members else None
 
 
-def entry_tokens(kind: str, text: str, person: str | None,
-                 who: str | None = None) -> dict[str, list[Token]]:
-    """One quote or comment as the entry matcher reads it: its text, its person's name as
-    written (words) and as resolved (`who`, the facet value)."""
-    return {kind: terms(text), ENTRY_PERSON[kind]: terms(facet_value(person), False, False),
-            WHO: who}
+class Entry:
+    """One quote or comment as the entry matcher reads it: its text and its person's name
+    as written (each analysed on first use, and only when it could hold the words asked
+    for: Wanted.could_match), and its person as resolved (`who`, the facet value)."""
+
+    __slots__ = ("kind", "text", "person", "resolved", "_tokens")
+
+    def __init__(self, kind: str, text: str, person: str | None, resolved=None):
+        self.kind = kind
+        self.text = text
+        self.person = person  # as written
+        self.resolved = resolved  # people.Person or None
+        self._tokens: dict[str, list[Token]] = {}
+
+    @property
+    def who(self) -> str | None:
+        """The person as the facets count them (None: nobody)."""
+        return (facet_value(self.resolved.name) or None) if self.resolved is not None else None
+
+    def has(self, target: str) -> bool:
+        return target == self.kind or target == ENTRY_PERSON[self.kind]
+
+    def raw(self, target: str) -> str:
+        return self.text if target == self.kind else facet_value(self.person)
+
+    def tokens(self, target: str) -> list[Token]:
+        if target not in self._tokens:
+            stem = target == self.kind  # the text is stemmed, a name is not
+            self._tokens[target] = terms(self.raw(target), stem, stem)
+        return self._tokens[target]
+
+    def leaf(self, node, target: str) -> bool | None:
+        """Whether the word or phrase `node` is in `target` (None: nothing to look for)."""
+        w = _wanted(node, target)
+        if w is None:
+            return None
+        if not w.could_match(self.raw(target)):
+            return False
+        return bool(w.spans(self.tokens(target)))
 
 
-def entry_match(node, entry: dict, scope: str) -> bool | None:
+@lru_cache(maxsize=512)
+def _wanted(node, target: str) -> Wanted | None:
+    """What a leaf asks for in one part or name, worked out once for all entries."""
+    w = Wanted()
+    return w if add_leaf(w, target, node) else None
+
+
+def entry_match(node, entry: Entry, scope: str) -> bool | None:
     """Whether `node` matches within one entry (None: nothing searchable in it)."""
     if isinstance(node, Exact):
-        return entry.get(WHO) in node.values
+        return entry.who in node.values
     if isinstance(node, Word | Phrase):
         found = None
         for target in leaf_targets(node, scope):
-            tokens = entry.get(target)
-            if tokens is None:
+            if not entry.has(target):
                 continue
-            hit = _leaf_in(node, target, tokens)
+            hit = entry.leaf(node, target)
             if hit is not None:
                 found = bool(found) or hit
         return found
@@ -165,26 +203,16 @@ def entry_match(node, entry: dict, scope: str) -> bool | None:
     return None
 
 
-def _leaf_in(node, target: str, tokens: list[Token]) -> bool | None:
-    w = Wanted()
-    return bool(w.spans(tokens)) if add_leaf(w, target, node) else None
-
-
-def article_entries(article, kind: str) -> list[dict]:
-    """Every quote (or comment) of `article` as entry tokens."""
+def article_entries(article, kind: str) -> list[Entry]:
+    """Every quote (or comment) of `article` as an Entry."""
     if kind == QUOTES:
-        return [entry_tokens(kind, q.text, q.speaker, _who(p))
+        return [Entry(kind, q.text, q.speaker, p)
                 for q, p in zip(article.quotes, people.speakers(article), strict=True)]
-    return [entry_tokens(kind, c.text, c.author, _who(p))
+    return [Entry(kind, c.text, c.author, p)
             for c, p in zip(article.comments, people.commenters(article), strict=True)]
 
 
-def _who(person) -> str | None:
-    """A resolved person as the facets count them (None: nobody)."""
-    return (facet_value(person.name) or None) if person is not None else None
-
-
-def _matches(entry: dict, members: list, scope: str) -> bool:
+def _matches(entry: Entry, members: list, scope: str) -> bool:
     results = [r for r in (entry_match(m, entry, scope) for m in members) if r is not None]
     return bool(results) and all(results)
 
@@ -197,8 +225,8 @@ def in_one_entry(article, kind: str, members: list, scope: str) -> bool:
 def entry_people(article, kind: str, members: list, scope: str) -> set[str]:
     """The people (facet values) of the quotes (comments) of `article` matching every
     member: whom an article is counted for in a facet counted per entry."""
-    return {e[WHO] for e in article_entries(article, kind)
-            if e[WHO] is not None and _matches(e, members, scope)}
+    return {e.who for e in article_entries(article, kind)
+            if e.resolved is not None and _matches(e, members, scope)} - {None}
 
 
 def _positive_groups(tree, scope: str) -> dict[str, list[list]]:

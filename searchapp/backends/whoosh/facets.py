@@ -167,12 +167,14 @@ def count_entries(data: IndexData, name: str, mask: np.ndarray, kind: str, membe
     if fa is None:
         return counts
     searcher = data.searcher
+    number: dict[str, int | None] = {}  # value -> its number (a lookup in the mapped table)
     for i, d in enumerate(np.flatnonzero(mask)):
         if i % _CHECK_EVERY == 0 and budget is not None and budget.over(share):
             return None
         article = to_article(searcher.stored_fields(int(d)))
         for who in entry_people(article, kind, members, scope):
-            v = fa.values.get(who)
-            if v is not None:
-                counts[v] += 1
+            if who not in number:
+                number[who] = fa.values.get(who)
+            if number[who] is not None:
+                counts[number[who]] += 1
     return counts

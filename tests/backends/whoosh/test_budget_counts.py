@@ -234,3 +234,28 @@ def test_an_article_page_says_when_its_search_left_wildcards_out(no_budget_app):
     page = app.test_client().get(url).get_data(as_text=True)
     assert "ran out of time" not in page and "<mark>Market</mark>" in page
     assert "ran out of time" not in app.test_client().get("/articles/a-2").get_data(as_text=True)
+
+
+def test_a_person_facet_over_too_many_matches_counts_articles_and_says_so(monkeypatch,
+                                                                          tmp_path):
+    # Counting per comment reads every match's comments again: past ENTRY_COUNT_MAX
+    # matches the commenter facet counts articles instead (Bo Ray wrote no "harbour").
+    from engines import ENGINES
+
+    backend = ENGINES["whoosh"].build(tmp_path, [
+        article(id=f"a-{i}", headline="Port", body="News.",
+                comments=[{"author": "Ann Lee", "text": "The harbour reopened."},
+                          {"author": "Bo Ray", "text": "Nothing to add."}])
+        for i in range(4)])
+    params = SearchParams.from_args({"q": "harbour", "scope": "comments"})
+    try:
+        facet = run_search(backend, params).facets["commenter"]
+        assert [(v.value, v.count) for v in facet.values] == [("ann lee", 4)]
+        monkeypatch.setattr(whoosh_backend, "ENTRY_COUNT_MAX", 3)
+        r = run_search(backend, params)
+        assert [(v.value, v.count) for v in r.facets["commenter"].values] == [
+            ("ann lee", 4), ("bo ray", 4)]
+        assert r.query.notices == ["the commenter counts are of articles, not of comments: "
+                                   "4 matches are too many to read each comment"]
+    finally:
+        backend.close()
