@@ -79,6 +79,11 @@ class Query:
     any excluded value of a facet is not a match). `sort` is one of
     `searchapp.fields.SORTS`; relevance without words to rank by lists the newest first.
     Ties keep index order.
+
+    `loose`: the words of a top-level AND read loosely (a long query that found few
+    articles with all of them, searchapp.search.service): an article with any of them
+    matches, those with more of them first (LOOSE_WEIGHT a word), then by score; excluded
+    words and filters still hold.
     """
 
     tree: object | None = None
@@ -87,6 +92,12 @@ class Query:
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     sort: str = "relevance"
     exclude: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    loose: bool = False
+
+
+# What each word of a loose query adds to an article's score, above any score its words
+# can reach (a BM25 sum is tens at most): more words found always ranks first.
+LOOSE_WEIGHT = 1000.0
 
 
 class Budget:

@@ -20,6 +20,7 @@ from searchapp.fields import FACETS, SCOPES, SORTS
 from searchapp.search.dates import NoSuchDay, day_bound
 
 DEFAULT_PER_PAGE = 10
+MATCHES = ("auto", "all", "any")
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_FILTER_VALUES = 50
@@ -59,6 +60,9 @@ class SearchParams:
     facet_contains: dict[str, str] = field(default_factory=dict)  # F_contains, as typed
     facet_sort: dict[str, str] = field(default_factory=dict)  # F_sort
     facet_page: dict[str, int] = field(default_factory=dict)  # F_page, only past the first
+    # "all": only articles with every word; "any": a long query read loosely (the most of
+    # its words first); "auto": "any" when "all" finds few (service.LOOSE_BELOW).
+    match: str = "auto"
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> SearchParams:
@@ -128,6 +132,9 @@ class SearchParams:
                 page_of = MAX_FACET_PAGE
             if page_of > 1:
                 pages[name] = page_of
+        match = _one(args, "match") or "auto"
+        if match not in MATCHES:
+            raise ParamError(f"match must be one of {', '.join(MATCHES)}, not '{match[:40]}'")
         snippets_arg = _one(args, "snippets") or "all"
         if snippets_arg not in ("all", "none"):
             raise ParamError("snippets must be all or none")
@@ -135,7 +142,7 @@ class SearchParams:
                    sort=sort, page=page, per_page=per_page, facets=facets,
                    facet_size=facet_size, snippets=snippets_arg == "all",
                    notices=tuple(notices), exclude=exclude, facet_contains=contains,
-                   facet_sort=sorts, facet_page=pages)
+                   facet_sort=sorts, facet_page=pages, match=match)
 
     def with_(self, **changes) -> SearchParams:
         return replace(self, **changes)
@@ -157,6 +164,8 @@ class SearchParams:
             out.append(("to", self.date_to))
         if self.sort != "relevance":
             out.append(("sort", self.sort))
+        if self.match != "auto":
+            out.append(("match", self.match))
         if self.per_page != DEFAULT_PER_PAGE:
             out.append(("per_page", str(self.per_page)))
         for name, size in self.facet_size.items():

@@ -30,12 +30,12 @@ from searchapp.backends.base import (
     SearchBackend,
     SearchRequest,
 )
-from searchapp.fields import COMMENTER, SCOPES
+from searchapp.fields import BODY, COMMENTER, SCOPES
 from searchapp.search import highlight
 from searchapp.search.article import ArticleView, article_view
 from searchapp.search.dates import DateRange, intersect
 from searchapp.search.params import DEFAULT_FACET_SIZE, SearchParams
-from searchapp.search.parser import And, Not, Or, Parsed, Word, parse, read_as
+from searchapp.search.parser import And, Exact, Not, Or, Parsed, Phrase, Word, parse, read_as
 
 
 @dataclass
@@ -44,6 +44,24 @@ class QueryInfo:
     read_as: str
     notices: list[str]
     or_version: str | None = None  # offered when an AND query found nothing
+    # The long query was read loosely (Query.loose): its words, and how many articles
+    # have all of them (None: not counted, the loose reading was asked for).
+    loose_words: int = 0
+    strict_total: int | None = None
+
+    @property
+    def loose_line(self) -> str | None:
+        """The one line that says the query was read loosely."""
+        if not self.loose_words:
+            return None
+        n = self.loose_words
+        if self.strict_total is None:
+            return f"Articles with the most of the {n} words come first."
+        if self.strict_total == 0:
+            return f"No article has all {n} words: these have the most of them."
+        has = "article has" if self.strict_total == 1 else "articles have"
+        return (f"Only {self.strict_total:,} {has} all {n} words: articles with the most of "
+                "them follow.")
 
 
 @dataclass
@@ -132,6 +150,8 @@ class SearchResponse:
             "scope_counts": self.scope_counts,
             "suggestion": self.suggestion,
             "or_query": self.query.or_version,
+            "match": "any" if self.query.loose_words else "all",
+            "strict_total": self.query.strict_total,
         }
 
 
@@ -174,9 +194,38 @@ def to_query(params: SearchParams) -> tuple[Query, Parsed]:
     for chosen in (filters, exclude):
         if COMMENTER in chosen:  # a commenter is a handle, whatever its case (people.handle)
             chosen[COMMENTER] = tuple(dict.fromkeys(people.handle(v) for v in chosen[COMMENTER]))
-    query = Query(tree=entries.tie(parsed.tree, filters), scope=params.scope,
-                  dates=dates, filters=filters, sort=params.sort, exclude=exclude)
+    tree = entries.tie(parsed.tree, filters)
+    query = Query(tree=tree, scope=params.scope, dates=dates, filters=filters,
+                  sort=params.sort, exclude=exclude,
+                  loose=params.match == "any" and bool(loose_words(tree, params.scope)))
     return query, parsed
+
+
+# A query of at least this many words (top-level words and phrases) is long: when all of
+# them together find fewer than LOOSE_BELOW articles, it is read loosely (Query.loose),
+# unless the search asks for `match=all`. Questions typed as they are run to 8-20 words;
+# keyword searches are 1-3 and behave as before.
+LONG_QUERY_WORDS = 4
+LOOSE_BELOW = 10
+
+
+def loose_words(tree, scope: str) -> int:
+    """The words a long query would be read loosely by (0: it is not one that can be).
+
+    A top-level AND of at least LONG_QUERY_WORDS words and phrases (beside them only
+    excluded words and person filters); not when some of them must meet in one quote or
+    comment (entries.entry_groups), which a loose reading would undo."""
+    from searchapp.search import entries, matcher
+
+    if not isinstance(tree, And):
+        return 0
+    # Stop words ("what", "the") are not searched: they do not count.
+    words = [x for x in tree.items if isinstance(x, Word | Phrase) and matcher.analyze(
+        BODY, x.text if isinstance(x, Word) else " ".join(x.words))]
+    others = [x for x in tree.items if not isinstance(x, Word | Phrase | Not | Exact)]
+    if others or len(words) < LONG_QUERY_WORDS or entries.entry_groups(tree.items, scope)[0]:
+        return 0
+    return len(words)
 
 
 # Seconds a search may take before it gives up its extras (config SEARCH_BUDGET_SECONDS).
@@ -220,6 +269,15 @@ def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool 
                        for name in params.facets},
         snippets=params.snippets, scope_counts=scope_counts, suggest=suggest, budget=budget)
     page = backend.search(request)
+    words = loose_words(query.tree, query.scope)
+    strict_total = None
+    if params.match == "auto" and words and page.total < LOOSE_BELOW:
+        # Few articles have every word of a long query: the most of them first instead.
+        looser = replace(request, query=replace(query, loose=True))
+        loose_page = backend.search(looser)
+        if loose_page.total > page.total:
+            strict_total, page, request, query = page.total, loose_page, looser, looser.query
+            params = params.with_(match="any")  # links keep this reading
     from searchapp.search import entries
 
     hits = [Hit.of(replace(f, highlights=entries.only_tied(f.article, f.highlights, query.tree,
@@ -228,7 +286,8 @@ def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool 
     tree = parsed.tree
     read = read_as(tree, query.dates) if tree is not None or query.dates else ""
     notices = list(params.notices) + parsed.notices + page.notices
-    info = QueryInfo(params.q, read, notices, _or_version(tree) if page.total == 0 else None)
+    info = QueryInfo(params.q, read, notices, _or_version(tree) if page.total == 0 else None,
+                     loose_words=words if query.loose else 0, strict_total=strict_total)
     suggestion = respelt(params.q, page.respellings) if page.total == 0 else None
     took = (time.perf_counter() - started) * 1000
     counts = page.scope_counts

@@ -154,7 +154,7 @@ class OpenSearchBackend(SearchBackend):
     def search(self, request: SearchRequest) -> SearchPage:
         q = request.query
         budget = request.budget
-        tr = Translator(q.scope).run(q.tree)
+        tr = Translator(q.scope).run(q.tree, q.loose)
         body: dict[str, Any] = {
             "query": search_query(q, tr.query, with_facets=False),
             "sort": sort_of(q, tr.searched),
@@ -189,7 +189,7 @@ class OpenSearchBackend(SearchBackend):
             for scope in SCOPES:
                 if scope != q.scope:
                     other_scopes.append(scope)
-                    words = Translator(scope).run(q.tree).query
+                    words = Translator(scope).run(q.tree, q.loose).query
                     searches.append({"size": 0, "track_total_hits": True,
                                      "query": search_query(q, words)})
         responses = self._msearch(searches, search_type(self.settings, body["sort"]))
@@ -272,7 +272,7 @@ class OpenSearchBackend(SearchBackend):
                ) -> Iterator[Article]:
         # The engine does the matching: the budget costs this process nothing to ignore.
         self._live_index()
-        tr = Translator(query.scope).run(query.tree)
+        tr = Translator(query.scope).run(query.tree, query.loose)
         hits = scan(self.client, self.settings, self.alias, search_query(query, tr.query),
                     sort_of(query, tr.searched), _ARTICLE, limit=limit)
         return (Article.from_dict(h["_source"][mapping.ARTICLE]) for h in hits)
@@ -302,7 +302,7 @@ class OpenSearchBackend(SearchBackend):
         article = Article.from_dict(got["_source"][mapping.ARTICLE])
         if query is None:
             return ArticlePage(article, Highlights())
-        tr = Translator(query.scope).run(query.tree)
+        tr = Translator(query.scope).run(query.tree, query.loose)
         only = {"ids": {"values": [article_id]}}
         final = search_query(query, tr.query)
         sort = sort_of(query, tr.searched)

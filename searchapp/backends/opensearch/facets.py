@@ -39,7 +39,7 @@ def facet_agg(q: Query, name: str, size: int, options: FacetOptions = NO_OPTIONS
     if tied is None and rest is q.tree:
         return {"filter": {"bool": {"filter": facet_filters(q, leave_out=name)}},
                 "aggs": _values_aggs(q, name, size, options, *fields)}
-    words = Translator(q.scope).run(rest).query
+    words = Translator(q.scope).run(rest, q.loose).query
     where = {"bool": {"must": [search_query(q, words, with_facets=False)],
                       "filter": facet_filters(q, leave_out=name)}}
     if tied is None:

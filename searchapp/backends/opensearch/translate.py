@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from searchapp.backends.base import Query
+from searchapp.backends.base import LOOSE_WEIGHT, Query
 from searchapp.backends.opensearch.mapping import FACET_FIELDS, PUBLISHED, TARGETS, WHO
 from searchapp.fields import FIELD_PREFIXES, PART_BOOSTS, PARTS, SCOPES, SORTS
 from searchapp.search.entries import KIND_OF_PERSON, entry_groups
@@ -52,11 +52,11 @@ class Translator:
         if self.limits.words > 1 and self.limits.prefix_shared:
             self.notice(self.limits.notice())
 
-    def run(self, tree) -> Translation:
+    def run(self, tree, loose: bool = False) -> Translation:
         if tree is None:
             return Translation(MATCH_ALL, False, self.notices)
         self.limits = Expansions.of(tree, self.scope)
-        q = self.node(tree)
+        q = self.loose_and(tree) if loose and isinstance(tree, And) else self.node(tree)
         return Translation(MATCH_NONE if q is None else q, True, self.notices)
 
     def node(self, node) -> dict | None:
@@ -81,6 +81,22 @@ class Translator:
                 return {"bool": {"must": items}}
             return {"bool": {"should": items, "minimum_should_match": 1}}
         return None
+
+    def loose_and(self, node: And) -> dict | None:
+        """Query.loose: any of the AND's words, LOOSE_WEIGHT more for each one an article
+        has (a constant score beside the word's own); excluded words and filters hold."""
+        should, held = [], []
+        for item in node.items:
+            q = self.node(item)
+            if q is None:
+                continue
+            if isinstance(item, Not | Exact):
+                held.append(q)
+            else:
+                should += [{"constant_score": {"filter": q, "boost": LOOSE_WEIGHT}}, q]
+        if not should:
+            return self.and_node(node)
+        return {"bool": {"should": should, "minimum_should_match": 1, "filter": held}}
 
     def and_node(self, node: And) -> dict | None:
         """Items that must meet in one quote or comment (entries.entry_groups) go into one

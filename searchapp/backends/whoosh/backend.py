@@ -126,7 +126,7 @@ class WhooshBackend(SearchBackend):
                 # A count past the page's share of the budget is given up whole: its
                 # scope's parts may expand words the page's own query did not read.
                 match = Evaluator(data, scope, budget, share=1 - PAGE_SHARE,
-                                  main=False, memo=memo).run(query.tree)
+                                  main=False, memo=memo, loose=query.loose).run(query.tree)
                 if match.cut:
                     budget.leave_out("the counts per scope")
                     counts = None
@@ -158,7 +158,7 @@ class WhooshBackend(SearchBackend):
         rest = untie(query.tree, name)
         if rest is not query.tree:  # its own selection is in the tree too: leave it out
             match = Evaluator(data, query.scope, budget, share=1 - PAGE_SHARE, main=False,
-                              memo=memo).run(rest)
+                              memo=memo, loose=query.loose).run(rest)
             mask = match.mask & f.filters_only(data.n, leave_out=name)
         counts = None
         tied = entry_facet(query.tree, query.scope, name)

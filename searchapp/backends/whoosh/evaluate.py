@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from searchapp.backends.base import Budget
+from searchapp.backends.base import LOOSE_WEIGHT, Budget
 from searchapp.backends.whoosh import facets as facet_ops
 from searchapp.backends.whoosh.arrays import IndexData
 from searchapp.backends.whoosh.documents import to_article
@@ -50,7 +50,8 @@ class Evaluator(Leaves):
     """One query over one IndexData; `run()` returns the Match."""
 
     def __init__(self, data: IndexData, scope: str = "all", budget: Budget | None = None,
-                 share: float = EXPANSION_SHARE, main: bool = True, memo: dict | None = None):
+                 share: float = EXPANSION_SHARE, main: bool = True, memo: dict | None = None,
+                 loose: bool = False):
         """With a `budget`, wildcard and fuzzy words are left out once `share` of it is
         spent: for the page's own query (`main`) never its first word, and the notice says
         how many; for a count (`main=False`) any word, in any field, and it says nothing
@@ -58,6 +59,7 @@ class Evaluator(Leaves):
         evaluation and its per-scope counts, keeps each field's result of each word, phrase
         and expansion: a count only combines them again for its scope's fields."""
         self.data = data
+        self.loose = loose  # Query.loose: the top-level AND's words read loosely
         self.memo = {} if memo is None else memo
         self.budget = budget
         self.share = share
@@ -77,7 +79,10 @@ class Evaluator(Leaves):
         self.limits = Expansions.of(tree, self.scope)
         if tree is None:
             return Match(live.copy(), np.zeros(self.n, np.float32), {}, self.notices, False)
-        result = self.node(tree, positive=True)
+        if self.loose and isinstance(tree, And):
+            result = self.loose_and(tree)
+        else:
+            result = self.node(tree, positive=True)
         if result is None:
             return Match(np.zeros(self.n, bool), np.zeros(self.n, np.float32), {},
                          self.notices, True)
@@ -145,6 +150,30 @@ class Evaluator(Leaves):
             self.in_one_entry(mask, kind, members)
         # A document that matched only some of the items must not carry their scores into
         # an enclosing OR (where it may match through another branch).
+        scores[~mask] = 0
+        return mask, scores
+
+    def loose_and(self, node: And):
+        """Query.loose: articles with any of the AND's words (excluded words and person
+        filters still hold), LOOSE_WEIGHT more for each word they have."""
+        found = np.zeros(self.n, np.int32)
+        scores = np.zeros(self.n, np.float32)
+        held = self.data.live.copy()
+        words = 0
+        for item in node.items:
+            r = self.node(item, positive=True)
+            if r is None:
+                continue
+            if isinstance(item, Not | Exact):
+                held &= r[0]
+                continue
+            words += 1
+            found += r[0]
+            scores += r[1]
+        if not words:
+            return self.and_node(node, positive=True)
+        mask = (found > 0) & held
+        scores += found * np.float32(LOOSE_WEIGHT)
         scores[~mask] = 0
         return mask, scores
 

@@ -69,7 +69,7 @@ def filter_query(data: IndexData, query: Query, budget: Budget | None = None,
     """The query evaluated and filtered; with a `budget`, past its share for expansions the
     wildcard and fuzzy words not yet expanded are left out (evaluate.EXPANSION_SHARE).
     `memo` keeps each field's result of each word (Evaluator) for the per-scope counts."""
-    match = Evaluator(data, query.scope, budget, memo=memo).run(query.tree)
+    match = Evaluator(data, query.scope, budget, memo=memo, loose=query.loose).run(query.tree)
     base = match.mask
     dmask = date_mask(data, query.dates)
     if dmask is not None:

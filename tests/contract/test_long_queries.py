@@ -1,0 +1,81 @@
+"""Long queries (issue 12): the AND of every word first; when that finds fewer than
+LOOSE_BELOW articles, the articles with the most of the words, then by score, said in one
+line with a link back to the strict reading. Short keyword queries behave as before."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import article
+
+from contract.helpers import app_of, ids, search
+from searchapp.search import service
+
+QUESTION = "harbour ferry strike council vote"  # five words
+RECORDS = [
+    article(id="all-five", headline="Harbour ferry strike",
+            body="The council will vote on the harbour ferry strike."),
+    article(id="four", headline="Ferry strike", body="The council will vote on the ferry."),
+    article(id="three", headline="Harbour strike", body="A strike at the harbour: no vote."),
+    article(id="two", headline="Council news", body="The council met."),
+    article(id="one-excluded", headline="Ferry times", body="The ferry runs late. Tram works."),
+    article(id="none", headline="Weather", body="Rain again."),
+]
+
+
+@pytest.fixture(scope="module")
+def backend(engine, tmp_path_factory):
+    made = engine.build(tmp_path_factory.mktemp("long-queries"), RECORDS)
+    yield made
+    made.close()
+
+
+def test_a_long_query_with_few_matches_is_read_loosely(backend):
+    response = search(backend, q=QUESTION)
+    # every article with any of the words; the more of them, the higher
+    assert [h.id for h in response.results][:4] == ["all-five", "four", "three", "two"]
+    assert set(h.id for h in response.results) == {"all-five", "four", "three", "two",
+                                                   "one-excluded"}
+    assert response.total == 5
+    assert response.query.loose_line == (
+        "Only 1 article has all 5 words: articles with the most of them follow.")
+    d = response.to_dict()
+    assert (d["match"], d["strict_total"], d["or_query"]) == ("any", 1, None)
+    # Links of the page keep the reading: the export and the next page list the same.
+    assert response.params.match == "any"
+    assert ids(backend, q=QUESTION, match="any") == [h.id for h in response.results]
+
+
+def test_the_strict_reading_on_request_and_for_short_queries(backend):
+    strict = search(backend, q=QUESTION, match="all")
+    assert [h.id for h in strict.results] == ["all-five"]
+    assert strict.query.loose_line is None and strict.to_dict()["match"] == "all"
+    # three words are a keyword search: AND only, with the OR version offered at zero
+    assert ids(backend, q="ferry tram rain") == []
+    assert search(backend, q="ferry tram rain").query.or_version == "ferry OR tram OR rain"
+    assert len(QUESTION.split()) >= service.LONG_QUERY_WORDS > 3
+
+
+def test_excluded_words_still_hold_and_enough_strict_matches_stay_strict(backend,
+                                                                         monkeypatch):
+    got = [h.id for h in search(backend, q=QUESTION + " -tram").results]
+    assert "one-excluded" not in got and got[:2] == ["all-five", "four"]
+    # The export reads as the page's links say (match=any on a loose page).
+    assert ids(backend, q=QUESTION + " -tram", match="any") == got
+    assert ids(backend, q=QUESTION) == ["all-five"]  # "auto" alone: the strict reading
+    monkeypatch.setattr(service, "LOOSE_BELOW", 1)  # one strict match is enough now
+    assert [h.id for h in search(backend, q=QUESTION).results] == ["all-five"]
+    assert search(backend, q=QUESTION).query.loose_line is None
+
+
+def test_no_article_with_every_word(backend):
+    response = search(backend, q="harbour ferry strike council vote rain")
+    assert response.query.loose_line == (
+        "No article has all 6 words: these have the most of them.")
+    assert response.results[0].id == "all-five"
+
+
+def test_the_page_says_it_and_links_back(engine, backend, tmp_path):
+    client = app_of(engine, backend, tmp_path).test_client()
+    page = client.get("/search", query_string={"q": QUESTION}).get_data(as_text=True)
+    assert "Only 1 article has all 5 words: articles with the most of them follow." in page
+    assert "match=all" in page and "match=any" in page
