@@ -79,40 +79,49 @@ def typed(text: str) -> str:
     return text
 
 
-def search(backend, q: str):
+def search(backend, q: str, match: str = "auto"):
     """The first DEPTH hits of `q` as the search page and /api/search get them."""
     from searchapp.search.params import SearchParams
     from searchapp.search.service import run_search
 
     params = SearchParams.from_args({"q": q, "per_page": str(DEPTH), "facets": "none",
-                                     "snippets": "none"})
+                                     "snippets": "none", "match": match})
     return run_search(backend, params, suggest=False)
 
 
 def as_typed(backend, text: str) -> list[str]:
-    """The strict reading: the query as typed, AND of every word."""
-    return [h.id for h in search(backend, text).results]
+    """The strict reading: the query as typed, AND of every word (match=all)."""
+    return [h.id for h in search(backend, text, "all").results]
 
 
-OURS = "as typed, then OR when <10"
+OURS = "as typed"
 ENOUGH = 10
 
 
 def ours(backend, text: str) -> list[str]:
-    """scrapesearch's best reading of a typed question; change it here (OURS names it).
+    """scrapesearch's reading of a typed question, as the page and the API give it: the
+    strict reading, and for a long query that finds fewer than service.LOOSE_BELOW, the
+    loose one (the most of its words first); change it here (OURS names it)."""
+    return [h.id for h in search(backend, text).results]
 
-    Today: the strict reading, and when it finds fewer than ENOUGH, after its hits those of
-    the "any of the words" query the page offers at zero results (service._or_version),
-    run as that link runs it (through the parser again, so cut at 512 characters)."""
+
+BEFORE = "strict, then OR when <10 (before issue 12)"
+
+
+def strict_then_or(backend, text: str) -> list[str]:
+    """What a user got before issue 12: the strict reading, and when it finds fewer than
+    ENOUGH, after its hits those of the "any of the words" query the page offered at zero
+    results (service._or_version), run as that link runs it (through the parser again, so
+    cut at 512 characters)."""
     from searchapp.search.parser import parse
     from searchapp.search.service import _or_version
 
-    first = search(backend, text)
+    first = search(backend, text, "all")
     ids = [h.id for h in first.results]
     loose = _or_version(parse(text).tree) if first.total < ENOUGH else None
     if loose:
         seen = set(ids)
-        ids += [h.id for h in search(backend, loose).results if h.id not in seen]
+        ids += [h.id for h in search(backend, loose, "all").results if h.id not in seen]
     return ids[:DEPTH]
 
 
@@ -153,7 +162,8 @@ def systems(coll: Collection, source: Path, work: Path, args, stack: ExitStack,
         report = reindex([str(source)], backend, jobs=args.jobs)
         log(f"{coll.name}: {engine} reindex: {report.indexed} articles, "
             f"{report.skipped_total} skipped, {time.perf_counter() - t:.1f} s")
-        out[f"{engine}: as typed"] = lambda text, b=backend: as_typed(b, typed(text))
+        out[f"{engine}: strict"] = lambda text, b=backend: as_typed(b, typed(text))
+        out[f"{engine}: {BEFORE}"] = lambda text, b=backend: strict_then_or(b, typed(text))
         out[f"{engine}: {OURS}"] = lambda text, b=backend: ours(b, typed(text))
     for peer in (Fts5(coll.articles), PlainWhoosh(coll.articles)):
         stack.callback(peer.close)

@@ -163,15 +163,19 @@ ARTICLES = [
 ]
 
 
-def test_as_typed_is_strict_and_ours_adds_the_or_reading_after_its_hits(tmp_path):
+def test_the_readings_the_harness_compares(tmp_path):
     from searchapp.backends.whoosh import WhooshBackend
 
     backend = WhooshBackend(str(build_index(tmp_path, ARTICLES)))
     try:
-        assert rv.as_typed(backend, "apple banana") == ["both"]
-        assert rv.ours(backend, "apple banana") == ["both", "apple"]
+        assert rv.as_typed(backend, "apple banana") == ["both"]  # strict: every word
+        # before issue 12: the strict hits, then the "any of the words" link's
+        assert rv.strict_then_or(backend, "apple banana") == ["both", "apple"]
         assert rv.as_typed(backend, "apple durian") == []
-        assert sorted(rv.ours(backend, "apple durian")) == ["apple", "both"]
+        assert sorted(rv.strict_then_or(backend, "apple durian")) == ["apple", "both"]
+        # ours: as the page reads it; two words are not a long query, four are
+        assert rv.ours(backend, "apple durian") == []
+        assert sorted(rv.ours(backend, "apple durian grape melon")) == ["apple", "both"]
         assert rv.ours(backend, "cherry") == ["cherry"]
     finally:
         backend.close()

@@ -56,12 +56,12 @@ class QueryInfo:
             return None
         n = self.loose_words
         if self.strict_total is None:
-            return f"Articles with the most of the {n} words come first."
+            return f"Articles with any of the {n} words, the best matches first."
         if self.strict_total == 0:
-            return f"No article has all {n} words: these have the most of them."
+            return f"No article has all {n} words: these have some of them, the best first."
         has = "article has" if self.strict_total == 1 else "articles have"
-        return (f"Only {self.strict_total:,} {has} all {n} words: articles with the most of "
-                "them follow.")
+        return (f"Only {self.strict_total:,} {has} all {n} words: articles with any of them "
+                "are listed too, the best matches first.")
 
 
 @dataclass
@@ -272,7 +272,7 @@ def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool 
     words = loose_words(query.tree, query.scope)
     strict_total = None
     if params.match == "auto" and words and page.total < LOOSE_BELOW:
-        # Few articles have every word of a long query: the most of them first instead.
+        # Few articles have every word of a long query: any of them, best first, instead.
         looser = replace(request, query=replace(query, loose=True))
         loose_page = backend.search(looser)
         if loose_page.total > page.total:

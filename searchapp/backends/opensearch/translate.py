@@ -84,7 +84,8 @@ class Translator:
 
     def loose_and(self, node: And) -> dict | None:
         """Query.loose: any of the AND's words, LOOSE_WEIGHT more for each one an article
-        has (a constant score beside the word's own); excluded words and filters hold."""
+        has (a constant score beside the word's own, when it is not 0); excluded words
+        and filters hold."""
         should, held = [], []
         for item in node.items:
             q = self.node(item)
@@ -92,8 +93,10 @@ class Translator:
                 continue
             if isinstance(item, Not | Exact):
                 held.append(q)
-            else:
+            elif LOOSE_WEIGHT:
                 should += [{"constant_score": {"filter": q, "boost": LOOSE_WEIGHT}}, q]
+            else:
+                should.append(q)
         if not should:
             return self.and_node(node)
         return {"bool": {"should": should, "minimum_should_match": 1, "filter": held}}

@@ -155,7 +155,7 @@ class Evaluator(Leaves):
 
     def loose_and(self, node: And):
         """Query.loose: articles with any of the AND's words (excluded words and person
-        filters still hold), LOOSE_WEIGHT more for each word they have."""
+        filters still hold), ranked by score, LOOSE_WEIGHT more for each word they have."""
         found = np.zeros(self.n, np.int32)
         scores = np.zeros(self.n, np.float32)
         held = self.data.live.copy()
