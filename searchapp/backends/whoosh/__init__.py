@@ -9,7 +9,7 @@
     writer      a generation's segments, written by forked copies of the one writer
     snapshot    the live generation opened per worker thread, reopened when it changes
     arrays      per-generation arrays: facets, lengths, dates, posting caches
-    evaluate    our query tree over those arrays, scored as Whoosh's BM25F
+    evaluate    our query tree over those arrays, scored as Whoosh's BM25F with Lucene's idf
     matching    a Query's mask, filters and order; facets: counts; highlights: spans
     suggest     "did you mean"
     codec, fastwrite   Whoosh 2.7.4's private on-disk format, read and written

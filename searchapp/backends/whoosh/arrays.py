@@ -195,8 +195,11 @@ class IndexData:
         return out
 
     def idf(self, df: int) -> float:
-        """Whoosh's BM25F idf: log(N / (df + 1)) + 1, over all documents."""
-        return log(self.n / (df + 1)) + 1.0
+        """Lucene's BM25 idf, log(1 + (N - df + 0.5) / (df + 0.5)), over all documents: what
+        OpenSearch uses. Whoosh's own, log(N / (df + 1)) + 1, gives a rare word too little
+        weight beside a common one: on the tune half of bench/relevance.py Lucene's raised
+        nDCG@10 from 0.583 to 0.611 on TIME and from 0.339 to 0.343 on CISI."""
+        return log(1.0 + (self.n - df + 0.5) / (df + 0.5))
 
     def expand(self, fieldname: str, prefix: str) -> list[tuple[str, int]]:
         """(term, document frequency) of every indexed term starting with `prefix`."""

@@ -6,9 +6,9 @@ read once into arrays (cached per searcher, see arrays.py). The leaves (leaves.p
 the matching document numbers and their scores; each word or phrase node gathers its
 fields' into dense per-document arrays, a boolean mask of matches and a float score, over
 which the query tree is combined. Scores are
-Whoosh's BM25F (B=0.75, K1=1.2, its idf and average field lengths), so ranking is what
-Whoosh would give; tests/backends/whoosh/ checks match sets and scores against Whoosh's
-own searcher.
+Whoosh's BM25F (B=0.75, K1=1.2, its average field lengths) with Lucene's idf, so ranking is
+what Whoosh would give with that idf; tests/backends/whoosh/ checks match sets and scores
+against Whoosh's own searcher.
 """
 
 from __future__ import annotations

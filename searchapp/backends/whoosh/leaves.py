@@ -4,7 +4,8 @@ field, and their scores, as sparse arrays (ascending document numbers, float32 s
 A leaf allocates nothing the size of the collection: the word or phrase node gathering
 its fields' leaves (evaluate.py) does, once. Each leaf's result is kept in the
 Evaluator's memo by field, so the per-scope counts of a page only combine them again.
-Scores are Whoosh's BM25F (B=0.75, K1=1.2, its idf and average field lengths).
+Scores are Whoosh's BM25F (B=0.75, K1=1.2, its average field lengths) with Lucene's idf
+(arrays.IndexData.idf).
 """
 
 from __future__ import annotations

@@ -2,17 +2,20 @@
 
 Every query here is also written by hand as a whoosh.query tree (terms analysed with the
 schema's analyzer) and run through a plain Whoosh Searcher; the sets of matching article
-ids must be equal, and for term queries so must the BM25F scores.
+ids must be equal, and for term queries so must the BM25F scores (with Lucene's idf, as
+ours: LuceneIdfBM25F).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import newsgen
 import pytest
 from conftest import article, build_index
 from whoosh import query as Q
+from whoosh import scoring
 
 from searchapp.backends.whoosh import WhooshBackend, building, generations, merge
 from searchapp.backends.whoosh import evaluate as engine
@@ -56,6 +59,15 @@ def _records() -> list[dict]:
     return recs[:5] + [DUP_FIRST] + recs[5:] + [DUP_LAST]
 
 
+class LuceneIdfBM25F(scoring.BM25F):
+    """Whoosh's BM25F with Lucene's idf, as our evaluator scores (arrays.IndexData.idf)."""
+
+    def idf(self, searcher, fieldname, text):
+        parent = searcher.get_parent()
+        n = parent.doc_frequency(fieldname, text)
+        return math.log(1 + (parent.doc_count_all() - n + 0.5) / (n + 0.5))
+
+
 @pytest.fixture(scope="module", params=["one-segment", "many-segments"])
 def ix(request, tmp_path_factory):
     """(Ours, a plain Whoosh searcher) over one generation of the generated corpus."""
@@ -71,7 +83,7 @@ def ix(request, tmp_path_factory):
         mp.undo()
     real = generations.current_path(str(index_dir))
     ours = Ours(index_dir)
-    ref = open_generation(real).searcher()
+    ref = open_generation(real).searcher(weighting=LuceneIdfBM25F())
     segments = len(list(ref.reader().leaf_readers()))
     assert segments > 3 if request.param == "many-segments" else segments == 1
     yield ours, ref
