@@ -196,8 +196,10 @@ def to_query(params: SearchParams) -> tuple[Query, Parsed]:
             chosen[COMMENTER] = tuple(dict.fromkeys(people.handle(v) for v in chosen[COMMENTER]))
     tree = entries.tie(parsed.tree, filters)
     query = Query(tree=tree, scope=params.scope, dates=dates, filters=filters,
-                  sort=params.sort, exclude=exclude,
-                  loose=params.match == "any" and bool(loose_words(tree, params.scope)))
+                  sort=params.sort, exclude=exclude)
+    loose = loose_tree(tree, params.scope) if params.match == "any" else None
+    if loose is not None:
+        query = replace(query, tree=loose, loose=True)
     return query, parsed
 
 
@@ -209,23 +211,46 @@ LONG_QUERY_WORDS = 4
 LOOSE_BELOW = 10
 
 
-def loose_words(tree, scope: str) -> int:
-    """The words a long query would be read loosely by (0: it is not one that can be).
+def loose_tree(tree, scope: str):
+    """The tree a long query is read loosely by (Query.loose), or None when it is not one.
 
-    A top-level AND of at least LONG_QUERY_WORDS words and phrases (beside them only
-    excluded words and person filters); not when some of them must meet in one quote or
-    comment (entries.entry_groups), which a loose reading would undo."""
+    Its words and phrases, wherever they sit under its ANDs and ORs ("russia OR a
+    four-power summit", typed in capitals, reads OR as the operator), as one top-level AND
+    with the excluded words and person filters beside them; at least LONG_QUERY_WORDS of
+    them searchable (stop words are not searched). Not when some words must meet in one
+    quote or comment (entries.entry_groups), which a loose reading would undo."""
     from searchapp.search import entries, matcher
 
-    if not isinstance(tree, And):
-        return 0
-    # Stop words ("what", "the") are not searched: they do not count.
-    words = [x for x in tree.items if isinstance(x, Word | Phrase) and matcher.analyze(
-        BODY, x.text if isinstance(x, Word) else " ".join(x.words))]
-    others = [x for x in tree.items if not isinstance(x, Word | Phrase | Not | Exact)]
-    if others or len(words) < LONG_QUERY_WORDS or entries.entry_groups(tree.items, scope)[0]:
-        return 0
-    return len(words)
+    if not isinstance(tree, And | Or):
+        return None
+    words: list = []
+    held: list = []
+
+    def walk(node, top: bool) -> bool:
+        if isinstance(node, Word | Phrase):
+            words.append(node)
+        elif isinstance(node, Not | Exact) and top:
+            held.append(node)
+        elif isinstance(node, And | Or):
+            if isinstance(node, And) and entries.entry_groups(node.items, scope)[0]:
+                return False
+            return all(walk(x, top and isinstance(node, And)) for x in node.items)
+        else:
+            return False  # a NOT inside an OR: no bag of words says it
+        return True
+
+    if not walk(tree, True):
+        return None
+    searched = [w for w in words if matcher.analyze(
+        BODY, w.text if isinstance(w, Word) else " ".join(w.words))]
+    if len(searched) < LONG_QUERY_WORDS:
+        return None
+    return And((*searched, *held))
+
+
+def loose_words(tree) -> int:
+    """How many words a loose tree (loose_tree) reads by."""
+    return sum(isinstance(x, Word | Phrase) for x in tree.items) if isinstance(tree, And) else 0
 
 
 # Seconds a search may take before it gives up its extras (config SEARCH_BUDGET_SECONDS).
@@ -269,11 +294,11 @@ def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool 
                        for name in params.facets},
         snippets=params.snippets, scope_counts=scope_counts, suggest=suggest, budget=budget)
     page = backend.search(request)
-    words = loose_words(query.tree, query.scope)
     strict_total = None
-    if params.match == "auto" and words and page.total < LOOSE_BELOW:
+    loose = loose_tree(query.tree, query.scope) if params.match == "auto" else None
+    if loose is not None and page.total < LOOSE_BELOW:
         # Few articles have every word of a long query: any of them, best first, instead.
-        looser = replace(request, query=replace(query, loose=True))
+        looser = replace(request, query=replace(query, tree=loose, loose=True))
         loose_page = backend.search(looser)
         if loose_page.total > page.total:
             strict_total, page, request, query = page.total, loose_page, looser, looser.query
@@ -287,7 +312,8 @@ def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool 
     read = read_as(tree, query.dates) if tree is not None or query.dates else ""
     notices = list(params.notices) + parsed.notices + page.notices
     info = QueryInfo(params.q, read, notices, _or_version(tree) if page.total == 0 else None,
-                     loose_words=words if query.loose else 0, strict_total=strict_total)
+                     loose_words=loose_words(query.tree) if query.loose else 0,
+                     strict_total=strict_total)
     suggestion = respelt(params.q, page.respellings) if page.total == 0 else None
     took = (time.perf_counter() - started) * 1000
     counts = page.scope_counts
