@@ -80,3 +80,17 @@ def test_the_page_says_it_and_links_back(engine, backend, tmp_path):
     page = client.get("/search", query_string={"q": QUESTION}).get_data(as_text=True)
     assert "Only 1 article has all 5 words: articles with any of them are listed too" in page
     assert "match=all" in page and "match=any" in page
+
+
+def test_a_long_query_with_or_in_it_is_read_as_a_bag_of_its_words(backend):
+    """A question typed in capitals reads OR as the operator: read loosely, its words are
+    taken wherever they sit; an excluded word at the top still holds."""
+    q = "(HARBOUR FERRY OR STRIKE COUNCIL VOTE RAIN) -tram"
+    strict = search(backend, q=q, match="all")
+    response = search(backend, q=q)
+    assert strict.total < response.total
+    assert response.query.loose_line is not None and response.to_dict()["match"] == "any"
+    assert set(h.id for h in response.results) == {"all-five", "four", "three", "two", "none"}
+    # a NOT inside an OR says something no bag of words does: read strictly
+    assert search(backend, q="harbour ferry OR (strike -vote) council rain").query.loose_line \
+        is None
