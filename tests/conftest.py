@@ -85,3 +85,16 @@ def make_app(tmp_path):
     def make(index_dir: Path | str):
         return app_for(index_dir, tmp_path / "instance")
     return make
+
+
+def bench_module(name: str):
+    """A script of bench/ loaded as a module (bench/ is scripts, not a package), registered
+    under its name: its dataclasses look their module up by name."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(name, REPO / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -3,27 +3,16 @@ their articles, and the speaker figures of the old facet rule measured on them."
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
-from conftest import need
+from conftest import bench_module, need
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 GOLDEN = ROOT / "tests" / "fixtures" / "people" / "golden.json"
-
-
-def _bench(name: str):
-    # bench/ is scripts, not a package: load the module the benchmark runs
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
 
 
 def _corpora() -> None:
@@ -53,9 +42,9 @@ def test_golden_speakers_size_and_shape():
 def test_golden_speakers_articles_are_the_seeded_sample_and_their_quotes_are_in_them():
     _corpora()
     golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
-    sample = _bench("people_sample").sample(SHARED)
+    sample = bench_module("people_sample").sample(SHARED)
     assert [(c, r) for c, r, _ in sample] == [(a["corpus"], a["ref"]) for a in golden]
-    qe = _bench("quotes_eval")
+    qe = bench_module("quotes_eval")
     for a in golden:
         body = " ".join(qe.load_body(SHARED, a["corpus"], a["ref"]).split())
         for q in a["quotes"]:
@@ -68,7 +57,7 @@ def test_golden_speakers_articles_are_the_seeded_sample_and_their_quotes_are_in_
 
 def test_speaker_figures_before_the_people_model():
     _corpora()
-    pe = _bench("people_eval")
+    pe = bench_module("people_eval")
     res = pe.evaluate(pe.load_golden(), "before", SHARED)
     total = res.total.summary()
     assert (total["golden"], total["golden_named"]) == (204, 189)
@@ -83,7 +72,7 @@ def test_speaker_figures_before_the_people_model():
 
 def test_speaker_figures_of_the_people_model():
     _corpora()
-    pe = _bench("people_eval")
+    pe = bench_module("people_eval")
     res = pe.evaluate(pe.load_golden(), "after", SHARED)
     total = res.total.summary()
     # The first blind run (daf61cd, the rules' author never saw this set) measured 0.884 /

@@ -3,27 +3,16 @@ behind it on invented sentences (exact-string expectations)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import need
+from conftest import bench_module, need
 
 from indexer.article import Quote
 from indexer.extract.quotes import find_quotes
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-
-
-def _quotes_eval():
-    # bench/ is scripts, not a package: load the evaluation the benchmark prints
-    spec = importlib.util.spec_from_file_location("quotes_eval", ROOT / "bench" / "quotes_eval.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
 
 
 def _corpora() -> None:
@@ -33,7 +22,7 @@ def _corpora() -> None:
 
 def test_golden_quotes_precision_recall_and_speakers():
     _corpora()
-    qe = _quotes_eval()
+    qe = bench_module("quotes_eval")
     golden = qe.load_golden()
     assert sum(len(a["quotes"]) for a in golden) >= 40 and len(golden) >= 15
     res = qe.evaluate(golden, SHARED)
@@ -45,7 +34,7 @@ def test_golden_quotes_precision_recall_and_speakers():
 
 def test_heldout_quotes_precision_recall_and_speakers():
     _corpora()
-    qe = _quotes_eval()
+    qe = bench_module("quotes_eval")
     res = qe.evaluate(qe.load_golden(qe.GOLDEN.with_name("heldout.json")), SHARED)
     # Reached 1.000 / 1.000 / 0.971 (0.971 / 0.971 / 0.971 on the first, blind run).
     assert res.precision >= 0.94

@@ -4,28 +4,18 @@ split of the queries, the TIME and CISI readers, and each system's ranking on a 
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import math
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import build_index, need
+from conftest import bench_module, build_index, need
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
 
 
-def _relevance():
-    # bench/ is scripts, not a package: load the harness the benchmark runs
-    spec = importlib.util.spec_from_file_location("relevance", ROOT / "bench" / "relevance.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-rv = _relevance()
+rv = bench_module("relevance")
 rc = sys.modules["relevance_collections"]
 
 
