@@ -7,8 +7,8 @@ Reads TIME and CISI from ../shared/corpora (relevance_collections.py), writes ea
 Article JSON lines, indexes them through `reindex` on the Whoosh backend (a temporary
 index) and, with --opensearch, on OpenSearch (a new alias, deleted afterwards), and runs
 every scored development query as typed through `run_search`, the call behind the web
-page and the API (on one line, cut to the query language's 512 characters at a word
-boundary). Beside them, from the same run, SQLite FTS5 and plain Whoosh
+page and the API (on one line, cut to the query language's limit, parser.MAX_QUERY_CHARS,
+at a word boundary). Beside them, from the same run, SQLite FTS5 and plain Whoosh
 (relevance_peers.py) get the whole line. Prints nDCG@10, MAP@100, P@10 and the queries
 that found nothing (or fewer than 10), per collection, half of the queries (tune, report,
 all) and system; --json writes them with every query's figures and first ten ids.
@@ -112,7 +112,7 @@ def strict_then_or(backend, text: str) -> list[str]:
     """What a user got before issue 12: the strict reading, and when it finds fewer than
     ENOUGH, after its hits those of the "any of the words" query the page offered at zero
     results (service._or_version), run as that link runs it (through the parser again, so
-    cut at 512 characters)."""
+    cut at parser.MAX_QUERY_CHARS)."""
     from searchapp.search.parser import parse
     from searchapp.search.service import _or_version
 

@@ -237,6 +237,17 @@ def test_words_beyond_the_cap_are_dropped_with_phrases():
     assert notices(q) == [WORDS_CAP]
 
 
+def test_each_piece_of_a_hyphenated_word_counts_toward_the_cap():
+    # Each piece is a term (and on OpenSearch a clause per part): a 200-piece word is not
+    # one word, or a 1,024-character query could send ~1,700 clauses.
+    fits = "-".join(f"p{i}" for i in range(MAX_WORDS - 1))
+    assert read(f"{fits} z") == f"{fits} z"
+    assert notices(f"{fits} z") == []
+    assert read(f"z {fits}-y") == "z"
+    assert notices(f"z {fits}-y") == [WORDS_CAP]
+    assert read(f'z "{fits} y"') == "z"
+
+
 # -- property: never raises; read_as is a fixed point ------------------------------------
 
 TOKENS = ["AND", "OR", "NOT", "(", ")", '"', "*", "?", "~", "~2", "~7", "^", "^2", ":",

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import bench_module, build_index, need
 
+from searchapp.search.parser import MAX_QUERY_CHARS
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
 
@@ -69,14 +71,15 @@ def test_summary_by_half_counts_queries_without_results():
 
 # -- the query text and the split -----------------------------------------------------------
 
-def test_typed_is_one_line_cut_to_512_characters_at_a_word_boundary():
+def test_typed_is_one_line_cut_to_the_query_limit_at_a_word_boundary():
     assert rv.typed("  WHAT\n\nCOUNTRIES  JOINED .\n") == "WHAT COUNTRIES JOINED ."
-    long = " ".join(f"word{i:03d}" for i in range(100))  # word064 starts at character 512
+    assert MAX_QUERY_CHARS == 1024
+    long = " ".join(f"word{i:03d}" for i in range(200))  # word128 starts at character 1,024
     cut = rv.typed(long)
-    assert len(cut) == 511 and cut.endswith(" word063") and long.startswith(cut)
-    exact = "x" * 512
+    assert len(cut) == 1023 and cut.endswith(" word127") and long.startswith(cut)
+    exact = "x" * MAX_QUERY_CHARS
     assert rv.typed(exact + " tail") == exact
-    assert rv.typed("y" * 600) == "y" * 512  # no word boundary: the parser's cut
+    assert rv.typed("y" * 1100) == "y" * MAX_QUERY_CHARS  # no word boundary: the parser's cut
 
 
 def test_halves_split_every_listed_query_the_same_way_whatever_is_dropped():

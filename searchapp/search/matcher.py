@@ -40,8 +40,8 @@ MAX_FUZZY_TERMS = 100
 # OpenSearch refuses a query of more than 1,024 clauses in all (indices.query.bool.
 # max_clause_count, each expanded word one clause, each word of a phrase one too): the
 # other words' clauses and a margin come off the expansions' share, on both engines, so
-# that they agree. (A query is at most 512 characters: its phrases hold at most ~170
-# words, 850 clauses over the five parts.)
+# that they agree. (A query has at most parser.MAX_WORDS words, phrases' included: 128
+# words, 640 clauses over the five parts.)
 MAX_CLAUSES = 1024 - 16
 
 Token = tuple[str, int, int, int]  # (term, position, start char, end char)

@@ -9,6 +9,7 @@ from conftest import article
 
 from contract.helpers import app_of, ids, search
 from searchapp.search import service
+from searchapp.search.parser import parse
 
 QUESTION = "harbour ferry strike council vote"  # five words
 RECORDS = [
@@ -94,3 +95,53 @@ def test_a_long_query_with_or_in_it_is_read_as_a_bag_of_its_words(backend):
     # a NOT inside an OR says something no bag of words does: read strictly
     assert search(backend, q="harbour ferry OR (strike -vote) council rain").query.loose_line \
         is None
+
+
+QUESTION_RECORDS = [
+    article(id="q-ferries", headline="Harbour ferries",
+            body="Ferries sailing from the harbour at dawn."),
+    article(id="q-which", headline="Letters", body="Which of them have been seen? Which ones?"),
+    article(id="q-rain", headline="Weather", body="Rain again."),
+]
+
+
+@pytest.fixture(scope="module")
+def questions(engine, tmp_path_factory):
+    made = engine.build(tmp_path_factory.mktemp("questions"), QUESTION_RECORDS)
+    yield made
+    made.close()
+
+
+def test_function_words_are_left_out_of_the_loose_reading(questions):
+    q = "which ferries have been sailing from the harbour"
+    response = search(questions, q=q)
+    # "which" and "been" are searched by the strict reading (no article has them all with
+    # the other words) and left out of the loose one: "q-which" has only them.
+    assert search(questions, q=q, match="all").total == 0
+    assert [h.id for h in response.results] == ["q-ferries"]
+    assert response.query.loose_line == (
+        "No article has all 5 words: these have some of them, the best first.")
+    assert ids(questions, q=q, match="any") == ["q-ferries"]
+    # Only function words left beside one other: every word is kept.
+    assert set(ids(questions, q="which of them have been rain", match="any")) == {
+        "q-which", "q-rain"}
+    assert service._function_word(parse("Which").tree)
+    assert not service._function_word(parse("body:which").tree)
+
+
+def test_a_short_query_with_few_matches_offers_any_of_the_words(backend, engine, tmp_path):
+    few = search(backend, q="ferry council")
+    assert sorted(h.id for h in few.results) == ["all-five", "four"]  # read strictly
+    assert few.query.broader and few.to_dict()["broader"] is True
+    assert few.query.loose_line is None
+    wider = search(backend, q="ferry council", match="any")
+    assert sorted(h.id for h in wider.results) == ["all-five", "four", "one-excluded", "two"]
+    assert wider.query.loose_line == "Articles with any of the 2 words, the best matches first."
+    assert not wider.query.broader
+    # One word has nothing to widen; enough matches need nothing.
+    assert not search(backend, q="ferry").query.broader
+    assert not search(backend, q="ferry council", match="all").query.broader
+    client = app_of(engine, backend, tmp_path).test_client()
+    page = client.get("/search", query_string={"q": "ferry council"}).get_data(as_text=True)
+    assert "Few articles have all the words." in page
+    assert "match=any" in page

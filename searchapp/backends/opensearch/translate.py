@@ -17,7 +17,7 @@ from typing import Any
 
 from searchapp.backends.base import LOOSE_WEIGHT, Query
 from searchapp.backends.opensearch.mapping import FACET_FIELDS, PUBLISHED, TARGETS, WHO
-from searchapp.fields import FIELD_PREFIXES, PART_BOOSTS, PARTS, SCOPES, SORTS
+from searchapp.fields import COMBINED_PARTS, FIELD_PREFIXES, PART_BOOSTS, PARTS, SCOPES, SORTS
 from searchapp.search.entries import KIND_OF_PERSON, entry_groups
 from searchapp.search.matcher import MIN_PREFIX_CHARS, Expansions, analyze, prefixes
 from searchapp.search.parser import And, Exact, Not, Or, Phrase, Word
@@ -139,7 +139,13 @@ class Translator:
 
     def word(self, node: Word) -> dict | None:
         clauses = []
-        for target in self.targets(node.field):
+        targets = self.targets(node.field)
+        if not node.prefix and not node.fuzzy:
+            together = self.together(targets, node.text)
+            if together:
+                clauses.append(together[1])
+                targets = tuple(t for t in targets if t not in together[0])
+        for target in targets:
             if node.prefix:
                 starts = prefixes(target, node.text)
                 if not starts:
@@ -165,6 +171,25 @@ class Translator:
                             "it was left out")
             return None
         return _any(clauses)
+
+    def together(self, targets: tuple[str, ...], text: str) -> tuple[tuple[str, ...], dict] | None:
+        """(parts, query) when a word is one term in two or more of the article's own parts
+        (COMBINED_PARTS): one cross_fields query over them, which takes the term's largest
+        df among them for each and the best part's score (tie_breaker 0), so a word in the
+        headline and the body is counted once; the nearest OpenSearch has to the Whoosh
+        backend's BM25F (it has no combined_fields). Else None."""
+        parts = tuple(t for t in targets if t in COMBINED_PARTS and self.inside is None)
+        if len(parts) < 2:
+            return None
+        analysed = {tuple(analyze(t, text)) for t in parts}
+        if len(analysed) != 1:
+            return None
+        ts = analysed.pop()
+        if len(ts) != 1:
+            return None
+        return parts, {"multi_match": {
+            "query": ts[0], "type": "cross_fields", "tie_breaker": 0.0,
+            "fields": [f"{_field(t)}^{PART_BOOSTS[t]}" for t in parts]}}
 
     def phrase(self, node: Phrase) -> dict | None:
         clauses = []

@@ -6,9 +6,10 @@ read once into arrays (cached per searcher, see arrays.py). The leaves (leaves.p
 the matching document numbers and their scores; each word or phrase node gathers its
 fields' into dense per-document arrays, a boolean mask of matches and a float score, over
 which the query tree is combined. Scores are
-Whoosh's BM25F (B=0.75, K1=1.2, its average field lengths) with Lucene's idf, so ranking is
-what Whoosh would give with that idf; tests/backends/whoosh/ checks match sets and scores
-against Whoosh's own searcher.
+BM25 with Lucene's idf; a word in several of the article's own parts (headline, body,
+captions) is scored over them together (BM25F, Leaves.combined). tests/backends/whoosh/
+checks match sets against Whoosh's own searcher, and scores against Whoosh's BM25F for one
+field and against the formula over Whoosh's postings for the parts together.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from searchapp.backends.whoosh import facets as facet_ops
 from searchapp.backends.whoosh.arrays import IndexData
 from searchapp.backends.whoosh.documents import to_article
 from searchapp.backends.whoosh.leaves import PREFIX_FIELDS, Leaves, Marks, analyze
-from searchapp.fields import SCOPES
+from searchapp.fields import COMBINED_PARTS, SCOPES
 from searchapp.search.entries import entry_groups, in_one_entry
 from searchapp.search.matcher import Expansions
 from searchapp.search.parser import And, Exact, Not, Or, Phrase, Word
@@ -216,9 +217,16 @@ class Evaluator(Leaves):
             self.expanded_words += 1
         mask, scores = self.zeros()
         found = False
-        for f in self.fields_for(node.field):
-            if f not in self.data.schema:
-                continue
+        fields = [f for f in self.fields_for(node.field) if f in self.data.schema]
+        if not expands:
+            together = self.together(fields, node.text)
+            if together:
+                ids, s = self.combined(together[0], together[1], positive)
+                found = True
+                mask[ids] = True
+                scores[ids] += s
+                fields = [f for f in fields if f not in together[0]]
+        for f in fields:
             if expands and not self.main and self._late(spare=False):
                 self.cut_words.append(node.text)  # a count: given up whole
                 return None
@@ -243,6 +251,19 @@ class Evaluator(Leaves):
                             "it was left out")
             return None
         return mask, scores
+
+    @staticmethod
+    def together(fields: list[str], text: str) -> tuple[tuple[str, ...], str] | None:
+        """(parts, term) when a word is one term in two or more of the article's own parts
+        (COMBINED_PARTS), scored over them as one (Leaves.combined); else None."""
+        parts = tuple(f for f in fields if f in COMBINED_PARTS)
+        if len(parts) < 2:
+            return None
+        analysed = {tuple(analyze(f, text)) for f in parts}
+        if len(analysed) != 1:
+            return None
+        ts = analysed.pop()
+        return (parts, ts[0]) if len(ts) == 1 else None
 
     def phrase_node(self, node: Phrase, positive: bool):
         mask, scores = self.zeros()

@@ -4,8 +4,9 @@ field, and their scores, as sparse arrays (ascending document numbers, float32 s
 A leaf allocates nothing the size of the collection: the word or phrase node gathering
 its fields' leaves (evaluate.py) does, once. Each leaf's result is kept in the
 Evaluator's memo by field, so the per-scope counts of a page only combine them again.
-Scores are Whoosh's BM25F (B=0.75, K1=1.2, its average field lengths) with Lucene's idf
-(arrays.IndexData.idf).
+Scores are BM25 (B=0.75, K1=1.2, each field's average length) with Lucene's idf
+(arrays.IndexData.idf); a word in the article's own text is scored over its parts together
+(`combined`, fields.COMBINED_PARTS: BM25F proper).
 """
 
 from __future__ import annotations
@@ -61,6 +62,41 @@ class Leaves:
             return p.ids, (idf * w).astype(np.float32)
         norm = K1 * ((1 - B) + B * lengths[p.ids] / self.data.avg_length[f])
         return p.ids, (idf * (w * (K1 + 1)) / (w + norm)).astype(np.float32)
+
+    def combined(self, fields: tuple[str, ...], term: str, positive: bool):
+        """One term over several parts scored as one field (fields.COMBINED_PARTS): BM25F
+        with each part's tf (times its boost) normalised by the part's length, summed, then
+        saturated once; the idf is that of the articles having the term in any part."""
+        for f in fields:
+            marks = self._mark(f, positive)
+            if marks is not None:
+                marks.terms.add(term)
+        key = ("combined", fields, term)
+        found = self.memo.get(key)
+        if found is None:
+            ids, tfs = [], []
+            for f in fields:
+                p = self.data.postings(f, term)
+                if not len(p.ids):
+                    continue
+                w = p.weights.astype(np.float32)
+                lengths = self.data.lengths.get(f)
+                if lengths is not None:
+                    w = w / ((1 - B) + B * lengths[p.ids] / self.data.avg_length[f])
+                ids.append(p.ids)
+                tfs.append(w)
+            if not ids:
+                found = _NONE
+            else:
+                every = np.concatenate(ids)
+                docs, where = np.unique(every, return_inverse=True)
+                tf = np.zeros(len(docs), np.float32)
+                np.add.at(tf, where, np.concatenate(tfs))
+                # Deleted documents count in the df, as in one field's (Postings.df).
+                idf = self.data.idf(len(docs))
+                found = docs, (idf * tf * (K1 + 1) / (tf + K1)).astype(np.float32)
+            self.memo[key] = found
+        return found
 
     def leaf(self, f: str, term: str, positive: bool):
         marks = self._mark(f, positive)
