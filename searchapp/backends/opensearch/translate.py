@@ -15,7 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from searchapp.backends.base import LOOSE_WEIGHT, Query
+from searchapp.backends.base import (
+    LOOSE_WEIGHT,
+    PROXIMITY_SLOP,
+    PROXIMITY_WEIGHT,
+    Query,
+    proximity_pairs,
+)
 from searchapp.backends.opensearch.mapping import FACET_FIELDS, PUBLISHED, TARGETS, WHO
 from searchapp.fields import COMBINED_PARTS, FIELD_PREFIXES, PART_BOOSTS, PARTS, SCOPES, SORTS
 from searchapp.search.entries import KIND_OF_PERSON, entry_groups
@@ -99,7 +105,27 @@ class Translator:
                 should.append(q)
         if not should:
             return self.and_node(node)
+        near = self.near(node)
+        if near:
+            # Scores only: an article must still match one of the words.
+            return {"bool": {"must": [{"bool": {"should": should, "minimum_should_match": 1}}],
+                             "should": near, "filter": held}}
         return {"bool": {"should": should, "minimum_should_match": 1, "filter": held}}
+
+    def near(self, node: And) -> list[dict]:
+        """PROXIMITY_WEIGHT of each neighbouring pair's score (base.proximity_pairs) where
+        its two words are near each other, in order, in one part of the scope."""
+        out = []
+        for a, b in proximity_pairs(node.items):
+            for target in self.scope_fields:
+                ta, tb = analyze(target, a), analyze(target, b)
+                if len(ta) == 1 and len(tb) == 1:
+                    # The pair's own words' scores where they are near (a filter scores
+                    # nothing), as the Whoosh backend's phrase scores: the same bonus.
+                    q = {"bool": {"filter": [_terms(target, [ta[0], tb[0]], PROXIMITY_SLOP)],
+                                  "should": [_terms(target, ta, 0), _terms(target, tb, 0)]}}
+                    out.append(self.leaf(target, [q], boost=PROXIMITY_WEIGHT))
+        return out
 
     def and_node(self, node: And) -> dict | None:
         """Items that must meet in one quote or comment (entries.entry_groups) go into one
@@ -202,12 +228,12 @@ class Translator:
             return None
         return _any(clauses)
 
-    def leaf(self, target: str, queries: list[dict]) -> dict:
+    def leaf(self, target: str, queries: list[dict], boost: float = 1.0) -> dict:
         """The queries on one part or name (any of them), nested where it lives in entries."""
         path, _ = TARGETS[target]
         q = _any(queries)
         if target in PARTS:
-            q = {"bool": {"must": [q], "boost": PART_BOOSTS[target]}}
+            q = {"bool": {"must": [q], "boost": PART_BOOSTS[target] * boost}}
         if path is not None and path != self.inside:
             q = {"nested": {"path": path, "query": q, "score_mode": "max"}}
         return q

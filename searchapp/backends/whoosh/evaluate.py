@@ -18,7 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from searchapp.backends.base import LOOSE_WEIGHT, Budget
+from searchapp.backends.base import (
+    LOOSE_WEIGHT,
+    PROXIMITY_SLOP,
+    PROXIMITY_WEIGHT,
+    Budget,
+    proximity_pairs,
+)
 from searchapp.backends.whoosh import facets as facet_ops
 from searchapp.backends.whoosh.arrays import IndexData
 from searchapp.backends.whoosh.documents import to_article
@@ -175,8 +181,23 @@ class Evaluator(Leaves):
             return self.and_node(node, positive=True)
         mask = (found > 0) & held
         scores += found * np.float32(LOOSE_WEIGHT)
+        self.near(node, mask, scores)
         scores[~mask] = 0
         return mask, scores
+
+    def near(self, node: And, mask: np.ndarray, scores: np.ndarray) -> None:
+        """Add PROXIMITY_WEIGHT of each neighbouring pair's score (base.proximity_pairs)
+        where its two words are near each other, in order, in one part of the scope."""
+        for a, b in proximity_pairs(node.items):
+            for f in self.scope_fields:
+                if f not in self.data.schema:
+                    continue
+                ta, tb = analyze(f, a), analyze(f, b)
+                if len(ta) != 1 or len(tb) != 1:
+                    continue
+                ids, s = self.phrase(f, [ta[0], tb[0]], PROXIMITY_SLOP, positive=False)
+                if len(ids):
+                    scores[ids] += np.float32(PROXIMITY_WEIGHT) * s
 
     def in_one_entry(self, mask: np.ndarray, kind: str, members: list) -> None:
         """Keep in `mask` only the documents where one quote (comment) matches every member
