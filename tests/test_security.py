@@ -441,7 +441,7 @@ def test_no_write_routes(app):
         for method in ("POST", "PUT", "PATCH", "DELETE"):
             assert client.open(url, method=method).status_code == 405, (method, url)
     assert endpoints == {"static", "search.search", "article.article", "api.search",
-                         "api.article", "api.healthz", "export.export_csv",
+                         "api.article", "api.similar", "api.healthz", "export.export_csv",
                          "export.export_jsonl", "export.feed", "people.page", "people.api",
                          "people.export_csv", "people.export_jsonl", "people.feed",
                          "facets.facet", "facets.facet_json", "facets.people",

@@ -439,6 +439,13 @@ class SearchBackend(ABC):
         """The Article stored under `article_id`, or None."""
 
     @abstractmethod
+    def document_frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """(live articles, {term: live articles having it in their own text}): for terms as
+        the parts index them (analysis.terms, stemmed), counted over the headline, body
+        and captions together (fields.COMBINED_PARTS); a term no article has counts 0.
+        What "more like this" weighs an article's words by."""
+
+    @abstractmethod
     def added(self, ids: Iterable[str]) -> dict[str, dt.datetime]:
         """When each of these articles first entered the index (UTC), by id; ids the index
         does not hold are left out. The time is kept when `update` replaces an article and

@@ -8,6 +8,7 @@ from indexer.article import ID_PATTERN
 from searchapp.app import get_backend
 from searchapp.search.params import SearchParams
 from searchapp.search.service import get_article, run_search, search_budget
+from searchapp.search.similar import more_like_this
 
 bp = Blueprint("api", __name__)
 _ID = re.compile(ID_PATTERN)
@@ -28,6 +29,14 @@ def article(article_id: str):
     if found is None:
         abort(404)
     return jsonify(found.as_dict())
+
+
+@bp.get("/api/articles/<article_id>/similar")
+def similar(article_id: str):
+    found = more_like_this(get_backend(), article_id) if _ID.fullmatch(article_id) else None
+    if found is None:
+        abort(404)
+    return jsonify(found.to_dict())
 
 
 @bp.get("/healthz")

@@ -8,6 +8,7 @@ from indexer.article import ID_PATTERN
 from searchapp.app import get_backend
 from searchapp.search.params import ParamError, SearchParams
 from searchapp.search.service import article_page, search_budget
+from searchapp.search.similar import more_like_this
 from searchapp.urls import SEARCH_CONTEXT
 
 bp = Blueprint("article", __name__)
@@ -33,4 +34,5 @@ def article(article_id: str):
                         search_budget(current_app.config) if params is not None else None)
     if view is None:
         abort(404)
-    return render_template("article/detail.html", view=view, params=params)
+    similar = more_like_this(get_backend(), article_id)
+    return render_template("article/detail.html", view=view, params=params, similar=similar)

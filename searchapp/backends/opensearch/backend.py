@@ -49,7 +49,7 @@ from searchapp.backends.opensearch.translate import (
     search_query,
     sort_of,
 )
-from searchapp.fields import HEADLINE, PARTS, SCOPES
+from searchapp.fields import COMBINED_PARTS, HEADLINE, PARTS, SCOPES
 from searchapp.search import matcher
 
 DEFAULT_FACET_SIZE = 10
@@ -355,6 +355,21 @@ class OpenSearchBackend(SearchBackend):
         return (before + 1,
                 previous["hits"]["hits"][0]["_id"] if previous["hits"]["hits"] else None,
                 following["hits"]["hits"][0]["_id"] if following["hits"]["hits"] else None)
+
+    def document_frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+        terms = list(dict.fromkeys(terms))
+        self._live_index()
+        # One request: a `filters` aggregation, one bucket a term, over every article.
+        buckets = {f"t{i}": {"bool": {"should": [{"term": {mapping.TARGETS[p][1]: t}}
+                                                 for p in COMBINED_PARTS]}}
+                   for i, t in enumerate(terms)}
+        body = {"size": 0, "track_total_hits": True, "query": {"match_all": {}}}
+        if buckets:
+            body["aggs"] = {"df": {"filters": {"filters": buckets}}}
+        got = self._call(self.client.search, index=self.alias, body=body)
+        counts = got["aggregations"]["df"]["buckets"] if buckets else {}
+        return (got["hits"]["total"]["value"],
+                {t: counts[f"t{i}"]["doc_count"] for i, t in enumerate(terms)})
 
     def added(self, ids: Iterable[str]) -> dict[str, dt.datetime]:
         ids = list(ids)

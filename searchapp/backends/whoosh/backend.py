@@ -41,7 +41,7 @@ from searchapp.backends.whoosh.snapshot import (
     open_generation,
 )
 from searchapp.backends.whoosh.suggest import respell
-from searchapp.fields import FACET_LABELS, HEADLINE, PARTS, SCOPES
+from searchapp.fields import COMBINED_PARTS, FACET_LABELS, HEADLINE, PARTS, SCOPES
 from searchapp.search.entries import KIND_OF_PERSON, entry_facet, untie
 
 DEFAULT_FACET_SIZE = 10
@@ -250,6 +250,17 @@ class WhooshBackend(SearchBackend):
         if docnum is None:
             return None
         return documents.to_article(snap.searcher.stored_fields(docnum))
+
+    def document_frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+        data = self.snapshot().data
+        out = {}
+        for term in terms:
+            has = np.zeros(data.n, bool)
+            for f in COMBINED_PARTS:
+                if f in data.schema:
+                    has[data.postings(f, term).ids] = True
+            out[term] = int(np.count_nonzero(has & data.live))
+        return data.doc_count, out
 
     def added(self, ids: Iterable[str]) -> dict[str, dt.datetime]:
         snap = self.snapshot()
