@@ -9,7 +9,9 @@ edit recipes, never the texts, which are read from ../shared at run time.
 - bbc: rewrites of BBC stories with known edits at three strengths (sentences dropped, words
   substituted, paragraphs reordered, a new lead paragraph taken from another story), all
   labelled "dup"; and negatives, two different stories of one category, the ones sharing
-  the most words first ("hard"), then random ones. Seeded: the same file every run.
+  the most words first ("hard"), then random ones. Seeded: the same file every run. The
+  hard pairs with the same headline were read in full (three were copies: CORPUS_COPIES),
+  the others by headline and opening paragraph.
 - reuters-candidates: pairs found by a method unlike MinHash (the same headline, or the
   same first 150 characters of body), sampled (seeded) for a person to label by reading
   both texts; reuters_pairs.json is that draft with the labels filled in.
@@ -41,6 +43,14 @@ STRENGTHS = {
 }
 PER_STRENGTH = 60
 HARD_NEGATIVES, RANDOM_NEGATIVES = 90, 90
+# Among the "hard negatives", pairs found by reading both texts to be one story: the data
+# set's own copies (a longer version, a reworded one). They are kept, labelled "dup".
+CORPUS_COPIES = {
+    ("politics/043.txt", "politics/313.txt"): "the second adds four paragraphs",
+    ("politics/175.txt", "politics/349.txt"): "reworded and longer version",
+    ("politics/111.txt", "politics/293.txt"): "longer version",
+}
+EXTRA_RECURRING = 40
 _SENTENCE = re.compile(r"(?<=[.!?\"])\s+(?=[A-Z\"])")
 
 
@@ -71,7 +81,7 @@ def rewrite(shared: Path, recipe: dict) -> tuple[str, str]:
             a, b = rng.sample(range(1, len(paragraphs)), 2) if len(paragraphs) > 3 else (1, 2)
             paragraphs[a], paragraphs[b] = paragraphs[b], paragraphs[a]
     text = "\n\n".join(" ".join(p) for p in paragraphs)
-    vocabulary = sorted(set(re.findall(r"[a-z]{4,}", bbc_text(shared, recipe["donor"])[1])))
+    vocabulary = sorted(set(re.findall(r"\b[a-z]{4,}\b", bbc_text(shared, recipe["donor"])[1])))
     tokens = text.split(" ")
     for k in rng.sample(range(len(tokens)), int(len(tokens) * edits["subst"])):
         tokens[k] = rng.choice(vocabulary)
@@ -108,7 +118,10 @@ def make_bbc(shared: Path) -> list[dict]:
     # The most word-sharing pairs include the data set's own copies (the same story filed
     # twice): above 0.6 word-set overlap they are left out, being no negatives.
     hard = [(a, b) for j, a, b in overlaps if j < 0.6][:HARD_NEGATIVES]
-    pairs += [{"a": a, "b": b, "label": "not", "kind": "hard-negative"} for a, b in hard]
+    for a, b in hard:
+        copy = CORPUS_COPIES.get((a, b))
+        pairs.append({"a": a, "b": b, "label": "dup", "kind": "corpus-copy", "note": copy}
+                     if copy else {"a": a, "b": b, "label": "not", "kind": "hard-negative"})
     seen = set(hard)
     while len(seen) < HARD_NEGATIVES + RANDOM_NEGATIVES:
         a, b = sorted(rng.sample(by_category[rng.choice(sorted(by_category))], 2))
@@ -165,8 +178,16 @@ def reuters_candidates(records: dict[int, dict]) -> list[dict]:
                 seen.add((a, b))
                 out.append({"a": a, "b": b, "found_by": how, "same_text": same,
                             "label": None, "note": ""})
-    for n, pair in enumerate(out):
+    for pair in out:
         pair["half"] = ("tune", "test")[rng.randrange(2)]
+    # A second draw of same-headline pairs that are not the same text, from groups of three
+    # or more stories: mostly recurring reports (daily, weekly), the hard negatives.
+    recurring = [(a, b) for (how, same), pool in sorted(pools.items()) if not same
+                 and how == "same-title" for a, b in pool
+                 if len(groups[(how, _norm(records[a]["title"]))]) >= 3 and (a, b) not in seen]
+    for a, b in rng.sample(recurring, min(EXTRA_RECURRING, len(recurring))):
+        out.append({"a": a, "b": b, "found_by": "same-title-recurring", "same_text": False,
+                    "label": None, "note": "", "half": ("tune", "test")[rng.randrange(2)]})
     return out
 
 
