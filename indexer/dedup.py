@@ -7,14 +7,20 @@ copy with a new lead paragraph) get one cluster id, so results can show one stor
   out of `body`), case-folded, accents kept, split into words (letters and digits: numbers
   stay, because two daily market reports differ mostly in their figures). A trailing
   wire sign-off ("Reuter") is dropped.
-- Shingles: runs of SHINGLE_WORDS words, hashed with crc32 (deterministic in every process,
-  unlike Python's salted hash()). A text shorter than one shingle is one shingle of all its
-  words, so two identical short texts still match; an empty text matches nothing.
+- Shingles: runs of SHINGLE_WORDS words: each word hashed with crc32 (deterministic in every
+  process, unlike Python's salted hash()), a run's hashes mixed into 32 bits. A text
+  shorter than one shingle is one shingle of all its words, so two identical short texts
+  still match; an empty text matches nothing.
 - Signature: NUM_PERM minimums of seeded multiply-shift hashes (numpy, SEED fixed): the share
   of equal positions estimates the Jaccard similarity of two shingle sets.
 - Candidates: LSH over BANDS bands of ROWS rows; a pair sharing one band is a candidate, kept
   when its estimated Jaccard >= THRESHOLD (chosen on half of a labelled pair set, measured on
   the other half: bench/dedup_eval.py).
+- Figures: recurring wire reports (a weekly rate table, a daily price list) share their
+  wording and differ in their numbers, and score as high as a copy. So a pair is kept only
+  when, of the numbers (words with a digit) of the text that has fewer, at least
+  FIGURES_MIN are in the other; a text without numbers passes. The numbers are kept as
+  the FIGURES_KEPT smallest crc32 hashes (a bottom-k sketch: exact below that size).
 - Clusters: union-find over the kept pairs (so a chain A~B~C is one cluster). The cluster id
   is the smallest article id in the cluster (string order): a real article id (it can be
   linked), the same on every run over the same articles; a single article is its own cluster.
@@ -26,20 +32,28 @@ import re
 import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 SHINGLE_WORDS = 3  # Reuters bodies average ~120 words: longer shingles leave too few per story
 NUM_PERM = 128  # the Jaccard estimate's standard error is <= 0.045 at 128
-BANDS, ROWS = 32, 4  # BANDS * ROWS == NUM_PERM; a pair at J=0.5 is a candidate with p > 0.87
-THRESHOLD = 0.5  # estimated Jaccard for "copy or light rewrite" (see bench/dedup_eval.py)
+BANDS, ROWS = 64, 2  # BANDS * ROWS == NUM_PERM; a pair at J=0.35 is a candidate with p > 0.999
+# Estimated Jaccard for "copy or light rewrite": chosen on the tune half of the labelled pairs
+# (tests/fixtures/dedup/), see bench/dedup_eval.py. Truncated wire copies and rewrites with a
+# new lead paragraph sit at 0.35-0.5; templated reports of other days are held off by figures.
+THRESHOLD = 0.35
 SEED = 13
+FIGURES_MIN = 0.7  # copies and truncations keep their figures; next week's report does not
+FIGURES_KEPT = 64
 
 _WORD = re.compile(r"[^\W_]+")
 # A wire's sign-off as the last word ("... 5.0 pct. REUTER"): the same in every story.
 _SIGN_OFF = {"reuter", "reuters"}
 _MASK32 = np.uint64(0xFFFFFFFF)
 _SHIFT = np.uint64(32)
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit constant (the golden ratio's bits)
+_DIGIT = re.compile(r"\d")
 
 
 def _params(seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
@@ -62,11 +76,17 @@ def words(headline: str, body: str) -> list[str]:
 
 
 def shingles(tokens: Sequence[str], k: int = SHINGLE_WORDS) -> np.ndarray:
-    """The distinct crc32 hashes of the k-word runs (uint64); one run when shorter than k."""
+    """The distinct 32-bit hashes of the k-word runs (uint64); one run when shorter than k."""
     if not tokens:
         return np.zeros(0, dtype=np.uint64)
-    runs = (" ".join(tokens[i:i + k]) for i in range(max(1, len(tokens) - k + 1)))
-    return np.unique(np.fromiter((zlib.crc32(r.encode()) for r in runs), dtype=np.uint64))
+    # One crc32 per word, then each run's words combined in numpy (not a string per run).
+    word = np.fromiter((zlib.crc32(t.encode()) for t in tokens), dtype=np.uint64,
+                       count=len(tokens))
+    runs = max(1, len(tokens) - k + 1)
+    mixed = np.zeros(runs, dtype=np.uint64)
+    for i in range(min(k, len(tokens))):
+        mixed = mixed * _MIX + word[i:i + runs]
+    return np.unique((mixed ^ (mixed >> _SHIFT)) & _MASK32)
 
 
 def signature(hashes: np.ndarray) -> np.ndarray | None:
@@ -83,6 +103,44 @@ def article_signature(headline: str, body: str) -> np.ndarray | None:
     return signature(shingles(words(headline, body)))
 
 
+def figures(tokens: Sequence[str]) -> np.ndarray:
+    """The FIGURES_KEPT smallest distinct crc32 hashes of the words holding a digit."""
+    found = np.unique(np.fromiter((zlib.crc32(t.encode()) for t in tokens
+                                   if _DIGIT.search(t)), dtype=np.uint64))
+    return found[:FIGURES_KEPT]
+
+
+def same_figures(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether the smaller of two figure sketches is at least FIGURES_MIN inside the other."""
+    if a.size == 0 or b.size == 0:
+        return True
+    if a.size == FIGURES_KEPT or b.size == FIGURES_KEPT:  # bottom-k: compare the shared range
+        top = min(a[-1], b[-1])
+        a, b = a[a <= top], b[b <= top]
+    shared = np.intersect1d(a, b, assume_unique=True).size
+    return shared >= FIGURES_MIN * min(a.size, b.size)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What is kept of an article to compare it with others, now or at a later update."""
+
+    signature: np.ndarray | None  # NUM_PERM MinHash values; None for an empty text
+    figures: np.ndarray  # bottom-k hashes of its numbers
+
+
+def fingerprint(headline: str, body: str) -> Fingerprint:
+    tokens = words(headline, body)
+    return Fingerprint(signature(shingles(tokens)), figures(tokens))
+
+
+def is_copy(a: Fingerprint, b: Fingerprint, threshold: float = THRESHOLD) -> bool:
+    """The verification of one candidate pair (without the LSH step)."""
+    return (a.signature is not None and b.signature is not None
+            and similarity(a.signature, b.signature) >= threshold
+            and same_figures(a.figures, b.figures))
+
+
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
     """The estimated Jaccard similarity of two signatures."""
     return float(np.mean(a == b))
@@ -96,18 +154,23 @@ def candidate_pairs(sigs: np.ndarray) -> np.ndarray:
         # One 64-bit key per band (a collision only adds a candidate; verification drops it).
         key = np.zeros(len(sigs), dtype=np.uint64)
         for col in range(ROWS):
-            key = key * np.uint64(0x9E3779B97F4A7C15) + (rows[:, col] & _MASK32)
+            key = key * _MIX + (rows[:, col] & _MASK32)
         order = np.argsort(key, kind="stable")
         sorted_key = key[order]
-        starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
-        sizes = np.diff(np.r_[starts, len(order)])
-        for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
-            members = np.sort(order[start:start + size])
-            i, j = np.triu_indices(size, k=1)
-            found.append(np.stack([members[i], members[j]], axis=1))
+        # Every pair of one bucket, without a Python loop over buckets: positions p and p+d
+        # of the sorted keys are in one bucket when their keys are equal (d = 1, 2, ...).
+        pos = np.arange(len(order))
+        for d in range(1, len(order)):
+            pos = pos[pos + d < len(order)]
+            pos = pos[sorted_key[pos] == sorted_key[pos + d]]
+            if pos.size == 0:
+                break
+            found.append(np.sort(np.stack([order[pos], order[pos + d]], axis=1), axis=1))
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found), axis=0)
+    both = np.concatenate(found).astype(np.int64)
+    codes = np.unique(both[:, 0] * len(sigs) + both[:, 1])  # one int per pair: a fast unique
+    return np.stack([codes // len(sigs), codes % len(sigs)], axis=1)
 
 
 def similar_pairs(sigs: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
@@ -119,6 +182,17 @@ def similar_pairs(sigs: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
         sims[start:start + len(p)] = (sigs[p[:, 0]] == sigs[p[:, 1]]).mean(axis=1)
     keep = sims >= threshold
     return np.column_stack([pairs[keep], sims[keep]])
+
+
+def duplicate_pairs(prints: Sequence[Fingerprint],
+                    threshold: float = THRESHOLD) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of `prints` found to be copies: an LSH band, the text and figures."""
+    have = [i for i, p in enumerate(prints) if p.signature is not None]
+    if len(have) < 2:
+        return []
+    found = similar_pairs(np.stack([prints[i].signature for i in have]), threshold)
+    pairs = [(have[int(i)], have[int(j)]) for i, j, _ in found]
+    return [(i, j) for i, j in pairs if same_figures(prints[i].figures, prints[j].figures)]
 
 
 def _find(parent: list[int], i: int) -> int:
@@ -146,9 +220,5 @@ def clusters(ids: Sequence[str], pairs: Iterable[tuple[int, int]]) -> dict[str, 
 def cluster_articles(texts: Sequence[tuple[str, str, str]],
                      threshold: float = THRESHOLD) -> dict[str, str]:
     """(id, headline, body) triples -> {article id: cluster id}. Empty texts stay alone."""
-    sigs = [article_signature(headline, body) for _, headline, body in texts]
-    have = [i for i, s in enumerate(sigs) if s is not None]
-    matrix = (np.stack([sigs[i] for i in have]) if have
-              else np.zeros((0, NUM_PERM), dtype=np.uint64))
-    pairs = [(have[int(i)], have[int(j)]) for i, j, _ in similar_pairs(matrix, threshold)]
-    return clusters([t[0] for t in texts], pairs)
+    prints = [fingerprint(headline, body) for _, headline, body in texts]
+    return clusters([t[0] for t in texts], duplicate_pairs(prints, threshold))
