@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import statistics
 import sys
 import time
@@ -174,10 +175,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nReuters, whole corpus at {best:.2f}: {int((sizes > 1).sum())} clusters of 2+ "
           f"holding {int(sizes[sizes > 1].sum())} of {n} articles, largest {int(sizes.max())}")
     print(f"  same cluster id, test half: P {p:.3f} R {r:.3f}")
-    print(f"  time per article: signature {t['signature_s'] / n * 1e3:.3f} ms, "
+    headlines = {a.id: a.headline for a in articles.values()}
+    members: dict[str, list[str]] = {}
+    for article_id, cluster in clusters.items():
+        members.setdefault(cluster, []).append(headlines[article_id])
+    for cluster in sorted(members, key=lambda c: -len(members[c]))[:5]:
+        distinct = sorted(set(members[cluster]))
+        print(f"  a cluster of {len(members[cluster])}: {len(distinct)} headlines, e.g. "
+              f"{' | '.join(h[:50] for h in distinct[:3])}")
+    print(f"  time per article: fingerprint {t['signature_s'] / n * 1e3:.3f} ms, "
           f"candidates+verify+clusters {t['clusters_s'] / n * 1e3:.3f} ms "
           f"(whole corpus {t['signature_s']:.2f} s + {t['clusters_s']:.2f} s, "
-          f"median of {args.runs})")
+          f"median of {args.runs}; load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores)")
     return 0
 
 

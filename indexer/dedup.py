@@ -18,8 +18,9 @@ copy with a new lead paragraph) get one cluster id, so results can show one stor
   the other half: bench/dedup_eval.py).
 - Figures: recurring wire reports (a weekly rate table, a daily price list) share their
   wording and differ in their numbers, and score as high as a copy. So a pair is kept only
-  when, of the numbers (words with a digit) of the text that has fewer, at least
-  FIGURES_MIN are in the other; a text without numbers passes. The numbers are kept as
+  when, of the figures ("7-1/4", "1,683,000") of the text that has fewer, at least
+  FIGURES_MIN are in the other; a text without figures passes. A short text (under
+  SHORT_SHINGLES) is mostly template and needs SHORT_THRESHOLD. The numbers are kept as
   the FIGURES_KEPT smallest crc32 hashes (a bottom-k sketch: exact below that size).
 - Clusters: union-find over the kept pairs (so a chain A~B~C is one cluster). The cluster id
   is the smallest article id in the cluster (string order): a real article id (it can be
@@ -46,6 +47,10 @@ THRESHOLD = 0.35
 SEED = 13
 FIGURES_MIN = 0.7  # copies and truncations keep their figures; next week's report does not
 FIGURES_KEPT = 64
+# A short text ("Qtly div 10 cts vs 10 cts prior / Pay April 6 / Record March 16") is mostly
+# template: two companies' notices share half their shingles. Below SHORT_SHINGLES a pair
+# needs SHORT_THRESHOLD.
+SHORT_SHINGLES, SHORT_THRESHOLD = 40, 0.7
 
 _WORD = re.compile(r"[^\W_]+")
 # A wire's sign-off as the last word ("... 5.0 pct. REUTER"): the same in every story.
@@ -53,7 +58,9 @@ _SIGN_OFF = {"reuter", "reuters"}
 _MASK32 = np.uint64(0xFFFFFFFF)
 _SHIFT = np.uint64(32)
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit constant (the golden ratio's bits)
-_DIGIT = re.compile(r"\d")
+# A figure as written: "7-1/4", "101-3/8", "1,683,000", "4.27" are one each (split into
+# words they would be "7", "1", "4", shared by every bond issue).
+_FIGURE = re.compile(r"\d+(?:[.,/-]\d+)*")
 
 
 def _params(seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
@@ -103,10 +110,10 @@ def article_signature(headline: str, body: str) -> np.ndarray | None:
     return signature(shingles(words(headline, body)))
 
 
-def figures(tokens: Sequence[str]) -> np.ndarray:
-    """The FIGURES_KEPT smallest distinct crc32 hashes of the words holding a digit."""
-    found = np.unique(np.fromiter((zlib.crc32(t.encode()) for t in tokens
-                                   if _DIGIT.search(t)), dtype=np.uint64))
+def figures(text: str) -> np.ndarray:
+    """The FIGURES_KEPT smallest distinct crc32 hashes of the figures in `text`."""
+    found = np.unique(np.fromiter((zlib.crc32(f.encode()) for f in _FIGURE.findall(text)),
+                                  dtype=np.uint64))
     return found[:FIGURES_KEPT]
 
 
@@ -127,17 +134,23 @@ class Fingerprint:
 
     signature: np.ndarray | None  # NUM_PERM MinHash values; None for an empty text
     figures: np.ndarray  # bottom-k hashes of its numbers
+    size: int  # distinct shingles
 
 
 def fingerprint(headline: str, body: str) -> Fingerprint:
-    tokens = words(headline, body)
-    return Fingerprint(signature(shingles(tokens)), figures(tokens))
+    hashes = shingles(words(headline, body))
+    return Fingerprint(signature(hashes), figures(f"{headline}\n{body}"), int(hashes.size))
+
+
+def needed(a: Fingerprint, b: Fingerprint, threshold: float = THRESHOLD) -> float:
+    """The similarity a pair needs: more when one text is short (see SHORT_SHINGLES)."""
+    return max(threshold, SHORT_THRESHOLD) if min(a.size, b.size) < SHORT_SHINGLES else threshold
 
 
 def is_copy(a: Fingerprint, b: Fingerprint, threshold: float = THRESHOLD) -> bool:
     """The verification of one candidate pair (without the LSH step)."""
     return (a.signature is not None and b.signature is not None
-            and similarity(a.signature, b.signature) >= threshold
+            and similarity(a.signature, b.signature) >= needed(a, b, threshold)
             and same_figures(a.figures, b.figures))
 
 
@@ -191,8 +204,10 @@ def duplicate_pairs(prints: Sequence[Fingerprint],
     if len(have) < 2:
         return []
     found = similar_pairs(np.stack([prints[i].signature for i in have]), threshold)
-    pairs = [(have[int(i)], have[int(j)]) for i, j, _ in found]
-    return [(i, j) for i, j in pairs if same_figures(prints[i].figures, prints[j].figures)]
+    pairs = [(have[int(i)], have[int(j)], sim) for i, j, sim in found]
+    return [(i, j) for i, j, sim in pairs
+            if sim >= needed(prints[i], prints[j], threshold)
+            and same_figures(prints[i].figures, prints[j].figures)]
 
 
 def _find(parent: list[int], i: int) -> int:

@@ -111,13 +111,30 @@ def test_lsh_finds_the_planted_pairs_among_many_random_texts():
     assert len(dedup.candidate_pairs(np.stack([p.signature for p in prints]))) < 400
 
 
-def test_figure_sketch_keeps_the_smallest_hashes():
-    many = [str(n) for n in range(500)]
+def test_figures_are_read_as_written_and_kept_as_a_sketch():
+    # "7-1/4" is one figure: split into words, every bond issue would share "1" and "4".
+    assert dedup.figures("paying 7-1/4 pct, priced at 101-3/8").size == 2
+    assert not dedup.same_figures(dedup.figures("paying 7-1/4 pct, priced at 101-3/8"),
+                                  dedup.figures("paying 4-1/7 pct, priced at 101-1/8"))
+    many = " ".join(str(n) for n in range(500))
     sketch = dedup.figures(many)
     assert sketch.size == dedup.FIGURES_KEPT and np.all(np.diff(sketch.astype(np.int64)) > 0)
-    assert dedup.same_figures(sketch, dedup.figures(many[:400] + ["words", "only"]))
-    assert not dedup.same_figures(sketch, dedup.figures([str(n) for n in range(500, 1000)]))
-    assert dedup.same_figures(sketch, dedup.figures(["no", "numbers"]))
+    assert dedup.same_figures(sketch, dedup.figures(many[:1800] + " words only"))
+    assert not dedup.same_figures(sketch, dedup.figures(" ".join(map(str, range(500, 1000)))))
+    assert dedup.same_figures(sketch, dedup.figures("no numbers"))
+
+
+def test_short_templated_notices_of_two_companies_are_not_copies():
+    a = dedup.fingerprint("CONCHEMCO INC <CKC> SETS QUARTERLY",
+                          "Qtly div 10 cts vs 10 cts prior\n\nPay April 6\n\nRecord March 16")
+    b = dedup.fingerprint("UNUM CORP <UNM> SETS QUARTERLY",
+                          "Qtly div 10 cts vs 10 cts prior\n\nPay March 31\n\nRecord March 16")
+    assert a.size < dedup.SHORT_SHINGLES
+    assert dedup.THRESHOLD <= dedup.similarity(a.signature, b.signature)  # template...
+    assert not dedup.is_copy(a, b)  # ...short texts need more
+    assert dedup.is_copy(a, dedup.fingerprint("CONCHEMCO INC <CKC> SETS QUARTERLY",
+                                              "QTLY DIV 10 CTS VS 10 CTS PRIOR. PAY APRIL 6, "
+                                              "RECORD MARCH 16. REUTER"))
 
 
 @pytest.mark.shared
