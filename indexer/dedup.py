@@ -11,7 +11,7 @@ copy with a new lead paragraph) get one cluster id, so results can show one stor
   process, unlike Python's salted hash()), a run's hashes mixed into 32 bits. A text
   shorter than one shingle is one shingle of all its words, so two identical short texts
   still match; an empty text matches nothing.
-- Signature: NUM_PERM minimums of seeded multiply-shift hashes (numpy, SEED fixed): the share
+- Signature: NUM_PERM minimums of multiply-shift hashes (parameters from SEED): the share
   of equal positions estimates the Jaccard similarity of two shingle sets.
 - Candidates: LSH over BANDS bands of ROWS rows; a pair sharing one band is a candidate, kept
   when its estimated Jaccard >= THRESHOLD (chosen on half of a labelled pair set, measured on
@@ -29,6 +29,7 @@ copy with a new lead paragraph) get one cluster id, so results can show one stor
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 import zlib
@@ -64,9 +65,13 @@ _FIGURE = re.compile(r"\d+(?:[.,/-]\d+)*")
 
 
 def _params(seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    a = rng.integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-    b = rng.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
+    """The hash family's multipliers (odd) and offsets, from blake2b: not from numpy's random
+    generators, whose streams may change between numpy versions, while signatures kept in
+    an index must compare with those of a later run."""
+    raw = [int.from_bytes(hashlib.blake2b(f"{seed}:{i}".encode(), digest_size=16).digest(),
+                          "little") for i in range(NUM_PERM)]
+    a = np.array([(r & (2**64 - 1)) | 1 for r in raw], dtype=np.uint64)
+    b = np.array([r >> 64 for r in raw], dtype=np.uint64)
     return a, b
 
 
