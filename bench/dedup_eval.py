@@ -75,6 +75,7 @@ def pair_rows(shared: Path, by_newid: dict) -> list[dict]:
     for row in rows:
         fa, fb = (dedup.fingerprint(*t) for t in row["texts"])
         row["figures"] = dedup.same_figures(fa.figures, fb.figures)
+        row["short"] = min(fa.size, fb.size) < dedup.SHORT_SHINGLES
         if fa.signature is None or fb.signature is None:
             row["sim"], row["band"] = 0.0, False
             continue
@@ -96,8 +97,10 @@ def scores(rows: list[dict], found) -> tuple[float, float, int, int]:
     return (tp / (tp + fp) if tp + fp else 1.0), (tp / pos if pos else 1.0), pos, len(rows) - pos
 
 
-def at(t: float, figures: bool = True):
-    return lambda r: r["band"] and r["sim"] >= t and (r["figures"] or not figures)
+def at(t: float):
+    """Found at threshold t, as dedup.duplicate_pairs decides (short texts need more)."""
+    return lambda r: (r["band"] and r["figures"]
+                      and r["sim"] >= (max(t, dedup.SHORT_THRESHOLD) if r["short"] else t))
 
 
 def f1(p: float, r: float) -> float:

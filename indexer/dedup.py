@@ -164,15 +164,21 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
+def band_keys(sigs: np.ndarray) -> np.ndarray:
+    """One 64-bit key per LSH band of each signature (m x BANDS): equal keys, a candidate
+    (a collision of two keys only adds a candidate, which verification drops)."""
+    keys = np.zeros((len(sigs), BANDS), dtype=np.uint64)
+    for col in range(ROWS):
+        keys = keys * _MIX + (sigs[:, col::ROWS] & _MASK32)
+    return keys
+
+
 def candidate_pairs(sigs: np.ndarray) -> np.ndarray:
     """Index pairs (i < j, shape (n, 2)) sharing at least one LSH band of `sigs` (m x NUM_PERM)."""
     found = []
+    keys = band_keys(sigs)
     for band in range(BANDS):
-        rows = sigs[:, band * ROWS:(band + 1) * ROWS]
-        # One 64-bit key per band (a collision only adds a candidate; verification drops it).
-        key = np.zeros(len(sigs), dtype=np.uint64)
-        for col in range(ROWS):
-            key = key * _MIX + (rows[:, col] & _MASK32)
+        key = keys[:, band]
         order = np.argsort(key, kind="stable")
         sorted_key = key[order]
         # Every pair of one bucket, without a Python loop over buckets: positions p and p+d
