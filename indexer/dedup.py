@@ -51,7 +51,8 @@ FIGURES_KEPT = 64
 # A short text ("Qtly div 10 cts vs 10 cts prior / Pay April 6 / Record March 16") is mostly
 # template: two companies' notices share half their shingles. Below SHORT_SHINGLES a pair
 # needs SHORT_THRESHOLD.
-SHORT_SHINGLES, SHORT_THRESHOLD = 40, 0.7
+# Earnings tables ("Shr 30 cts vs 30 cts / Net ...") re-filed with a correction have 30-40.
+SHORT_SHINGLES, SHORT_THRESHOLD = 30, 0.7
 
 _WORD = re.compile(r"[^\W_]+")
 # A wire's sign-off as the last word ("... 5.0 pct. REUTER"): the same in every story.
@@ -62,6 +63,7 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit constant (the golden ratio
 # A figure as written: "7-1/4", "101-3/8", "1,683,000", "4.27" are one each (split into
 # words they would be "7", "1", "4", shared by every bond issue).
 _FIGURE = re.compile(r"\d+(?:[.,/-]\d+)*")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # "2,000" is written "2000" too
 
 
 def _params(seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
@@ -117,8 +119,8 @@ def article_signature(headline: str, body: str) -> np.ndarray | None:
 
 def figures(text: str) -> np.ndarray:
     """The FIGURES_KEPT smallest distinct crc32 hashes of the figures in `text`."""
-    found = np.unique(np.fromiter((zlib.crc32(f.encode()) for f in _FIGURE.findall(text)),
-                                  dtype=np.uint64))
+    found = np.unique(np.fromiter((zlib.crc32(_THOUSANDS.sub("", f).encode())
+                                   for f in _FIGURE.findall(text)), dtype=np.uint64))
     return found[:FIGURES_KEPT]
 
 

@@ -149,7 +149,7 @@ def test_labelled_pairs_are_found_at_the_documented_threshold():
         a, b = (dedup.fingerprint(*t) for t in pairs_module.bbc_pair_texts(SHARED, pair))
         band = len(dedup.candidate_pairs(np.stack([a.signature, b.signature]))) == 1
         verdicts[pair["label"]].append(band and dedup.is_copy(a, b))
-    assert np.mean(verdicts["dup"]) >= 0.9  # measured 0.94 (bench/dedup_eval.py)
+    assert np.mean(verdicts["dup"]) >= 0.88  # measured 0.91, 167 of 183 (bench/dedup_eval.py)
     assert np.mean(verdicts["not"]) <= 0.05  # measured 4 of 177
 
 
