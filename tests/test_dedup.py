@@ -159,3 +159,20 @@ def test_signatures_do_not_change_between_versions():
     version; a change here needs a format bump and a reindex)."""
     sig = dedup.fingerprint("Bundesbank", "The Bundesbank left credit policies unchanged")
     assert sig.signature[:4].tolist() == [753825265, 502368564, 794607101, 988960967]
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_reuters_bundesbank_stories_are_one_cluster_and_notices_are_not():
+    """The reported symptom (issue 13): BUNDESBANK LEAVES CREDIT POLICIES UNCHANGED four
+    times. Clustered with all of Reuters-21578, as `reindex` reads it."""
+    need((SHARED / "corpora" / "reuters21578").is_dir(),
+         f"../shared/corpora/reuters21578 is missing ({SHARED})")
+    articles = bench_module("dedup_eval").reuters_articles(SHARED)
+    found = dedup.cluster_articles([(a.id, a.headline, a.body) for a in articles.values()])
+    bundesbank = {found[articles[n].id] for n in (1971, 7031, 12456, 12471)}
+    assert bundesbank == {min(articles[n].id for n in (1971, 7031, 12456, 12471))}
+    # Two companies' dividend notices: the same template, other companies and dates.
+    assert found[articles[2153].id] != found[articles[4909].id]
+    sizes = np.unique(list(found.values()), return_counts=True)[1]
+    assert 500 < (sizes > 1).sum() < 1500 and sizes.max() < 30  # measured 848, largest 13
