@@ -6,8 +6,8 @@ weighed by tf x idf over the collection (SearchBackend.document_frequencies, the
 both engines), and the MAX_TERMS best, each in the form the article writes it most, are
 searched as an OR through run_search: ranked as any search is. A term only this article
 has finds nothing and is passed over. The article itself is left out, and so are its
-copies: until the index knows duplicate clusters (issue 13, part 2), an article with the
-same headline, case and spacing aside (a syndicated wire story).
+copies and light rewrites (indexer.dedup.is_copy: MinHash over word shingles, with its
+measured threshold), compared here until the index keeps duplicate clusters.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from math import log
 from typing import Any
 
+from indexer import dedup
 from searchapp.analysis import terms
 from searchapp.backends.base import SearchBackend
 from searchapp.fields import HEADLINE, PART_BOOSTS
@@ -52,10 +53,6 @@ class MoreLikeThis:
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.article_id, "terms": self.terms,
                 "results": [r.to_dict() for r in self.results]}
-
-
-def _folded(headline: str | None) -> str:
-    return " ".join((headline or "").lower().split())
 
 
 def _counts(text: str, weight: int, counts: Counter, forms: dict[str, Counter]) -> None:
@@ -98,16 +95,18 @@ def more_like_this(backend: SearchBackend, article_id: str, size: int = SHOWN
     out = MoreLikeThis(article_id, [form for _, form, _ in chosen])
     if not chosen:
         return out
-    own = _folded(article.headline)
+    own = dedup.fingerprint(article.headline or "", article.body or "")
     params = SearchParams.from_args({
         "q": " OR ".join(out.terms), "per_page": str(min(size * 4, 100)),
         "facets": "none", "snippets": "none", "match": "all"})
     response = run_search(backend, params, suggest=False)
     for hit in response.results:
-        if hit.id == article_id or (own and _folded(hit.headline_text) == own):
+        if hit.id == article_id:
             continue
         other = backend.get(hit.id)
         if other is None:  # replaced in between
+            continue
+        if dedup.is_copy(own, dedup.fingerprint(other.headline or "", other.body or "")):
             continue
         theirs = {t for t, *_ in terms(f"{other.headline or ''} {other.body or ''}")}
         shared = [form for t, form, _ in chosen if t in theirs]

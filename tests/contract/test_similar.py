@@ -14,9 +14,10 @@ RECORDS = [
     article(id="eclipse-a", headline="Solar eclipse darkens Lisbon", source="Gazette",
             body="A total solar eclipse darkened Lisbon on Monday. Astronomers gathered on "
                  "the riverfront to watch the corona. The eclipse lasted four minutes."),
-    # A syndicated copy: same headline, case and spacing aside.
-    article(id="eclipse-copy", headline="SOLAR ECLIPSE  DARKENS LISBON", source="Wire",
-            body="A total solar eclipse darkened Lisbon on Monday. Astronomers gathered."),
+    # A syndicated copy, lightly edited (indexer.dedup.is_copy).
+    article(id="eclipse-copy", headline="SOLAR ECLIPSE DARKENS LISBON", source="Wire",
+            body="A total solar eclipse darkened Lisbon on Monday. Astronomers gathered on "
+                 "the riverfront to watch the corona. The eclipse lasted five minutes."),
     article(id="eclipse-b", headline="Astronomers watch the corona", source="Herald",
             body="Astronomers in Porto watched the corona of the sun during the solar "
                  "eclipse, which lasted four minutes."),
@@ -57,7 +58,7 @@ def test_the_most_alike_first_without_itself_or_its_copies(backend):
     # The words searched: the article's own, the weightiest first; one only it has is not.
     assert "eclipse" in found.terms[:3]
     assert {"astronomers", "corona", "solar", "lisbon"} <= set(found.terms)
-    assert "riverfront" not in found.terms
+    assert "porto" not in more_like_this(backend, "eclipse-b").terms  # only it has Porto
     b = found.results[0]
     assert {"eclipse", "astronomers", "corona", "solar"} <= set(b.shared)
     assert "lisbon" not in b.shared
