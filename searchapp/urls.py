@@ -14,7 +14,7 @@ from searchapp.search.params import EXCLUDE_PREFIX, SearchParams
 # The search arguments an article link carries, so that the article page marks that
 # search's matches and links the matches before and after it.
 SEARCH_CONTEXT = ("q", "scope", *FACETS, *(EXCLUDE_PREFIX + f for f in FACETS), "from", "to",
-                  "sort")
+                  "undated", "sort")
 
 
 def search_url(params: SearchParams, endpoint: str = "/search", **changes) -> str:
