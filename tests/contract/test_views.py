@@ -417,12 +417,13 @@ def test_long_facet_lists_have_a_more_link(client):
     assert total_of(page) == 10
 
 
-def test_year_histogram_links_filter_by_year(client):
+def test_timeline_bars_zoom_to_their_range(client):
     page = parse(client.get("/search?q=harbour"))
-    bars = find_all(find(page, "ul", "histogram"), "a", "bar")
-    assert [b.get("data-value") for b in bars] == ["2018", "2019", "2020"]
+    bars = find_all(find(page, "ol", "timeline"), "a", "tbar")
+    # 2018-01-10 to 2020-03-13: 27 months, 10 of them with matches (the others are empty).
+    assert [b.get("data-start") for b in bars][:2] == ["2018-01-01", "2018-04-01"]
     page = follow(client, bars[0])
-    assert total_of(page) == len(harbour(lambda r: r["published"].startswith("2018")))
+    assert total_of(page) == len(harbour(lambda r: r["published"].startswith("2018-01")))
 
 
 def test_date_range_filters(client):
