@@ -27,11 +27,20 @@ class Point:
 class Line:
     query: str
     colour: str
-    points: list[Point]
+    points: list[Point | None]  # None: no share in a bucket without articles (a gap)
 
     @property
-    def path(self) -> str:
-        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+    def paths(self) -> list[str]:
+        """The line's runs of points between gaps, as SVG `points`."""
+        out, run = [], []
+        for p in [*self.points, None]:
+            if p is None:
+                if run:
+                    out.append(" ".join(run))
+                run = []
+            else:
+                run.append(f"{p.x:.1f},{p.y:.1f}")
+        return out
 
 
 @dataclass(frozen=True)
@@ -68,9 +77,12 @@ def chart(cmp: Comparison, measure: str = "count") -> Chart:
 
     lines = []
     for k, (s, vs) in enumerate(zip(cmp.series, values, strict=True)):
-        points = []
+        points: list[Point | None] = []
         for i, v in enumerate(vs):
             b = cmp.buckets[i]
+            if measure == "share" and not b.count:
+                points.append(None)
+                continue
             title = (f"{s.query} · {label(b, cmp.interval)}: {s.counts[i]:,} of {b.count:,} "
                      f"articles ({cmp.share(s, i) * 100:.2f}%)")
             points.append(Point(x(i), y(v), title))
