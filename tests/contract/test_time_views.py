@@ -117,6 +117,16 @@ def test_compare_counts_and_shares_in_html_csv_and_json(client):
     assert not find_all(page, "script") or all(s.get("src") for s in page.iter("script"))
 
 
+def test_compare_starts_empty_and_says_when_nothing_is_dated(client):
+    page = parse(client.get("/compare"))
+    assert len(find_all(find(page, "form", "compare-form"), "input", name="q")) == 4
+    assert not find_all(page, cls="compare-chart")
+    page = parse(client.get("/compare?q=harbour&undated=only"))
+    assert "nothing to draw" in text(find(page, "div", "compare"))
+    got = client.get("/api/compare?q=harbour&undated=only").get_json()
+    assert got["buckets"] == [] and got["series"][0]["undated"] == 5
+
+
 def test_compare_escapes_the_searches_and_refuses_a_fifth(client):
     resp = client.get("/compare", query_string={"q": [HOSTILE, "harbour"]})
     body = resp.get_data(as_text=True)
