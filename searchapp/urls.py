@@ -14,7 +14,7 @@ from searchapp.search.params import EXCLUDE_PREFIX, SearchParams
 # The search arguments an article link carries, so that the article page marks that
 # search's matches and links the matches before and after it.
 SEARCH_CONTEXT = ("q", "scope", *FACETS, *(EXCLUDE_PREFIX + f for f in FACETS), "from", "to",
-                  "sort")
+                  "undated", "sort")
 
 
 def search_url(params: SearchParams, endpoint: str = "/search", **changes) -> str:
@@ -125,6 +125,13 @@ def export_url(params: SearchParams, fmt: str) -> str:
     return f"/export.{fmt}?{urlencode(args)}" if args else f"/export.{fmt}"
 
 
+def compare_url(params: SearchParams) -> str:
+    """The compare page (views/compare.py) starting from this search and its filters."""
+    args = [(k, v) for k, v in params.to_args()
+            if k in SEARCH_CONTEXT and k != "sort"]
+    return f"/compare?{urlencode(args)}" if args else "/compare"
+
+
 def feed_url(params: SearchParams) -> str:
     args = [(k, v) for k, v in params.to_args() if k not in ("page", "per_page", "sort")]
     return f"/feed.atom?{urlencode(args)}" if args else "/feed.atom"
@@ -156,6 +163,7 @@ def init_app(app: Flask) -> None:
                                  exclude_url=exclude_url, include_url=include_url,
                                  facet_url=facet_url, person_url=person_url,
                                  more_url=more_url, export_url=export_url, feed_url=feed_url,
+                                 compare_url=compare_url,
                                  article_url=article_url, page_window=page_window)
 
     @app.context_processor

@@ -128,11 +128,12 @@ def test_app_factory_opens_nothing(make_index, make_app):
 TAGS = set("""html head meta title link script body a header div svg rect circle path form label
 input button main section nav ul ol li span strong h1 h2 p q code mark article time figure
 blockquote figcaption details summary aside footer dl dt dd table thead tbody tr th td
-em""".split())
+em polyline line text g desc caption""".split())
 ATTRS = set("""lang charset name content rel href type title class src defer id tabindex role
 action method for value placeholder autocomplete spellcheck open start datetime hidden download
 viewBox focusable preserveAspectRatio x y width height rx cx cy r d min max
-data-facet data-value data-step data-exclude data-include scope""".split())
+data-facet data-value data-step data-exclude data-include scope data-start data-end
+points stroke fill stroke-width x1 x2 y1 y2 text-anchor""".split())
 HEAD_ONLY = {"meta", "title", "link", "script"}
 URL_ATTRS = {"href", "src", "action"}
 
@@ -158,19 +159,21 @@ def assert_inert(html_text: str) -> None:
                 scheme = urlsplit(value.strip()).scheme.lower()
                 assert scheme in ("", "http", "https"), f'{name}="{value}" on <{tag}>'
                 assert not value.strip().startswith("//"), f'{name}="{value}"'
-        if tag in HEAD_ONLY:
+        in_svg = tag == "title" and el.tag.startswith("{http://www.w3.org/2000/svg}")
+        if tag in HEAD_ONLY and not in_svg:  # an SVG <title> names a chart's point
             assert parents.get(el) is head, f"<{tag}> outside <head>"
         if tag == "script":
             assert el.get("src") == "/static/app.js" and not (el.text or "").strip()
         if tag == "mark":
             assert len(el) == 0, "an element inside <mark>"
-        if tag in ("svg", "rect", "circle", "path"):
+        if tag in ("svg", "rect", "circle", "path", "polyline", "line", "text", "g") or in_svg:
             svg = el
             while local(svg.tag) != "svg":
                 svg = parents[svg]
             owner = parents[svg]
-            assert "logo" in (svg.get("class") or "") or (owner.get("class") or "") in (
-                "bar", "bar selected", "facet-person"), "an <svg> from data"
+            assert (svg.get("class") or "") in ("logo", "compare-chart", "swatch") or (
+                owner.get("class") or "") in ("bar", "bar selected", "facet-person", "tbar",
+                                              "tbar none"), "an <svg> from data"
 
 
 def rendered_pages(client) -> dict[str, str]:
@@ -182,6 +185,7 @@ def rendered_pages(client) -> dict[str, str]:
     urls += [f"/articles/xss-{n}" for n in range(len(PAYLOADS))]
     urls += [f"/search?q={quote(p)}" for p in PAYLOADS]
     urls += [f"/search?sort={quote(p)}" for p in PAYLOADS[:6]]  # echoed in a 400 page
+    urls += [f"/compare?q={quote(p)}&q={MARK}&measure=share" for p in PAYLOADS]
     # Exclusions, searches within facet values, a facet's full page and the people indexes.
     urls += [f"/search?q={MARK}&not_source={quote(PAYLOADS[1])}&not_speaker={quote(p)}"
              f"&speaker_contains={quote(p)}" for p in PAYLOADS]
@@ -445,7 +449,8 @@ def test_no_write_routes(app):
                          "export.export_jsonl", "export.feed", "people.page", "people.api",
                          "people.export_csv", "people.export_jsonl", "people.feed",
                          "facets.facet", "facets.facet_json", "facets.people",
-                         "facets.people_json", "facets.help_page"}
+                         "facets.people_json", "facets.help_page", "compare.page",
+                         "compare.as_csv", "compare.as_json"}
 
 
 # ---- T08: hostile queries ------------------------------------------------------------------

@@ -10,6 +10,7 @@ Reading (the web app and `scrapesearch search`, any number of processes):
 
     search(request)        the whole result page of one search
     export(query)          every match, streamed in order, from one snapshot
+    (search's timeline: the matches per day, week, month or year, and the undated ones)
     article(id, query)     one article, the query's matches marked, its neighbours
     get(id)                one article by id
     added(ids)             when articles entered the index (the Atom feed's `updated`)
@@ -35,6 +36,7 @@ from typing import Any, ClassVar
 from indexer.article import Article
 from indexer.errors import ScrapesearchError
 from searchapp.search.dates import DateRange
+from searchapp.search.timeline import Timeline
 
 Span = tuple[int, int]  # (start, end) character offsets in one part of an Article
 
@@ -80,6 +82,8 @@ class Query:
     `searchapp.fields.SORTS`; relevance without words to rank by lists the newest first.
     Ties keep index order.
 
+    `undated` (UNDATED): what a date range does with the articles that have no date.
+
     `loose`: the words of a top-level AND read loosely (a long query that found few
     articles with all of them, searchapp.search.service): an article with any of them
     matches, ranked by score (plus LOOSE_WEIGHT a word it has, and PROXIMITY_WEIGHT of a
@@ -94,6 +98,9 @@ class Query:
     sort: str = "relevance"
     exclude: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     loose: bool = False
+    # Matches without a publication date: None, left out by a date range (and kept without
+    # one); "include": kept by a date range too; "only": only they match (dates ignored).
+    undated: str | None = None
 
 
 # What each word of a loose query an article has adds to its score. Ranking by how many
@@ -191,6 +198,8 @@ class FacetOptions:
 
 NO_OPTIONS = FacetOptions()
 
+UNDATED = ("include", "only")  # Query.undated besides None
+
 
 @dataclass(frozen=True)
 class SearchRequest:
@@ -206,6 +215,10 @@ class SearchRequest:
     snippets: bool = True  # False: highlights of the headline only
     scope_counts: bool = False  # the total in every scope, with the same filters
     suggest: bool = True  # respell misspelt words when nothing matches
+    # The matches over time (SearchPage.timeline): None for none, "auto" for buckets of the
+    # interval searchapp.search.timeline.choose picks from the first and last dated match,
+    # or one of timeline.INTERVALS.
+    timeline: str | None = None
     # Past it the page keeps its matches and gives up snippets, scope counts, respellings
     # (and the engine's own search may stop early); what was given up goes in its notice.
     budget: Budget = field(default_factory=Budget)
@@ -289,6 +302,7 @@ class SearchPage:
     respellings: dict[str, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)  # how the engine read the words
     ranked: bool = True  # False when there were no words to rank by
+    timeline: Timeline | None = None  # when the request asked for one
 
 
 @dataclass(frozen=True)

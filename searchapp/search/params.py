@@ -21,6 +21,7 @@ from searchapp.search.dates import NoSuchDay, day_bound
 
 DEFAULT_PER_PAGE = 10
 MATCHES = ("auto", "all", "any")
+UNDATED = ("include", "only")  # backends.base.UNDATED
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_FILTER_VALUES = 50
@@ -63,6 +64,9 @@ class SearchParams:
     # "all": only articles with every word; "any": a long query read loosely (the most of
     # its words first); "auto": "any" when "all" finds few (service.LOOSE_BELOW).
     match: str = "auto"
+    # Articles without a publication date: None, left out by a date range; "include": kept
+    # by it; "only": only they are listed (the date range set aside).
+    undated: str | None = None
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> SearchParams:
@@ -135,6 +139,9 @@ class SearchParams:
         match = _one(args, "match") or "auto"
         if match not in MATCHES:
             raise ParamError(f"match must be one of {', '.join(MATCHES)}, not '{match[:40]}'")
+        undated = _one(args, "undated") or None
+        if undated is not None and undated not in UNDATED:
+            raise ParamError(f"undated must be include or only, not '{undated[:40]}'")
         snippets_arg = _one(args, "snippets") or "all"
         if snippets_arg not in ("all", "none"):
             raise ParamError("snippets must be all or none")
@@ -142,7 +149,7 @@ class SearchParams:
                    sort=sort, page=page, per_page=per_page, facets=facets,
                    facet_size=facet_size, snippets=snippets_arg == "all",
                    notices=tuple(notices), exclude=exclude, facet_contains=contains,
-                   facet_sort=sorts, facet_page=pages, match=match)
+                   facet_sort=sorts, facet_page=pages, match=match, undated=undated)
 
     def with_(self, **changes) -> SearchParams:
         return replace(self, **changes)
@@ -162,6 +169,8 @@ class SearchParams:
             out.append(("from", self.date_from))
         if self.date_to:
             out.append(("to", self.date_to))
+        if self.undated:
+            out.append(("undated", self.undated))
         if self.sort != "relevance":
             out.append(("sort", self.sort))
         if self.match != "auto":

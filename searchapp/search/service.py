@@ -30,12 +30,13 @@ from searchapp.backends.base import (
     SearchBackend,
     SearchRequest,
 )
-from searchapp.fields import BODY, COMMENTER, SCOPES
+from searchapp.fields import BODY, COMMENTER, SCOPES, YEAR
 from searchapp.search import highlight
 from searchapp.search.article import ArticleView, article_view
 from searchapp.search.dates import DateRange, intersect
 from searchapp.search.params import DEFAULT_FACET_SIZE, SearchParams
 from searchapp.search.parser import And, Exact, Not, Or, Parsed, Phrase, Word, parse, read_as
+from searchapp.search.timeline import Timeline
 
 
 @dataclass
@@ -129,6 +130,7 @@ class SearchResponse:
     scope_counts: dict[str, int] | None = None
     suggestion: str | None = None
     ranked: bool = True  # False when there were no words to rank by (newest come first)
+    timeline: Timeline | None = None  # the matches over time, when the facets include year
 
     @property
     def page(self) -> int:
@@ -162,6 +164,8 @@ class SearchResponse:
             "match": "any" if self.query.loose_words else "all",
             "strict_total": self.query.strict_total,
             "broader": self.query.broader,
+            "undated": self.params.undated,
+            "timeline": self.timeline.to_dict() if self.timeline else None,
         }
 
 
@@ -206,7 +210,7 @@ def to_query(params: SearchParams) -> tuple[Query, Parsed]:
             chosen[COMMENTER] = tuple(dict.fromkeys(people.handle(v) for v in chosen[COMMENTER]))
     tree = entries.tie(parsed.tree, filters)
     query = Query(tree=tree, scope=params.scope, dates=dates, filters=filters,
-                  sort=params.sort, exclude=exclude)
+                  sort=params.sort, exclude=exclude, undated=params.undated)
     loose = loose_tree(tree, params.scope, least=2) if params.match == "any" else None
     if loose is not None:
         query = replace(query, tree=loose, loose=True)
@@ -345,7 +349,8 @@ def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool 
         facets=params.facets, facet_sizes=sizes,
         facet_options={name: facet_options(params, name, sizes[name])
                        for name in params.facets},
-        snippets=params.snippets, scope_counts=scope_counts, suggest=suggest, budget=budget)
+        snippets=params.snippets, scope_counts=scope_counts, suggest=suggest, budget=budget,
+        timeline="auto" if YEAR in params.facets else None)
     page = backend.search(request)
     strict_total = None
     loose = loose_tree(query.tree, query.scope) if params.match == "auto" else None
@@ -362,7 +367,9 @@ def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool 
                                                            query.scope)), params.snippets)
             for f in page.found]
     tree = parsed.tree
-    read = read_as(tree, query.dates) if tree is not None or query.dates else ""
+    # The query's own `date:` only: the from/to arguments are shown as a chip, not as a
+    # reading of the query.
+    read = read_as(tree, parsed.dates) if tree is not None or parsed.dates else ""
     notices = list(params.notices) + parsed.notices + page.notices
     broader = (params.match == "auto" and loose is None and 0 < page.total < LOOSE_BELOW
                and loose_tree(query.tree, query.scope, least=2) is not None)
@@ -375,7 +382,7 @@ def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool 
     if counts is not None:
         counts = {scope: counts[scope] for scope in SCOPES if scope in counts}
     return SearchResponse(params, info, page.total, took, page.generation, hits, page.facets,
-                          counts, suggestion, ranked=page.ranked)
+                          counts, suggestion, ranked=page.ranked, timeline=page.timeline)
 
 
 def respelt(q: str, respellings: dict[str, str] | None) -> str | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import Flask
 
 from searchapp.fields import FACET_LABELS, SCOPE_LABELS, SORT_LABELS
+from searchapp.search import timeline
 
 # Gaps between years are filled with empty bars only up to this span, so one stray
 # "1900" date does not squeeze a century of empty bars into the sidebar.
@@ -38,6 +39,15 @@ def year_bars(values) -> list[Bar]:
     return bars
 
 
+def bar_width(count: int, most: int) -> int:
+    """A timeline bar's length, percent of the longest; at least 1 for a bucket with any."""
+    if not count or not most:
+        return 0
+    return max(1, math.ceil(count * 100 / most))
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(bucket_label=timeline.label, bucket_short=timeline.short_label,
+                                 bar_width=bar_width)
     app.jinja_env.globals.update(year_bars=year_bars, scope_labels=SCOPE_LABELS,
                                  sort_labels=SORT_LABELS, facet_labels=FACET_LABELS)

@@ -33,7 +33,7 @@ from searchapp.backends.base import (
     SearchRequest,
     check_format_version,
 )
-from searchapp.backends.opensearch import added, building, mapping
+from searchapp.backends.opensearch import added, building, mapping, timeline
 from searchapp.backends.opensearch.connection import (
     Connection,
     Settings,
@@ -167,6 +167,8 @@ class OpenSearchBackend(SearchBackend):
         aggs = {f"facet_{name}": facet_agg(q, name, request.facet_sizes.get(
             name, DEFAULT_FACET_SIZE), request.facet_options.get(name, NO_OPTIONS))
             for name in request.facets}
+        if request.timeline:
+            aggs.update(timeline.aggs(q, tr.query, request.timeline))
         if aggs:
             body["aggs"] = aggs
         deep = request.start + request.size > MAX_WINDOW
@@ -232,11 +234,28 @@ class OpenSearchBackend(SearchBackend):
             budget.leave_out("the spelling suggestions")
         elif total == 0 and request.suggest:
             respellings = respell(self.client, self.settings, q.tree)
+        times = self._timeline(q, tr, request.timeline, main) if request.timeline else None
         notices = list(tr.notices)
         if budget.notice():
             notices.append(budget.notice())
         return SearchPage(total, found, facets, generation, counts, respellings,
-                          notices, ranked=tr.searched)
+                          notices, ranked=tr.searched, timeline=times)
+
+    def _timeline(self, q: Query, tr, interval: str, main: dict):
+        """The page's timeline (opensearch/timeline.py): its buckets from the page's own
+        search, or, for "auto", from one more search once the interval is known."""
+        found = main.get("aggregations", {})
+        if interval != "auto":
+            return timeline.timeline_of(found, found["timeline"]["buckets"]["buckets"],
+                                        interval)
+        interval = timeline.chosen(found)
+        if interval is None:
+            return timeline.timeline_of(found, None, "day")
+        resp = self._call(self.client.search, index=self.alias, body={
+            "size": 0, "track_total_hits": False, "query": search_query(q, tr.query),
+            "aggs": {"buckets": timeline.histogram(interval)}})
+        return timeline.timeline_of(found, resp["aggregations"]["buckets"]["buckets"],
+                                    interval)
 
     def _msearch(self, searches: list[dict], first: dict[str, str] | None = None
                  ) -> list[dict]:

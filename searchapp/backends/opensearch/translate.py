@@ -267,8 +267,14 @@ def _fuzzy(target: str, term: str, edits: int, most: int) -> dict:
 
 # -- filters and order -------------------------------------------------------------------------
 
+UNDATED_FILTER = {"bool": {"must_not": [{"exists": {"field": PUBLISHED}}]}}
+
+
 def date_filter(query: Query) -> dict | None:
+    """The date range (Query.undated: with or without the undated articles, or only them)."""
     rng = query.dates
+    if query.undated == "only":
+        return UNDATED_FILTER
     if rng is None or (rng.start is None and rng.end is None):
         return None
     bounds: dict[str, str] = {}
@@ -276,7 +282,10 @@ def date_filter(query: Query) -> dict | None:
         bounds["gte"] = f"{rng.start}T00:00:00"
     if rng.end:
         bounds["lte"] = f"{rng.end}T23:59:59.999"
-    return {"range": {PUBLISHED: bounds}}
+    dated = {"range": {PUBLISHED: bounds}}
+    if query.undated == "include":
+        return {"bool": {"should": [dated, UNDATED_FILTER], "minimum_should_match": 1}}
+    return dated
 
 
 def facet_filter(name: str, values: tuple[str, ...]) -> dict:

@@ -41,6 +41,7 @@ from searchapp.backends.whoosh.snapshot import (
     open_generation,
 )
 from searchapp.backends.whoosh.suggest import respell
+from searchapp.backends.whoosh.timeline import timeline
 from searchapp.fields import COMBINED_PARTS, FACET_LABELS, HEADLINE, PARTS, SCOPES
 from searchapp.search.entries import KIND_OF_PERSON, entry_facet, untie
 
@@ -141,8 +142,11 @@ class WhooshBackend(SearchBackend):
         notices = list(f.match.notices) + notes
         if budget.notice():
             notices.append(budget.notice())
+        times = None
+        if request.timeline:
+            times = timeline(data, f.final, f.undated_base(), request.timeline)
         return SearchPage(total, found, facets, snap.generation, counts, respellings,
-                          notices, ranked=f.match.searched)
+                          notices, ranked=f.match.searched, timeline=times)
 
     def _facet(self, data, f, request: SearchRequest, name: str, memo: dict,
                notes: list[str]) -> Facet:

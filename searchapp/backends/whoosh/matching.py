@@ -40,6 +40,13 @@ class Filtered:
                 out &= m
         return out
 
+    def undated_base(self) -> np.ndarray:
+        """The matches whatever the date range: the words and every facet filter."""
+        out = self.match.mask.copy()
+        for m in self.facet_masks.values():
+            out &= m
+        return out
+
     def filters_only(self, n: int, leave_out: str | None = None) -> np.ndarray:
         """Every document the date range and facet filters (but `leave_out`'s) let through,
         whatever the words."""
@@ -50,10 +57,15 @@ class Filtered:
         return out
 
 
-def date_mask(data: IndexData, rng: DateRange | None) -> np.ndarray | None:
+def date_mask(data: IndexData, rng: DateRange | None, undated: str | None = None
+              ) -> np.ndarray | None:
+    """The documents the date range lets through (Query.undated: with or without the
+    undated ones, or only those), or None for every document."""
+    pub = data.published
+    if undated == "only":
+        return pub < 0
     if rng is None or (rng.start is None and rng.end is None):
         return None
-    pub = data.published
     mask = pub >= 0
     if rng.start:
         mask &= pub >= datetime_to_long(dt.datetime.fromisoformat(rng.start))
@@ -61,6 +73,8 @@ def date_mask(data: IndexData, rng: DateRange | None) -> np.ndarray | None:
         # The end day is inclusive; adding the day in microseconds, not as a timedelta,
         # keeps 9999-12-31 from overflowing datetime.
         mask &= pub < datetime_to_long(dt.datetime.fromisoformat(rng.end)) + _DAY
+    if undated == "include":
+        mask |= pub < 0
     return mask
 
 
@@ -71,7 +85,7 @@ def filter_query(data: IndexData, query: Query, budget: Budget | None = None,
     `memo` keeps each field's result of each word (Evaluator) for the per-scope counts."""
     match = Evaluator(data, query.scope, budget, memo=memo, loose=query.loose).run(query.tree)
     base = match.mask
-    dmask = date_mask(data, query.dates)
+    dmask = date_mask(data, query.dates, query.undated)
     if dmask is not None:
         base = base & dmask
     fmasks = {name: facet_ops.facet_mask(data, name, query.filters.get(name, ()),
