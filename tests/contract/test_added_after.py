@@ -21,7 +21,8 @@ def found(backend, **query) -> list[str]:
 
 def test_added_after_finds_what_entered_later(engine, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    first = [article(id=f"old-{i}", headline=f"Harbour story {i}", body="Harbour news.",
+    first = [article(id=f"old-{i}", headline=f"Harbour story {i}",
+                     body="Harbour news, harbour talk, harbour ships.",
                      published=f"202{i}-01-01") for i in range(3)]
     write_jsonl(tmp_path / "src.jsonl", first)
     backend = engine.new(tmp_path)
@@ -54,6 +55,8 @@ def test_added_after_finds_what_entered_later(engine, tmp_path, monkeypatch):
         assert found(backend, **q) == ["new-a"]
         assert found(backend, **{**q, "sort": ADDED_SORT}) == ["new-a"]
         assert found(backend, added_after=later) == []
+        # The words' matches, the last to enter first (not by score).
+        assert found(backend, tree=harbour.tree, sort=ADDED_SORT)[0] == "new-a"
 
         # The newest first: the two new ones (index order between them), then the rest.
         order = [a.id for a in backend.export(Query(sort=ADDED_SORT))]

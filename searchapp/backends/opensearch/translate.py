@@ -316,12 +316,12 @@ def search_query(query: Query, words: dict, with_facets: bool = True) -> dict:
 def sort_of(query: Query, searched: bool) -> list:
     """The order of the matches, ties in index order (`seq`)."""
     sort = query.sort if query.sort in SORTS else "relevance"
-    if sort == "relevance" and searched:
-        key: list = [{"_score": "desc"}]
+    if query.sort == ADDED_SORT:
+        key: list = [{ADDED: {"order": "desc", "missing": "_last"}}]
+    elif sort == "relevance" and searched:
+        key = [{"_score": "desc"}]
     elif sort == "oldest":
         key = [{PUBLISHED: {"order": "asc", "missing": "_last"}}]
-    elif query.sort == ADDED_SORT:
-        key = [{ADDED: {"order": "desc", "missing": "_last"}}]
     elif sort == "comments":
         key = [{"ncomments": "desc"}]
     else:
