@@ -63,6 +63,9 @@ class SearchParams:
     # "all": only articles with every word; "any": a long query read loosely (the most of
     # its words first); "auto": "any" when "all" finds few (service.LOOSE_BELOW).
     match: str = "auto"
+    # Only articles that entered the index after this index time (saved searches: what
+    # is new since they were last seen). Never read from the request, never in links.
+    added_after: float | None = None
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> SearchParams:

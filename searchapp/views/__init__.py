@@ -8,9 +8,9 @@ from searchapp import urls
 
 
 def init_app(app: Flask) -> None:
-    from searchapp.views import api, article, display, export, facets, people, search
+    from searchapp.views import api, article, display, export, facets, people, saved, search
 
-    for module in (search, article, api, export, facets, people):
+    for module in (search, article, api, export, facets, people, saved):
         app.register_blueprint(module.bp)
     urls.init_app(app)
     display.init_app(app)
