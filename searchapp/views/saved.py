@@ -3,9 +3,10 @@
 
 The searches live in the instance folder's SQLite file (searchapp/saved.py); the index is
 only read. The POSTs are plain same-origin forms: with no sessions or cookies there is no
-CSRF token to check, so a POST whose Origin header names another site is refused (403);
-browsers send it with every form POST, and the CSP's `form-action 'self'` keeps our own
-forms pointing here. A client that sends no Origin (curl, scripts) is let through.
+CSRF token to check, so a POST that a browser says came from another site is refused
+(403): by its Sec-Fetch-Site header (anything but same-origin), else by its Origin (another
+host, or "null"); the CSP's `form-action 'self'` keeps our own forms pointing here. A
+client that sends neither (curl, scripts) is let through.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ def store() -> Store:
 
 def same_origin() -> None:
     """403 for a POST sent by a page of another site (see the module's docstring)."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:  # what browsers say first-hand (Origin is "null" under no-referrer)
+        if site not in ("same-origin", "none"):
+            abort(403, "Saved searches can only be changed from this site's own pages.")
+        return
     origin = request.headers.get("Origin")
     if origin is None:
         return

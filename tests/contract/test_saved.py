@@ -102,6 +102,9 @@ def test_json_api_and_errors(world):
     foreign = client.post("/saved", data={"name": "evil", "q": "x"},
                           headers={"Origin": "https://evil.example"})
     assert foreign.status_code == 403
+    cross = client.post("/saved", data={"name": "evil", "q": "x"},
+                        headers={"Sec-Fetch-Site": "cross-site", "Origin": "null"})
+    assert cross.status_code == 403
     own = client.post("/saved", data={"name": "mine", "q": "x"},
                       headers={"Origin": "http://localhost"})
     assert own.status_code == 303
