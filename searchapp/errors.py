@@ -58,7 +58,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
         messages = {404: "There is nothing at this address.",
-                    405: "This address only answers GET requests."}
+                    405: f"This address does not answer {request.method} requests."}
         # abort(404, "A sentence.") says what was not found; werkzeug's own text does not.
         if e.description and e.description != type(e).description:
             return respond(e.code or 500, e.description)
