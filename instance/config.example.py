@@ -45,5 +45,20 @@
 # Set a long random value in production (python -c "import secrets; print(secrets.token_hex())").
 # SECRET_KEY = "change-me"
 
-# Largest request body accepted, in bytes (the app has only GET routes).
+# Largest request body accepted, in bytes (the only POSTs save and delete saved searches).
 # MAX_CONTENT_LENGTH = 64 * 1024
+
+# Saved searches live in a small SQLite file, by default saved.sqlite3 in this folder.
+# SAVED_SEARCHES_DB = "/srv/scrapesearch/saved.sqlite3"
+
+# `scrapesearch alerts` (for cron) prints what entered the index since its last run for
+# each saved search; with SMTP_HOST set it mails it instead, one message per saved search.
+# SMTP_HOST = "smtp.example.org"
+# SMTP_PORT = 587
+# SMTP_STARTTLS = True             # STARTTLS before logging in
+# SMTP_USER = "alerts@example.org"
+# SMTP_PASSWORD = "..."
+# SMTP_TIMEOUT = 30.0              # seconds
+# ALERTS_FROM = "alerts@example.org"
+# ALERTS_TO = ["desk@example.org"]  # or "a@example.org, b@example.org"
+# ALERTS_LISTED = 20               # articles listed per saved search (1-100)

@@ -6,6 +6,7 @@ except by `serve`.
 
 Exit codes: 0 ok; 1 some inputs were skipped (the summary says which and why); 2 usage
 error; 3 a failure that indexed nothing (busy index, no input indexed, no index to read);
+(`alerts`: 0 nothing new, 1 something new was reported, 3 a failure);
 141 the reader of the output went away (`| head`): quietly, as `cat` is ended by SIGPIPE,
 so that a script with `set -o pipefail` never takes a cut output for a whole one.
 """
@@ -28,6 +29,7 @@ from searchapp.backends.base import SearchBackend
 from searchapp.fields import SCOPES, SORTS
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
+EXIT_NEWS = 1  # `alerts`: something new was reported
 EXIT_BROKEN_PIPE = 128 + 13  # 128 + SIGPIPE: what a shell reports for `cat big | head`
 
 
@@ -419,6 +421,38 @@ def serve(index_dir, bind, workers):
     from searchapp.server import run_gunicorn
 
     run_gunicorn(bind=bind, workers=workers)
+
+
+@cli.command()
+@index_dir_option
+@click.option("--dry-run", is_flag=True,
+              help="Print what would be reported; send nothing, remember nothing.")
+@friendly_errors
+def alerts(index_dir, dry_run):
+    """For each saved search, what entered the index since the last run (for cron).
+
+    Printed, or mailed (one message per saved search) when the instance config sets
+    SMTP_HOST. A saved search's news is remembered as reported only once it was printed or
+    accepted by the mail server. Exit code 0: nothing new; 1: something new was reported;
+    3: a failure (no index, the mail server refused): what was not reported is reported by
+    the next run.
+
+    
+    Example (crontab):
+        0 * * * *  cd /srv/scrapesearch && .venv/bin/scrapesearch alerts
+    """
+    from searchapp import alerts as alerting
+    from searchapp.saved import Store, db_path
+
+    settings = config.load(instance_dir(), {"INDEX_DIR": index_dir})
+    load_aliases()
+    backend = load_backend(settings)
+    try:
+        reported = alerting.run(backend, Store(db_path(settings, instance_dir())), settings,
+                                echo=lambda text: click.echo(text), dry_run=dry_run)
+    finally:
+        backend.close()
+    raise SystemExit(EXIT_NEWS if reported else EXIT_OK)
 
 
 # Characters that are line breaks to str.splitlines() and to JavaScript but not to JSON:

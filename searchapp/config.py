@@ -53,8 +53,22 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_CONTROL": "no-store",
     # Flask's secret (no sessions or forms need it today; set it anyway in production).
     "SECRET_KEY": "dev",
-    # Largest request body accepted (the app has only GET routes).
+    # Largest request body accepted (the only POSTs save and delete a saved search).
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # Saved searches: the SQLite file (default <instance folder>/saved.sqlite3).
+    "SAVED_SEARCHES_DB": None,
+    # `scrapesearch alerts` mails what is new when SMTP_HOST is set (else prints it):
+    # one message per saved search with news, from ALERTS_FROM to ALERTS_TO (a list or a
+    # comma-separated string), listing at most ALERTS_LISTED articles (1-100).
+    "SMTP_HOST": None,
+    "SMTP_PORT": 25,
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": False,  # STARTTLS before logging in (port 587)
+    "SMTP_TIMEOUT": 30.0,
+    "ALERTS_FROM": "scrapesearch@localhost",
+    "ALERTS_TO": None,
+    "ALERTS_LISTED": 20,
 }
 # Environment variables -> the setting each one overrides.
 ENVIRONMENT = {

@@ -23,11 +23,12 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
-TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
+TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+          409: "Already there",
           500: "Something went wrong", 503: "Search is not available"}
 
 
-def _respond(status: int, message: str):
+def respond(status: int, message: str):
     if request.path.startswith("/api/") or request.path == "/healthz":
         resp = jsonify({"error": message, "status": status})
         resp.status_code = status
@@ -36,37 +37,37 @@ def _respond(status: int, message: str):
                            message=message), status
 
 
-def _sentence(msg: str) -> str:
+def sentence(msg: str) -> str:
     return msg[0].upper() + msg[1:] + ("" if msg.endswith(".") else ".") if msg else "Error."
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(ParamError)
     def bad_param(e: ParamError):
-        return _respond(400, _sentence(str(e)))
+        return respond(400, sentence(str(e)))
 
     @app.errorhandler(IndexUnavailable)
     def no_index(e: IndexUnavailable):
-        return _respond(503, _sentence(str(e)))
+        return respond(503, sentence(str(e)))
 
     @app.errorhandler(BackendError)
     def engine_error(e: BackendError):
         current_app.logger.error("search backend error on %s: %s", request.path, e)
-        return _respond(503, _sentence(str(e)))
+        return respond(503, sentence(str(e)))
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
         messages = {404: "There is nothing at this address.",
-                    405: "This address only answers GET requests."}
+                    405: f"This address does not answer {request.method} requests."}
         # abort(404, "A sentence.") says what was not found; werkzeug's own text does not.
         if e.description and e.description != type(e).description:
-            return _respond(e.code or 500, e.description)
-        return _respond(e.code or 500, messages.get(e.code, e.description or "Error."))
+            return respond(e.code or 500, e.description)
+        return respond(e.code or 500, messages.get(e.code, e.description or "Error."))
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception):
         current_app.logger.exception("unhandled error on %s", request.path)
-        return _respond(500, "The search failed unexpectedly; the error has been logged.")
+        return respond(500, "The search failed unexpectedly; the error has been logged.")
 
     @app.after_request
     def headers(resp):

@@ -409,3 +409,31 @@ def test_phone_without_javascript_filters_are_open_and_searchable(browser, serve
         assert page.locator("h1").inner_text() == "Search tips"
     finally:
         context.close()
+
+
+def test_save_a_search_open_it_and_delete_it(watched, server):
+    """A person saves a filtered search under a name with markup in it, finds it on the
+    saved searches page as text, opens it again, and deletes it."""
+    w, page = watched, watched.page
+    w.goto(server + "/search?q=harbour&source=Harbour+Times&page=1")
+    assert total(page) == 3
+    name = '<img src=x onerror="window.__pwned=1"> ports & "docks"'
+    page.fill("#save-name", name)
+    page.click(".save-search button[type=submit]")
+    page.wait_for_url("**/saved#saved-*")
+    item = page.locator(".saved-item")
+    assert item.count() == 1
+    assert item.locator(".saved-name").inner_text() == name
+    assert item.locator(".saved-new").inner_text() == "nothing new"
+    w.assert_clean("/saved")
+
+    item.locator(".saved-name").click()
+    page.wait_for_url("**/search?q=harbour&source=Harbour+Times")
+    assert total(page) == 3
+
+    w.goto(server + "/saved")
+    page.click(".saved-delete button")
+    page.wait_for_url("**/saved")
+    assert page.locator(".saved-item").count() == 0
+    assert "No saved searches yet" in page.inner_text("main")
+    w.assert_clean("/saved after delete")

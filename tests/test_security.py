@@ -133,7 +133,7 @@ ATTRS = set("""lang charset name content rel href type title class src defer id 
 action method for value placeholder autocomplete spellcheck open start datetime hidden download
 viewBox focusable preserveAspectRatio x y width height rx cx cy r d min max
 data-facet data-value data-step data-exclude data-include scope data-start data-end
-points stroke fill stroke-width x1 x2 y1 y2 text-anchor""".split())
+points stroke fill stroke-width x1 x2 y1 y2 text-anchor maxlength required""".split())
 HEAD_ONLY = {"meta", "title", "link", "script"}
 URL_ATTRS = {"href", "src", "action"}
 
@@ -432,10 +432,18 @@ def test_article_id_validation(client, tmp_path, monkeypatch, xss_index):
 # ---- T16: no write routes -----------------------------------------------------------------
 
 
+# The only routes that write: saved searches, in their own SQLite file (never the index).
+SAVED_WRITES = {"saved.saved_add", "saved.api_add", "saved.saved_delete", "saved.api_delete"}
+
+
 def test_no_write_routes(app):
     client = app.test_client()
     endpoints = set()
     for rule in app.url_map.iter_rules():
+        if rule.endpoint in SAVED_WRITES:
+            assert rule.rule.startswith(("/saved", "/api/saved")), rule.rule
+            endpoints.add(rule.endpoint)
+            continue
         assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, (rule.rule, rule.methods)
         assert not re.search(r"reindex|update|delete|admin|upload|write|build", rule.rule)
         endpoints.add(rule.endpoint)
@@ -443,6 +451,10 @@ def test_no_write_routes(app):
             continue
         url = re.sub(r"<[^>]+>", "xss-1", rule.rule)
         for method in ("POST", "PUT", "PATCH", "DELETE"):
+            if url in ("/saved", "/api/saved") and method == "POST":
+                continue  # saving (SAVED_WRITES)
+            if url.startswith("/api/saved/") and method == "DELETE":
+                continue
             assert client.open(url, method=method).status_code == 405, (method, url)
     assert endpoints == {"static", "search.search", "article.article", "api.search",
                          "api.article", "api.similar", "api.healthz", "export.export_csv",
@@ -450,7 +462,9 @@ def test_no_write_routes(app):
                          "people.export_csv", "people.export_jsonl", "people.feed",
                          "facets.facet", "facets.facet_json", "facets.people",
                          "facets.people_json", "facets.help_page", "compare.page",
-                         "compare.as_csv", "compare.as_json"}
+                         "compare.as_csv", "compare.as_json", "saved.saved_list",
+                         "saved.api_list", "saved.saved_feed", "saved.saved_open",
+                         *SAVED_WRITES}
 
 
 # ---- T08: hostile queries ------------------------------------------------------------------

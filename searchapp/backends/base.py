@@ -14,6 +14,7 @@ Reading (the web app and `scrapesearch search`, any number of processes):
     article(id, query)     one article, the query's matches marked, its neighbours
     get(id)                one article by id
     added(ids)             when articles entered the index (the Atom feed's `updated`)
+    newest_added()         when the last of them entered it (saved searches' marks)
     health()               documents and generation (for /healthz)
     stats()                what `scrapesearch stats` shows
 
@@ -89,6 +90,11 @@ class Query:
     matches, ranked by score (plus LOOSE_WEIGHT a word it has, and PROXIMITY_WEIGHT of a
     neighbouring pair's score where the two are near each other); excluded words and
     filters still hold.
+
+    `added_after`: only articles that entered the index (`added`) strictly after this time,
+    in seconds since the epoch (saved searches: what is new since they were last seen).
+    `sort` may also be ADDED_SORT: the articles that entered the index last first (not a
+    choice of the search page; the saved searches' feeds and alerts use it).
     """
 
     tree: object | None = None
@@ -101,6 +107,11 @@ class Query:
     # Matches without a publication date: None, left out by a date range (and kept without
     # one); "include": kept by a date range too; "only": only they match (dates ignored).
     undated: str | None = None
+    added_after: float | None = None
+
+
+# Query.sort: the articles that entered the index last first, ties in index order.
+ADDED_SORT = "added"
 
 
 # What each word of a loose query an article has adds to its score. Ranking by how many
@@ -465,6 +476,13 @@ class SearchBackend(ABC):
         does not hold are left out. The time is kept when `update` replaces an article and
         across full rebuilds; an index built before times were kept answers with the time
         its generation was built."""
+
+    @abstractmethod
+    def newest_added(self) -> float | None:
+        """When the last article to enter the index entered it (seconds since the epoch),
+        None for an empty index. Every article a later `reindex` or `update` adds has a
+        later time (it is the time that run started), so `Query(added_after=...)` of this
+        value finds what entered after the moment it was read, however long the run."""
 
     @abstractmethod
     def health(self) -> Health:

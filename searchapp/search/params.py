@@ -67,6 +67,9 @@ class SearchParams:
     # Articles without a publication date: None, left out by a date range; "include": kept
     # by it; "only": only they are listed (the date range set aside).
     undated: str | None = None
+    # Only articles that entered the index after this index time (saved searches: what
+    # is new since they were last seen). Never read from the request, never in links.
+    added_after: float | None = None
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> SearchParams:

@@ -210,7 +210,8 @@ def to_query(params: SearchParams) -> tuple[Query, Parsed]:
             chosen[COMMENTER] = tuple(dict.fromkeys(people.handle(v) for v in chosen[COMMENTER]))
     tree = entries.tie(parsed.tree, filters)
     query = Query(tree=tree, scope=params.scope, dates=dates, filters=filters,
-                  sort=params.sort, exclude=exclude, undated=params.undated)
+                  sort=params.sort, exclude=exclude, undated=params.undated,
+                  added_after=params.added_after)
     loose = loose_tree(tree, params.scope, least=2) if params.match == "any" else None
     if loose is not None:
         query = replace(query, tree=loose, loose=True)

@@ -8,9 +8,19 @@ from searchapp import urls
 
 
 def init_app(app: Flask) -> None:
-    from searchapp.views import api, article, compare, display, export, facets, people, search
+    from searchapp.views import (
+        api,
+        article,
+        compare,
+        display,
+        export,
+        facets,
+        people,
+        saved,
+        search,
+    )
 
-    for module in (search, article, api, export, facets, people, compare):
+    for module in (search, article, api, export, facets, people, compare, saved):
         app.register_blueprint(module.bp)
     urls.init_app(app)
     display.init_app(app)

@@ -39,19 +39,22 @@ class Entry:
     updated: str  # RFC 3339
 
 
-def entries(backend: SearchBackend, articles: list[Article]) -> list[Entry]:
+def entries(backend: SearchBackend, articles: list[Article], by_entry: bool = False
+            ) -> list[Entry]:
     """The feed's entries: `updated` is the publication date, or for an undated article the
-    time it entered the index (never the time of the request, so polling shows nothing new).
+    time it entered the index (never the time of the request, so polling shows nothing new);
+    with `by_entry` (a saved search's feed) always the time it entered the index.
     An article gone from the index since it was listed is left out."""
     added = backend.added(a.id for a in articles)
-    return [Entry(a, atom_date(a.published, rfc3339(added[a.id])))
+    return [Entry(a, rfc3339(added[a.id]) if by_entry
+                  else atom_date(a.published, rfc3339(added[a.id])))
             for a in articles if a.id in added]
 
 
 def render(template: str, backend: SearchBackend, articles: list[Article], self_path: str,
-           budget: Budget, **context) -> Response:
+           budget: Budget, by_entry: bool = False, **context) -> Response:
     """The Atom feed of `articles` from `template` (feed.xml or one extending it)."""
-    items = entries(backend, articles)
+    items = entries(backend, articles, by_entry)
     updated = max((e.updated for e in items), default=rfc3339(dt.datetime.now(dt.UTC)))
     root = public_root()
     body = render_template(template, entries=items, root=root, self_url=root + self_path,

@@ -183,6 +183,7 @@ def test_an_index_without_times_answers_with_its_build_time(engine, tmp_path, mo
         assert before - 1 <= next(iter(old.values())).timestamp() <= after + 1
         time.sleep(1.1)
         assert times(backend, ["b-0", "b-1", "b-2"]) == old  # not the time of asking
+        assert abs(backend.newest_added() - next(iter(old.values())).timestamp()) < 1e-5
 
         monkeypatch.undo()
         reindex([str(tmp_path / "src.jsonl")], backend, jobs=1)

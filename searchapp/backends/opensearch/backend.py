@@ -415,6 +415,20 @@ class OpenSearchBackend(SearchBackend):
 
     # -- the index -------------------------------------------------------------------------
 
+    def newest_added(self) -> float | None:
+        index = self._live_index()
+        got = self._call(self.client.search, index=self.alias, body={
+            "size": 0, "track_total_hits": True,
+            "aggs": {"newest": {"max": {"field": mapping.ADDED}}}})
+        if not got["hits"]["total"]["value"]:
+            return None
+        newest = got["aggregations"]["newest"]["value"]
+        if newest is None:  # an index from before the field: all came in when it was built
+            found = self._call(self.client.indices.get_mapping, index=index)
+            meta = (found.get(index, {}).get("mappings") or {}).get("_meta") or {}
+            newest = added.build_time(meta) or 0.0
+        return float(newest)
+
     def health(self) -> Health:
         index = self._live_index()
         count = self._call(self.client.count, index=self.alias)["count"]

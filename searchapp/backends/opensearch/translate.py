@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from searchapp.backends.base import (
+    ADDED_SORT,
     LOOSE_WEIGHT,
     PROXIMITY_SLOP,
     PROXIMITY_WEIGHT,
     Query,
     proximity_pairs,
 )
-from searchapp.backends.opensearch.mapping import FACET_FIELDS, PUBLISHED, TARGETS, WHO
+from searchapp.backends.opensearch.mapping import ADDED, FACET_FIELDS, PUBLISHED, TARGETS, WHO
 from searchapp.fields import COMBINED_PARTS, FIELD_PREFIXES, PART_BOOSTS, PARTS, SCOPES, SORTS
 from searchapp.search.entries import KIND_OF_PERSON, entry_groups
 from searchapp.search.matcher import MIN_PREFIX_CHARS, Expansions, analyze, prefixes
@@ -288,6 +289,16 @@ def date_filter(query: Query) -> dict | None:
     return dated
 
 
+def added_filter(query: Query) -> dict | None:
+    """Articles that entered the index after Query.added_after. `added` is not indexed
+    (index: false): OpenSearch answers a range on its doc values, one document at a time,
+    which is what a saved search's few checks can afford. An article stored before the
+    field existed has none and counts as older than any time asked for."""
+    if query.added_after is None:
+        return None
+    return {"range": {ADDED: {"gt": query.added_after}}}
+
+
 def facet_filter(name: str, values: tuple[str, ...]) -> dict:
     return {"terms": {FACET_FIELDS[name]: list(values)}}
 
@@ -303,7 +314,7 @@ def facet_filters(query: Query, leave_out: str | None = None) -> list[dict]:
 
 def search_query(query: Query, words: dict, with_facets: bool = True) -> dict:
     """The words, the date range and (unless left to a post_filter) the facet filters."""
-    filters = [f for f in (date_filter(query),) if f is not None]
+    filters = [f for f in (date_filter(query), added_filter(query)) if f is not None]
     if with_facets:
         filters += facet_filters(query)
     if not filters:
@@ -314,8 +325,10 @@ def search_query(query: Query, words: dict, with_facets: bool = True) -> dict:
 def sort_of(query: Query, searched: bool) -> list:
     """The order of the matches, ties in index order (`seq`)."""
     sort = query.sort if query.sort in SORTS else "relevance"
-    if sort == "relevance" and searched:
-        key: list = [{"_score": "desc"}]
+    if query.sort == ADDED_SORT:
+        key: list = [{ADDED: {"order": "desc", "missing": "_last"}}]
+    elif sort == "relevance" and searched:
+        key = [{"_score": "desc"}]
     elif sort == "oldest":
         key = [{PUBLISHED: {"order": "asc", "missing": "_last"}}]
     elif sort == "comments":

@@ -271,6 +271,11 @@ class WhooshBackend(SearchBackend):
         return {i: added.as_datetime(t)
                 for i, t in added.times_of(snap.searcher, snap.path, ids).items()}
 
+    def newest_added(self) -> float | None:
+        data = self.snapshot().data
+        times = data.added_times()[data.live]
+        return float(times.max()) if len(times) else None
+
     def health(self) -> Health:
         snap = self.snapshot()
         return Health(snap.data.doc_count, snap.generation)

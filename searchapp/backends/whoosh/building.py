@@ -34,7 +34,7 @@ from searchapp.backends.whoosh import generations, merge, searchdata
 from searchapp.backends.whoosh.added import Stamp
 from searchapp.backends.whoosh.fastwrite import FastSegmentWriter
 from searchapp.backends.whoosh.generations import disk_full_is_said
-from searchapp.backends.whoosh.schema import FORMAT_VERSION, HASH, ID, INPUT, PATH
+from searchapp.backends.whoosh.schema import ADDED, FORMAT_VERSION, HASH, ID, INPUT, PATH
 from searchapp.backends.whoosh.snapshot import check_format, open_generation
 from searchapp.backends.whoosh.writer import GenerationWriter
 
@@ -77,7 +77,8 @@ class WhooshBuild(Build):
         self.stamp(doc.id, doc.doc.fields)
         doc.doc.fields[INPUT] = doc.input
         with disk_full_is_said(self.index_dir):
-            self.known.add(_known_entry(doc.doc.fields))  # numbered as the writer numbers
+            # numbered as the writer numbers, with the time the stamp gave
+            self.known.add(_known_entry(doc.doc.fields), doc.doc.fields.get(ADDED))
             return self.writer.add(doc)
 
     def finish(self) -> dict[str, Any]:
@@ -89,7 +90,7 @@ class WhooshBuild(Build):
             written = self.writer.finish()
             segments = merge.merge_index(open_generation(self.path))
             with open_generation(self.path).searcher() as s:
-                searchdata.write(self.path, s, self.known)
+                searchdata.write(self.path, s, self.known, times=self.known.time_of)
             self.known.close()
             generations.fsync_tree(self.path)
         return {"segments": segments, "segments_written": written,
@@ -153,6 +154,7 @@ class WhooshUpdate(Update):
         self.table: searchdata.KnownTable | None = None  # id -> (path, hash, input), kept
         # up to date from known() on, for the new generation's search data
         self.relabelled = False  # input digests changed in the table only
+        self.times: dict[str, float] = {}  # id -> entry time of what this update put
 
     def known(self) -> dict[str, Known]:
         with self.ix.searcher() as s:
@@ -200,6 +202,8 @@ class WhooshUpdate(Update):
 
     def put(self, doc: Extracted) -> None:
         self.stamp(doc.id, doc.doc.fields)
+        if doc.doc.fields.get(ADDED) is not None:
+            self.times[doc.id] = doc.doc.fields[ADDED]
         doc.doc.fields[INPUT] = doc.input
         self.pending[doc.id] = doc.doc.fields
         if self.table is not None:
@@ -257,7 +261,8 @@ class WhooshUpdate(Update):
             segments_before, toc, n = self.before
             arrays = searchdata.load(self.live, toc, n)
             searchdata.write(self.path, s, table,
-                             (segments_before, arrays) if arrays is not None else None)
+                             (segments_before, arrays) if arrays is not None else None,
+                             times=self.times.get)
         generations.fsync_tree(self.path)
         _write_json(os.path.join(self.path, UPDATE_REPORT), report)
         built = generations.read_report(self.live) or {}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.util.times import datetime_to_long
 
-from searchapp.backends.base import Budget, Query
+from searchapp.backends.base import ADDED_SORT, Budget, Query
 from searchapp.backends.whoosh import facets as facet_ops
 from searchapp.backends.whoosh.arrays import IndexData
 from searchapp.backends.whoosh.evaluate import Evaluator, Match
@@ -27,7 +27,7 @@ class Filtered:
     """A query evaluated and filtered."""
 
     match: Match
-    date_mask: np.ndarray | None
+    date_mask: np.ndarray | None  # the date range and Query.added_after
     base: np.ndarray  # the query's words and date range
     facet_masks: dict[str, np.ndarray]  # per facet: its selection and exclusions
     final: np.ndarray  # base and every facet filter
@@ -86,6 +86,9 @@ def filter_query(data: IndexData, query: Query, budget: Budget | None = None,
     match = Evaluator(data, query.scope, budget, memo=memo, loose=query.loose).run(query.tree)
     base = match.mask
     dmask = date_mask(data, query.dates, query.undated)
+    if query.added_after is not None:  # entered the index after it (saved searches)
+        amask = data.added_times() > query.added_after
+        dmask = amask if dmask is None else dmask & amask
     if dmask is not None:
         base = base & dmask
     fmasks = {name: facet_ops.facet_mask(data, name, query.filters.get(name, ()),
@@ -113,6 +116,8 @@ def order(match: Match, data: IndexData, final: np.ndarray, sort: str, want: int
         key = np.where(pub < 0, np.iinfo(np.int64).max, pub)
     elif sort == "comments":
         key = -data.ncomments[docs].astype(np.int64)
+    elif sort == ADDED_SORT:
+        key = -data.added_times()[docs]
     else:  # newest, and relevance with no query words
         key = -data.published[docs]
     if want < len(docs):

@@ -17,7 +17,9 @@ Format (FORMAT, VERSION below), a folder `searchdata-<TOC generation>/` in the g
   it is incomplete and ignored;
 - one NumPy `.npy` file (format 1.0, little-endian, C order) per array, named `<name>.npy`:
   - `live` bool[n]; `published` int64[n] (microseconds since the epoch, UTC; -1 unknown);
-    `ncomments` int32[n];
+    `ncomments` int32[n]; optionally `added` float64[n], when each document entered the
+    index (seconds since the epoch; 0 for deleted ones), written by builds and updates
+    that know them (absent: readers read the stored fields, arrays.IndexData.added_times);
   - `length.<field>` float32[n] for each text part and name field (Whoosh's one-byte
     length, decoded);
   - per facet field F, its (document, value) pairs grouped by value:
@@ -47,6 +49,7 @@ import json
 import os
 import shutil
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,16 +128,19 @@ class SearchArrays:
     facets: dict[str, FacetArrays]
     published: np.ndarray
     ncomments: np.ndarray
+    added: np.ndarray | None = None  # when each document entered the index, if known
 
 
 # -- computing them from the segments ---------------------------------------------------
 
-def compute(searcher, previous: tuple[list[str], SearchArrays] | None = None) -> SearchArrays:
+def compute(searcher, previous: tuple[list[str], SearchArrays] | None = None,
+            times: Callable[[str], float | None] | None = None) -> SearchArrays:
     """The arrays of the generation `searcher` reads. `previous`: the segment ids and the
     arrays of the generation it was made from; the part of the segments both have first
     (an update adds segments, deletes documents, and may merge its small segments) is
     taken from there, and only the segments after them are read (the facets of 20,000
-    articles take 3 s to read)."""
+    articles take 3 s to read). `times` (id -> when it entered the index, or None when the
+    writer does not know) makes the `added` array too (see _added)."""
     reader = searcher.reader()
     schema = searcher.schema
     leaves = list(reader.leaf_readers())
@@ -166,7 +172,39 @@ def compute(searcher, previous: tuple[list[str], SearchArrays] | None = None) ->
         published=_reused(old and old.published, kept,
                           _numeric(new, n, PUBLISHED, np.int64, MISSING_DATE)),
         ncomments=_reused(old and old.ncomments, kept,
-                          _numeric(new, n, NCOMMENTS, np.int32, 0)))
+                          _numeric(new, n, NCOMMENTS, np.int32, 0)),
+        added=_added(new, n, live, old, kept, times) if times is not None else None)
+
+
+def _added(leaves, n: int, live: np.ndarray, old: SearchArrays | None, kept: int,
+           times: Callable[[str], float | None]) -> np.ndarray | None:
+    """When each document entered the index: the previous arrays' for the first `kept`,
+    `times` of each id of the other segments (through the id field's postings: the stored
+    fields would cost 0.12 ms a document), a stored field read for an id `times` does not
+    know (an update's older small segments, merged). None when the previous arrays have
+    none to give."""
+    from searchapp.backends.whoosh.schema import ADDED, ID
+
+    out = np.zeros(n, dtype=np.float64)
+    if kept:
+        if old is None or old.added is None:
+            return None
+        out[:kept] = old.added[:kept]
+    for seg, offset in leaves:
+        stored = None
+        for btext in seg.lexicon(ID):
+            docs = codec.read_postings(seg, ID, btext)[0] + offset
+            docs = docs[live[docs]]
+            if not len(docs):
+                continue
+            when = times(btext.decode("utf-8"))
+            if when is None:
+                stored = stored or seg.stored_fields
+                when = stored(int(docs[0] - offset)).get(ADDED)
+                if when is None:
+                    return None  # written before times were kept: readers fall back
+            out[docs] = when
+    return out
 
 
 def segment_id(seg) -> str:
@@ -240,6 +278,8 @@ def _facet(leaves, live: np.ndarray, fieldname: str, old: FacetArrays | None = N
 
 def _named(arrays: SearchArrays) -> dict[str, np.ndarray]:
     out = {"live": arrays.live, "published": arrays.published, "ncomments": arrays.ncomments}
+    if arrays.added is not None:
+        out["added"] = arrays.added
     for f, a in arrays.lengths.items():
         out[f"length.{f}"] = a
     for f, fa in arrays.facets.items():
@@ -269,14 +309,23 @@ class KnownLog:
         self.base = os.path.join(folder, "known-log")
         self.latest = latest
         self.lengths = {name: array("I") for name in KNOWN[1:]}
+        self.times = array("d")  # when each record's article entered the index
         self.files = {name: open(f"{self.base}.{name}", "wb")  # noqa: SIM115
                       for name in KNOWN[1:]}
 
-    def add(self, entry: tuple[str, str, str]) -> None:
+    def add(self, entry: tuple[str, str, str], added: float | None = None) -> None:
+        self.times.append(float("nan") if added is None else added)
         for name, value in zip(KNOWN[1:], entry, strict=True):
             data = value.encode("utf-8")
             self.files[name].write(data)
             self.lengths[name].append(len(data))
+
+    def time_of(self, article_id: str) -> float | None:
+        """When the id's latest record's article entered the index (searchdata `times`)."""
+        seq = self.latest.get(article_id)
+        if seq is None or seq >= len(self.times) or self.times[seq] != self.times[seq]:
+            return None  # unknown, or NaN: stamped with no time
+        return self.times[seq]
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The tables' arrays (as `_known_arrays` makes them from a dict)."""
@@ -338,13 +387,14 @@ def known_of(searcher, id_field: str, path_field: str, hash_field: str,
 
 
 def write(gen_path: str, searcher, known: KnownTable | KnownLog,
-          previous: tuple[list[str], SearchArrays] | None = None) -> str:
+          previous: tuple[list[str], SearchArrays] | None = None,
+          times: Callable[[str], float | None] | None = None) -> str:
     """Compute the arrays of the generation `searcher` reads (`previous`: see compute) and
     write them into `gen_path` with `known` (id -> (path, hash, input) of every live
     document),
     replacing those of earlier TOC generations; returns the folder written."""
     generation = searcher.reader().generation()
-    arrays = compute(searcher, previous)
+    arrays = compute(searcher, previous, times)
     final = os.path.join(gen_path, f"{PREFIX}{generation}")
     tmp = final + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -395,7 +445,8 @@ def load(gen_path: str, generation: int, n: int) -> SearchArrays | None:
                    if name.startswith("length.")}
         return SearchArrays(n=n, live=a["live"], lengths=lengths,
                             avg_length={k: float(v) for k, v in manifest["avg_length"].items()},
-                            facets=facets, published=a["published"], ncomments=a["ncomments"])
+                            facets=facets, published=a["published"], ncomments=a["ncomments"],
+                            added=a.get("added"))
     except (OSError, ValueError, KeyError):
         return None
 

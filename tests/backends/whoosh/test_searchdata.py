@@ -278,3 +278,34 @@ def test_an_update_of_version_1_reads_every_input_once_and_writes_version_2(buil
     assert table == assert_known_as_stored(index_dir)
     second = update([src], WhooshBackend(str(index_dir)), jobs=1)
     assert (second.unread, second.unchanged) == (40, 40)
+
+
+def assert_added_as_stored(index_dir) -> np.ndarray:
+    """The mapped entry times equal each live document's stored `added` (what a worker
+    would otherwise read), and are mapped, not read."""
+    from searchapp.backends.whoosh.schema import ADDED
+
+    data, _ = live_data(index_dir)
+    try:
+        mapped = data.added_times()
+        assert isinstance(mapped, np.memmap)
+        for d in np.flatnonzero(data.live):
+            assert mapped[d] == data.reader.stored_fields(int(d))[ADDED], d
+        return np.asarray(mapped[data.live])
+    finally:
+        data.searcher.close()
+
+
+def test_builds_and_updates_write_the_entry_times(built):
+    tmp_path, index_dir, _ = built
+    first = assert_added_as_stored(index_dir)
+    assert len(first) == 40 and len(set(first.tolist())) == 1  # one run, one time
+    for round_ in range(3):  # edits, removals, new articles; small segments get merged
+        more = [article(id=f"new-{round_}-{i}", headline=f"New {i}") for i in range(4)]
+        src = write_jsonl(tmp_path / "in.jsonl", records(40, version=str(round_))[:3]
+                          + records(40)[3:35] + more)
+        update([str(src)], WhooshBackend(str(index_dir)), jobs=1)
+        times = assert_added_as_stored(index_dir)
+        assert len(times) == 35 + 4  # the last round's new ones replace the round before's
+        assert times.min() == first[0]  # edited and kept articles keep their time
+        assert times.max() > first[0]  # the new ones came in later
