@@ -18,6 +18,7 @@ from searchapp.backends.base import Highlights, Span
 from searchapp.fields import (
     BODY,
     CAPTIONS,
+    COMBINED_PARTS,
     COMMENTS,
     FIELD_PREFIXES,
     HEADLINE,
@@ -51,6 +52,20 @@ def analyze(target: str, text: str) -> list[str]:
     """The terms of `text` as the part or name `target` indexes them (parts are stemmed)."""
     stem = target in PARTS
     return [t for t, _, _, _ in terms(text, stemming=stem, stops=stem)]
+
+
+def combined_term(targets, text: str) -> tuple[tuple[str, ...], str] | None:
+    """(parts, term) when a word is one term in two or more of the article's own parts
+    (fields.COMBINED_PARTS), which each backend then scores over them as one (Whoosh's
+    BM25F, OpenSearch's cross_fields); else None."""
+    parts = tuple(t for t in targets if t in COMBINED_PARTS)
+    if len(parts) < 2:
+        return None
+    analysed = {tuple(analyze(t, text)) for t in parts}
+    if len(analysed) != 1:
+        return None
+    ts = analysed.pop()
+    return (parts, ts[0]) if len(ts) == 1 else None
 
 
 def prefixes(target: str, text: str) -> list[str]:

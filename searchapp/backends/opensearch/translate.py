@@ -24,9 +24,15 @@ from searchapp.backends.base import (
     proximity_pairs,
 )
 from searchapp.backends.opensearch.mapping import ADDED, FACET_FIELDS, PUBLISHED, TARGETS, WHO
-from searchapp.fields import COMBINED_PARTS, FIELD_PREFIXES, PART_BOOSTS, PARTS, SCOPES, SORTS
+from searchapp.fields import FIELD_PREFIXES, PART_BOOSTS, PARTS, SCOPES, SORTS
 from searchapp.search.entries import KIND_OF_PERSON, entry_groups
-from searchapp.search.matcher import MIN_PREFIX_CHARS, Expansions, analyze, prefixes
+from searchapp.search.matcher import (
+    MIN_PREFIX_CHARS,
+    Expansions,
+    analyze,
+    combined_term,
+    prefixes,
+)
 from searchapp.search.parser import And, Exact, Not, Or, Phrase, Word
 
 MATCH_NONE: dict[str, Any] = {"match_none": {}}
@@ -200,22 +206,17 @@ class Translator:
         return _any(clauses)
 
     def together(self, targets: tuple[str, ...], text: str) -> tuple[tuple[str, ...], dict] | None:
-        """(parts, query) when a word is one term in two or more of the article's own parts
-        (COMBINED_PARTS): one cross_fields query over them, which takes the term's largest
-        df among them for each and the best part's score (tie_breaker 0), so a word in the
-        headline and the body is counted once; the nearest OpenSearch has to the Whoosh
-        backend's BM25F (it has no combined_fields). Else None."""
-        parts = tuple(t for t in targets if t in COMBINED_PARTS and self.inside is None)
-        if len(parts) < 2:
+        """(parts, query) for a word scored over the article's own parts as one
+        (matcher.combined_term): one cross_fields query over them, which takes the term's
+        largest df among them for each and the best part's score (tie_breaker 0), so a word
+        in the headline and the body is counted once; the nearest OpenSearch has to the
+        Whoosh backend's BM25F (it has no combined_fields). Else None."""
+        found = combined_term(targets, text) if self.inside is None else None
+        if found is None:
             return None
-        analysed = {tuple(analyze(t, text)) for t in parts}
-        if len(analysed) != 1:
-            return None
-        ts = analysed.pop()
-        if len(ts) != 1:
-            return None
+        parts, term = found
         return parts, {"multi_match": {
-            "query": ts[0], "type": "cross_fields", "tie_breaker": 0.0,
+            "query": term, "type": "cross_fields", "tie_breaker": 0.0,
             "fields": [f"{_field(t)}^{PART_BOOSTS[t]}" for t in parts]}}
 
     def phrase(self, node: Phrase) -> dict | None:

@@ -29,9 +29,9 @@ from searchapp.backends.whoosh import facets as facet_ops
 from searchapp.backends.whoosh.arrays import IndexData
 from searchapp.backends.whoosh.documents import to_article
 from searchapp.backends.whoosh.leaves import PREFIX_FIELDS, Leaves, Marks, analyze
-from searchapp.fields import COMBINED_PARTS, SCOPES
+from searchapp.fields import SCOPES
 from searchapp.search.entries import entry_groups, in_one_entry
-from searchapp.search.matcher import Expansions
+from searchapp.search.matcher import Expansions, combined_term
 from searchapp.search.parser import And, Exact, Not, Or, Phrase, Word
 
 # Share of a search's time budget its wildcard and fuzzy words may use (the rest is the
@@ -240,7 +240,7 @@ class Evaluator(Leaves):
         found = False
         fields = [f for f in self.fields_for(node.field) if f in self.data.schema]
         if not expands:
-            together = self.together(fields, node.text)
+            together = combined_term(fields, node.text)
             if together:
                 ids, s = self.combined(together[0], together[1], positive)
                 found = True
@@ -272,19 +272,6 @@ class Evaluator(Leaves):
                             "it was left out")
             return None
         return mask, scores
-
-    @staticmethod
-    def together(fields: list[str], text: str) -> tuple[tuple[str, ...], str] | None:
-        """(parts, term) when a word is one term in two or more of the article's own parts
-        (COMBINED_PARTS), scored over them as one (Leaves.combined); else None."""
-        parts = tuple(f for f in fields if f in COMBINED_PARTS)
-        if len(parts) < 2:
-            return None
-        analysed = {tuple(analyze(f, text)) for f in parts}
-        if len(analysed) != 1:
-            return None
-        ts = analysed.pop()
-        return (parts, ts[0]) if len(ts) == 1 else None
 
     def phrase_node(self, node: Phrase, positive: bool):
         mask, scores = self.zeros()
