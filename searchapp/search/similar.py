@@ -21,6 +21,7 @@ from indexer import dedup
 from searchapp.analysis import terms
 from searchapp.backends.base import SearchBackend
 from searchapp.fields import HEADLINE, PART_BOOSTS
+from searchapp.search.service import FUNCTION_WORDS
 
 MAX_TERMS = 25  # Lucene's MoreLikeThis default (max_query_terms)
 CANDIDATES = 100  # the article's most frequent terms whose document frequency is read
@@ -57,10 +58,12 @@ class MoreLikeThis:
 
 def _counts(text: str, weight: int, counts: Counter, forms: dict[str, Counter]) -> None:
     for term, _pos, start, end in terms(text):
-        if len(term) < MIN_LETTERS or not any(c.isalpha() for c in term):
+        form = text[start:end].lower()
+        if (len(term) < MIN_LETTERS or not any(c.isalpha() for c in term)
+                or form in FUNCTION_WORDS):
             continue
         counts[term] += weight
-        forms.setdefault(term, Counter())[text[start:end].lower()] += 1
+        forms.setdefault(term, Counter())[form] += 1
 
 
 def chosen_terms(backend: SearchBackend, headline: str, body: str

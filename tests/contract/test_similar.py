@@ -20,9 +20,9 @@ RECORDS = [
                  "the riverfront to watch the corona. The eclipse lasted five minutes."),
     article(id="eclipse-b", headline="Astronomers watch the corona", source="Herald",
             body="Astronomers in Porto watched the corona of the sun during the solar "
-                 "eclipse, which lasted four minutes."),
+                 "eclipse, which lasted four minutes. Most of them were there."),
     article(id="lisbon-traffic", headline="Lisbon traffic", source="Gazette",
-            body="Traffic in Lisbon was heavy on Monday."),
+            body="Most traffic in Lisbon was heavy on Monday."),
     article(id="xss", headline="<script>alert(1)</script> corona", source="Herald",
             body="The corona seen by astronomers."),
     article(id="lone", headline="Xylograph plover", source="Gazette",
@@ -58,7 +58,9 @@ def test_the_most_alike_first_without_itself_or_its_copies(backend):
     # The words searched: the article's own, the weightiest first; one only it has is not.
     assert "eclipse" in found.terms[:3]
     assert {"astronomers", "corona", "solar", "lisbon"} <= set(found.terms)
-    assert "porto" not in more_like_this(backend, "eclipse-b").terms  # only it has Porto
+    b_terms = more_like_this(backend, "eclipse-b").terms
+    assert "porto" not in b_terms  # only it has Porto
+    assert "most" not in b_terms and "them" not in b_terms  # function words say nothing
     b = found.results[0]
     assert {"eclipse", "astronomers", "corona", "solar"} <= set(b.shared)
     assert "lisbon" not in b.shared
