@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from indexer import dedup, dedup_store
 from indexer.article import Article, content_hash
 from indexer.digest import input_digest
 from indexer.discover import Item
@@ -62,6 +63,9 @@ class Extracted:
     # The digest of the input item it came from (digest.py): what a later `update`
     # compares to skip the item without reading it ("" when its file could not be read).
     input: str = ""
+    # Its near-duplicate fingerprint (indexer/dedup_store.encode), made here in the worker
+    # with the rest; "" when it was not prepared (then the writer makes it if needed).
+    fingerprint: str = ""
 
 
 def hash_keys(hashes: Iterable[str]) -> np.ndarray:
@@ -162,7 +166,12 @@ def _extracted(article: Article, prepare: Prepare, rel: str = "", source: str = 
                          prepared=False, input=source)
     doc = prepare(article, digest) if prepare is not None else article
     return Extracted(article.id, article.path, digest, doc, article.warnings, rel,
-                     input=source)
+                     input=source, fingerprint=fingerprint_of(article))
+
+
+def fingerprint_of(article: Article) -> str:
+    """The article's near-duplicate fingerprint, encoded (0.2 ms on a wire story)."""
+    return dedup_store.encode(dedup.fingerprint(article.headline, article.body))
 
 
 def extract_batch(items: list[Item], prepare: Prepare = None) -> list[Extracted | Failed]:

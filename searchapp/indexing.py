@@ -20,7 +20,7 @@ from indexer.discover import Skip, iter_items, missing_sources, shown, total_siz
 from indexer.errors import ScrapesearchError
 from indexer.pipeline import RunReport, read_sources
 from indexer.work import Extracted, Failed, hash_keys
-from searchapp import people
+from searchapp import duplicates, people
 from searchapp.backends.base import Known, SearchBackend
 from searchapp.unread import Unread, items_again
 
@@ -77,6 +77,10 @@ class BuildReport(RunReport):
     started: str = ""
     indexed: int = 0
     duplicates: int = 0
+    # Articles that are copies of another one (in a cluster, besides its first), and what
+    # that leaves: the stories (before the engine's rejections, if any).
+    copies: int = 0
+    stories: int = 0
     index: dict[str, Any] = field(default_factory=dict)  # what the backend says of it
     # The people rules and aliases it was built with (people.fingerprint; check_people).
     people: str = field(default_factory=lambda: people.fingerprint())
@@ -94,6 +98,8 @@ class BuildReport(RunReport):
             "documents": self.indexed,
             "indexed": self.indexed,
             "duplicates_replaced": self.duplicates,
+            "copies": self.copies,
+            "stories": self.stories,
             "skipped_total": self.skipped_total,
             "skipped": self.skipped_list(),
             "ignored_files": self.ignored,
@@ -163,13 +169,16 @@ def reindex(sources: list[str], backend: SearchBackend, jobs: int | None = None,
     report = BuildReport(sources=[shown(s) for s in sources])
     started = clock()
     report.started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    copies = duplicates.Collector()
     with backend.start_build(lock_timeout=lock_timeout) as build:
         report.generation = build.generation
         for results in _read(sources, backend, report, jobs, progress, lambda: report.indexed):
             for r in results:
                 if isinstance(r, Failed):
                     report.skip(r.path, r.reason)
-                elif build.add(r):
+                    continue
+                copies.add(r)
+                if build.add(r):
                     report.duplicates += 1
                 else:
                     report.indexed += 1
@@ -179,6 +188,10 @@ def reindex(sources: list[str], backend: SearchBackend, jobs: int | None = None,
                                  report)
         if not allow_missing and missing_sources(sources):  # gone while it was read
             raise MissingSource(missing_sources(sources))
+        clusters = copies.clusters()
+        report.copies = len(clusters) - len(set(clusters.values()))
+        report.stories = report.indexed - report.copies
+        build.set_clusters(clusters)
         report.index = build.finish()
         # Articles the engine itself refused (it says why): skipped like unreadable inputs.
         for refused in report.index.pop("rejected", ()):
@@ -268,9 +281,13 @@ def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
         # The workers do not prepare an article whose content the index already has.
         unchanged = hash_keys(k.hash for k in known.values())
 
+        added: dict[str, str] = {}  # id -> fingerprint of what was put (duplicates.py)
+
         def put(r: Extracted) -> None:
             if not r.prepared:  # its content is known under another id or path
-                r = dataclasses.replace(r, doc=backend.prepare(r.doc, r.hash), prepared=True)
+                r = dataclasses.replace(r, doc=backend.prepare(r.doc, r.hash), prepared=True,
+                                        fingerprint=duplicates.fingerprint(r))
+            added[r.id] = r.fingerprint
             upd.put(r)
             known[r.id] = Known(r.path, r.hash, r.input)
 
@@ -323,6 +340,8 @@ def update(sources: list[str], backend: SearchBackend, jobs: int | None = None,
                 and not failed_now(k.path) and not failed_now(_file_of(k.path))]
         upd.remove(gone)
         report.removed = len(gone)
+        if added or gone:
+            upd.set_clusters(duplicates.reclustered(upd.duplicates(), added, gone))
         report.seconds = clock() - started
         upd.commit(report.as_dict())
         report.generation = upd.generation  # a backend may have switched to a new one

@@ -10,6 +10,7 @@ Reading (the web app and `scrapesearch search`, any number of processes):
 
     search(request)        the whole result page of one search
     export(query)          every match, streamed in order, from one snapshot
+    export_clustered(query) the same, each with its cluster id (copies of one story)
     (search's timeline: the matches per day, week, month or year, and the undated ones)
     article(id, query)     one article, the query's matches marked, its neighbours
     get(id)                one article by id
@@ -91,6 +92,8 @@ class Query:
     neighbouring pair's score where the two are near each other); excluded words and
     filters still hold.
 
+    `cluster`: only the articles of this cluster of copies (a cluster id: see Found.cluster).
+
     `added_after`: only articles that entered the index (`added`) strictly after this time,
     in seconds since the epoch (saved searches: what is new since they were last seen).
     `sort` may also be ADDED_SORT: the articles that entered the index last first (not a
@@ -108,6 +111,7 @@ class Query:
     # one); "include": kept by a date range too; "only": only they match (dates ignored).
     undated: str | None = None
     added_after: float | None = None
+    cluster: str | None = None
 
 
 # Query.sort: the articles that entered the index last first, ties in index order.
@@ -230,6 +234,11 @@ class SearchRequest:
     # interval searchapp.search.timeline.choose picks from the first and last dated match,
     # or one of timeline.INTERVALS.
     timeline: str | None = None
+    # One hit per cluster of copies (Found.cluster): the best ranked of each, with the other
+    # matches of its cluster in Found.copies; `start` and `size` count clusters then, and
+    # SearchPage.stories says how many clusters the matches make. The total, the facet
+    # counts and the timeline still count articles.
+    collapse: bool = False
     # Past it the page keeps its matches and gives up snippets, scope counts, respellings
     # (and the engine's own search may stop early); what was given up goes in its notice.
     budget: Budget = field(default_factory=Budget)
@@ -254,13 +263,36 @@ class Highlights:
         return len(self.headline) + len(self.body) + sum(len(s) for e in entries for s in e)
 
 
+# Copies of a hit listed with it in a collapsed search (the rest are counted): the page
+# names their sources in one line, and links to all of them.
+COPIES_SHOWN = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """Another article of a hit's cluster, as the hit's "N copies" line names it."""
+
+    id: str
+    source: str  # its first source ("" when it has none)
+    headline: str
+
+
 @dataclass(frozen=True)
 class Found:
-    """One matching article as a backend returns it: the page cuts its snippets."""
+    """One matching article as a backend returns it: the page cuts its snippets.
+
+    `cluster` is its cluster of copies and light rewrites (indexer/dedup.py): the smallest
+    article id of the cluster, its own id when it has no copy. In a collapsed search,
+    `copies_total` counts the other matches of its cluster and `copies` lists the first
+    COPIES_SHOWN of them in the query's order; both are empty otherwise.
+    """
 
     article: Article
     score: float
     highlights: Highlights
+    cluster: str = ""
+    copies: tuple[Copy, ...] = ()
+    copies_total: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +346,7 @@ class SearchPage:
     notices: list[str] = field(default_factory=list)  # how the engine read the words
     ranked: bool = True  # False when there were no words to rank by
     timeline: Timeline | None = None  # when the request asked for one
+    stories: int | None = None  # clusters among the matches, when the request collapsed
 
 
 @dataclass(frozen=True)
@@ -328,6 +361,8 @@ class ArticlePage:
     previous: str | None = None  # id of the match before it
     next: str | None = None  # id of the match after it
     notices: tuple[str, ...] = ()  # what the search gave up, out of time (see Budget)
+    cluster: str = ""  # its cluster of copies (Found.cluster)
+    copies: tuple[Copy, ...] = ()  # every other article of its cluster, by id
 
 
 @dataclass(frozen=True)
@@ -349,6 +384,28 @@ class Known:
 
 # -- the interface ---------------------------------------------------------------------------
 
+class StoredDuplicates(ABC):
+    """What an index keeps of its articles' fingerprints and clusters (indexer/dedup.py),
+    read by `update` to re-cluster only what its changes touch (searchapp/duplicates.py)."""
+
+    @abstractmethod
+    def sharing_bands(self, prints: Mapping[str, Any]) -> set[str]:
+        """Ids of the articles sharing an LSH band (dedup.band_keys) with any of these
+        fingerprints (id -> dedup.Fingerprint): the only ones that can be their copies."""
+
+    @abstractmethod
+    def clusters_of(self, ids: Iterable[str]) -> dict[str, str]:
+        """id -> cluster id, for the ids the index holds (its own id when alone)."""
+
+    @abstractmethod
+    def members(self, clusters: Iterable[str]) -> dict[str, str]:
+        """id -> cluster id of every article of these clusters."""
+
+    @abstractmethod
+    def prints(self, ids: Iterable[str]) -> dict[str, Any]:
+        """id -> dedup.Fingerprint kept for these ids (left out: none kept)."""
+
+
 class Build(ABC):
     """A new index being filled; searches keep the old one until `commit()` switches."""
 
@@ -358,6 +415,14 @@ class Build(ABC):
     def add(self, doc) -> bool:
         """Add a prepared article (`indexer.work.Extracted`); True when it replaced an
         earlier one with the same id (the later input wins)."""
+
+    @abstractmethod
+    def set_clusters(self, clusters: Mapping[str, str]) -> None:
+        """Keep these cluster ids (article id -> cluster id, for the articles of clusters
+        of two or more; every other article is its own cluster), found by
+        `searchapp.duplicates` over the fingerprints of everything added (Extracted.
+        fingerprint), which the engine keeps too, for later updates. Called once, after
+        the last `add` and before `finish`."""
 
     @abstractmethod
     def finish(self) -> dict[str, Any]:
@@ -402,6 +467,16 @@ class Update(ABC):
         """Record a new input digest for an article whose content did not change, without
         rewriting it; False when the engine cannot (then the caller `put`s it again)."""
         return False
+
+    @abstractmethod
+    def duplicates(self) -> StoredDuplicates:
+        """The fingerprints and clusters of the index as it was before this update."""
+
+    @abstractmethod
+    def set_clusters(self, changes: Mapping[str, str]) -> None:
+        """Article id -> its new cluster id, for the articles whose cluster the update
+        changed (an article `put` is its own cluster until told otherwise). Called once,
+        after the last `put` and `remove`, before `commit`."""
 
     @abstractmethod
     def commit(self, report: dict) -> None:
@@ -451,6 +526,11 @@ class SearchBackend(ABC):
         snapshot of the index, so that a reindex half-way changes nothing. With a `budget`
         (the feed, not the exports: they are whole), matching may give up what the budget
         allows and say so in `budget.notice()`."""
+
+    @abstractmethod
+    def export_clustered(self, query: Query, limit: int | None = None,
+                         budget: Budget | None = None) -> Iterator[tuple[Article, str]]:
+        """`export`, each article with its cluster id (Found.cluster)."""
 
     @abstractmethod
     def article(self, article_id: str, query: Query | None = None,
