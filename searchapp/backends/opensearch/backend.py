@@ -11,6 +11,7 @@ the page escapes and marks it as for every backend (search/highlight.py).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -33,7 +34,7 @@ from searchapp.backends.base import (
     SearchRequest,
     check_format_version,
 )
-from searchapp.backends.opensearch import added, building, mapping, timeline
+from searchapp.backends.opensearch import added, building, copies, mapping, timeline
 from searchapp.backends.opensearch.connection import (
     Connection,
     Settings,
@@ -58,6 +59,7 @@ MAX_WINDOW = 10_000  # from + size beyond this walks the matches with search_aft
 # this: a budget spent before the search gives up the extras, not the matches.
 MIN_ENGINE_TIMEOUT_MS = 1000
 _ARTICLE = [mapping.ARTICLE]
+_WITH_CLUSTER = [mapping.ARTICLE, mapping.CLUSTER]
 
 
 def _reversed(key: dict) -> dict:
@@ -159,7 +161,7 @@ class OpenSearchBackend(SearchBackend):
             "query": search_query(q, tr.query, with_facets=False),
             "sort": sort_of(q, tr.searched),
             "track_total_hits": True,
-            "_source": _ARTICLE,
+            "_source": _WITH_CLUSTER,
             "size": request.size,
         }
         if q.filters or q.exclude:
@@ -169,10 +171,16 @@ class OpenSearchBackend(SearchBackend):
             for name in request.facets}
         if request.timeline:
             aggs.update(timeline.aggs(q, tr.query, request.timeline))
+        if request.collapse:
+            body["collapse"] = copies.collapse(body["sort"])
+            aggs[copies.STORIES] = copies.stories_agg(q)
         if aggs:
             body["aggs"] = aggs
         deep = request.start + request.size > MAX_WINDOW
-        if deep:
+        if deep and request.collapse:  # no search_after with collapse: the page is cut
+            body["size"] = max(MAX_WINDOW - request.start, 0)
+            body["from"] = min(request.start, MAX_WINDOW)
+        elif deep:
             after = self._sort_values_at(q, tr, request.start)
             if after is None:
                 body["size"] = 0
@@ -212,7 +220,9 @@ class OpenSearchBackend(SearchBackend):
                 unmarked += 1
             elif marks:
                 spans = matcher.highlights(article, marks, parts)
-            found.append(Found(article, float(hit.get("_score") or 0.0), spans))
+            shown, others = copies.copies_of_hit(hit)
+            found.append(Found(article, float(hit.get("_score") or 0.0), spans,
+                               copies.cluster_of(hit), shown, others))
         if unmarked:
             budget.leave_out(f"the marked snippets of {unmarked} results")
         facets = {name: facet_of(name, main.get("aggregations", {}).get(f"facet_{name}"),
@@ -236,10 +246,13 @@ class OpenSearchBackend(SearchBackend):
             respellings = respell(self.client, self.settings, q.tree)
         times = self._timeline(q, tr, request.timeline, main) if request.timeline else None
         notices = list(tr.notices)
+        stories = copies.stories_of(main) if request.collapse else None
+        if deep and stories is not None and stories > MAX_WINDOW:
+            notices.append(copies.DEEP_NOTICE.format(MAX_WINDOW))
         if budget.notice():
             notices.append(budget.notice())
         return SearchPage(total, found, facets, generation, counts, respellings,
-                          notices, ranked=tr.searched, timeline=times)
+                          notices, ranked=tr.searched, timeline=times, stories=stories)
 
     def _timeline(self, q: Query, tr, interval: str, main: dict):
         """The page's timeline (opensearch/timeline.py): its buckets from the page's own
@@ -296,11 +309,20 @@ class OpenSearchBackend(SearchBackend):
                     sort_of(query, tr.searched), _ARTICLE, limit=limit)
         return (Article.from_dict(h["_source"][mapping.ARTICLE]) for h in hits)
 
+    def export_clustered(self, query: Query, limit: int | None = None,
+                         budget: Budget | None = None) -> Iterator[tuple[Article, str]]:
+        self._live_index()
+        tr = Translator(query.scope).run(query.tree, query.loose)
+        hits = scan(self.client, self.settings, self.alias, search_query(query, tr.query),
+                    sort_of(query, tr.searched), _WITH_CLUSTER, limit=limit)
+        return ((Article.from_dict(h["_source"][mapping.ARTICLE]), copies.cluster_of(h))
+                for h in hits)
+
     # -- one article -----------------------------------------------------------------------
 
     def _get_doc(self, article_id: str) -> dict | None:
         got = self._call(self.client.get, index=self.alias, id=article_id,
-                         _source_includes=_ARTICLE, ignore=[404])
+                         _source_includes=_WITH_CLUSTER, ignore=[404])
         if not got.get("found"):
             if got.get("status") == 404 and "index_not_found" in str(got.get("error")):
                 self._live_index()  # raises IndexUnavailable with its sentence
@@ -319,6 +341,14 @@ class OpenSearchBackend(SearchBackend):
         if got is None:
             return None
         article = Article.from_dict(got["_source"][mapping.ARTICLE])
+        cluster = copies.cluster_of(got)
+        others = copies.article_copies(self, article_id, cluster)
+        page = self._article_page(article_id, article, query)
+        return dataclasses.replace(page, cluster=cluster, copies=others)
+
+    def _article_page(self, article_id: str, article: Article, query: Query | None
+                      ) -> ArticlePage:
+        """The article page without its copies: the query's marks and its neighbours."""
         if query is None:
             return ArticlePage(article, Highlights())
         tr = Translator(query.scope).run(query.tree, query.loose)

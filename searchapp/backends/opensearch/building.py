@@ -22,21 +22,23 @@ import datetime as dt
 import json
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import opensearchpy
 
 from indexer.work import Extracted
+from searchapp import duplicates
 from searchapp.backends.base import (
     BackendError,
     Build,
     IndexUnavailable,
     Known,
+    StoredDuplicates,
     Update,
     check_format_version,
 )
-from searchapp.backends.opensearch import mapping
+from searchapp.backends.opensearch import clusters, mapping
 from searchapp.backends.opensearch.added import UNTIMED, Stamp, build_time, ensure_field
 from searchapp.backends.opensearch.connection import (
     BLOCKS,
@@ -62,6 +64,14 @@ _RETRY_STATUS = {429, 502, 503, 504}
 
 def now() -> float:
     return time.time()
+
+
+def document(doc: Extracted, seq: int) -> dict[str, Any]:
+    """What is written for `doc`: the prepared document, numbered, with its input digest
+    and, as its own cluster, its fingerprint (opensearch/clusters.py)."""
+    return mapping.with_input({**doc.doc, mapping.SEQ: seq,
+                               **clusters.fields(doc.id, duplicates.fingerprint(doc))},
+                              doc.input)
 
 
 def new_index_name(alias: str) -> str:
@@ -268,9 +278,11 @@ class OpenSearchBuild(Build):
         self.seen.add(doc.id)
         self.seq += 1
         self.w.queue({"index": {"_index": self.index, "_id": doc.id}},
-                     self.stamp(doc.id, mapping.with_input(
-                         {**doc.doc, mapping.SEQ: self.seq}, doc.input)))
+                     self.stamp(doc.id, document(doc, self.seq)))
         return replaced
+
+    def set_clusters(self, found: Mapping[str, str]) -> None:
+        clusters.rewrite(self.w, self.index, found)
 
     def finish(self) -> dict[str, Any]:
         w = self.w
@@ -364,13 +376,18 @@ class OpenSearchUpdate(Update):
     def put(self, doc: Extracted) -> None:
         self.seq += 1
         self.w.queue({"index": {"_index": self.index, "_id": doc.id}},
-                     self.stamp(doc.id, mapping.with_input(
-                         {**doc.doc, mapping.SEQ: self.seq}, doc.input)))
+                     self.stamp(doc.id, document(doc, self.seq)))
 
     def remove(self, ids: Iterable[str]) -> None:
         for article_id in ids:
             self.w.queue({"delete": {"_index": self.index, "_id": article_id}})
         self.w.flush()
+
+    def duplicates(self) -> StoredDuplicates:
+        return clusters.Stored(self.w, self.live)
+
+    def set_clusters(self, changes: Mapping[str, str]) -> None:
+        clusters.rewrite(self.w, self.index, changes)
 
     def commit(self, report: dict[str, Any]) -> None:
         w = self.w

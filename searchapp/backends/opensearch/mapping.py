@@ -41,8 +41,10 @@ from searchapp.fields import (
 
 # The layout of documents and mapping; an index of another version is refused.
 # 2: each quote and comment carries its person as `people` resolves it (WHO), and the
-# facets their name keys (facet_key_<facet>).
-FORMAT_VERSION = 2
+# facets their name keys (facet_key_<facet>). 3: each article its cluster of copies and
+# its fingerprint (CLUSTER, DEDUP, DEDUP_BANDS; an older document has no cluster, and
+# collapsing would put all such documents in one).
+FORMAT_VERSION = 3
 # Positions of consecutive entries (captions, names) are 100 apart, as in the Whoosh
 # backend: Lucene puts the next value at the last position + gap + 1.
 ENTRY_GAP = 99
@@ -60,6 +62,12 @@ ADDED = "added"
 # to leave that item unread; indexes made before it have none (their items are read once).
 INPUT = "input"
 INPUT_FIELD = {"type": "keyword", "index": False}
+# Clusters of copies (searchapp/duplicates.py, opensearch/clusters.py): the article's
+# cluster id (a collapsed search collapses on its doc values), its near-duplicate
+# fingerprint (indexer/dedup_store.encode; read back by `update` only, so kept in _source
+# and nowhere else) and the fingerprint's LSH band keys (what `update` looks a new
+# article's candidates up by). None of them is part of the Article.
+CLUSTER, DEDUP, DEDUP_BANDS = "cluster", "dedup", "dedup_bands"
 # Nested entries and their fields.
 TEXT = "text"
 # The person of a quote or comment as `searchapp.people` resolves it: the facet value, so
@@ -201,6 +209,9 @@ def index_body(shards: int, replicas: int | None, meta: dict[str, Any]) -> dict[
            for f in KEY_FIELDS.values()},
         ARTICLE: {"type": "object", "enabled": False},
         ADDED: {"type": "double", "index": False},
+        CLUSTER: {"type": "keyword"},
+        DEDUP: {"type": "keyword", "index": False, "doc_values": False},
+        DEDUP_BANDS: {"type": "keyword"},
     }
     return {
         "settings": {"index": settings},
@@ -210,7 +221,7 @@ def index_body(shards: int, replicas: int | None, meta: dict[str, Any]) -> dict[
             # The term strings are only for the index: _source keeps the Article.
             "_source": {"excludes": [HEADLINE, BODY, CAPTIONS, f"{QUOTES}.*",
                                      f"{COMMENTS}.*", "author_names", "source_name",
-                                     "tag_names"]},
+                                     "tag_names", DEDUP_BANDS]},
             "properties": properties,
         },
     }

@@ -13,7 +13,11 @@ import datetime as dt
 
 from searchapp.backends.base import Query
 from searchapp.backends.opensearch.mapping import PUBLISHED
-from searchapp.backends.opensearch.translate import UNDATED_FILTER, facet_filters
+from searchapp.backends.opensearch.translate import (
+    UNDATED_FILTER,
+    cluster_filter,
+    facet_filters,
+)
 from searchapp.search import timeline as tl
 
 CALENDAR = {"day": "1d", "week": "1w", "month": "1M", "year": "1y"}  # `1w` starts Monday
@@ -28,7 +32,8 @@ def aggs(q: Query, words: dict, interval: str) -> dict:
     inner = ({"first": {"min": {"field": PUBLISHED, "format": _DAY_FORMAT}},
               "last": {"max": {"field": PUBLISHED, "format": _DAY_FORMAT}}}
              if interval == "auto" else {"buckets": histogram(interval)})
-    undated = {"bool": {"must": [words], "filter": [*facet_filters(q), UNDATED_FILTER]}}
+    undated = {"bool": {"must": [words], "filter": [*facet_filters(q), UNDATED_FILTER,
+                                                    *filter(None, [cluster_filter(q)])]}}
     return {"timeline": {"filter": facets, "aggs": inner},
             "timeline_undated": {"global": {}, "aggs": {"in": {"filter": undated}}}}
 

@@ -23,7 +23,14 @@ from searchapp.backends.base import (
     Query,
     proximity_pairs,
 )
-from searchapp.backends.opensearch.mapping import ADDED, FACET_FIELDS, PUBLISHED, TARGETS, WHO
+from searchapp.backends.opensearch.mapping import (
+    ADDED,
+    CLUSTER,
+    FACET_FIELDS,
+    PUBLISHED,
+    TARGETS,
+    WHO,
+)
 from searchapp.fields import FIELD_PREFIXES, PART_BOOSTS, PARTS, SCOPES, SORTS
 from searchapp.search.entries import KIND_OF_PERSON, entry_groups
 from searchapp.search.matcher import (
@@ -300,6 +307,11 @@ def added_filter(query: Query) -> dict | None:
     return {"range": {ADDED: {"gt": query.added_after}}}
 
 
+def cluster_filter(query: Query) -> dict | None:
+    """Only the articles of Query.cluster (one cluster of copies)."""
+    return None if query.cluster is None else {"term": {CLUSTER: query.cluster}}
+
+
 def facet_filter(name: str, values: tuple[str, ...]) -> dict:
     return {"terms": {FACET_FIELDS[name]: list(values)}}
 
@@ -314,8 +326,10 @@ def facet_filters(query: Query, leave_out: str | None = None) -> list[dict]:
 
 
 def search_query(query: Query, words: dict, with_facets: bool = True) -> dict:
-    """The words, the date range and (unless left to a post_filter) the facet filters."""
-    filters = [f for f in (date_filter(query), added_filter(query)) if f is not None]
+    """The words, the date range, the cluster and (unless left to a post_filter) the facet
+    filters."""
+    filters = [f for f in (date_filter(query), added_filter(query), cluster_filter(query))
+               if f is not None]
     if with_facets:
         filters += facet_filters(query)
     if not filters:

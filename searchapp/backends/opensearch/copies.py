@@ -1,0 +1,92 @@
+"""Clusters of copies on the reading side of the OpenSearch backend (SearchRequest.collapse).
+
+A collapsed search is the page's own search with OpenSearch's `collapse` on the cluster
+field: one hit per cluster, the best in the page's order, and its cluster's other matches
+as `inner_hits` sorted the same way (OpenSearch applies the query and the post_filter to
+them: they are matches). How many clusters the matches make is a `cardinality`
+aggregation under the same facet filters as the hits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from searchapp.backends.base import COPIES_SHOWN, Copy
+from searchapp.backends.opensearch import mapping
+from searchapp.backends.opensearch.reading import scan
+from searchapp.backends.opensearch.translate import facet_filters
+from searchapp.fields import SOURCE
+
+INNER = "copies"
+STORIES = "stories"
+# The cardinality aggregation counts exactly below this many clusters (HyperLogLog++ keeps
+# every value up to it) and within a few percent above; 40,000 is OpenSearch's maximum.
+STORIES_PRECISION = 40_000
+# What a Copy is read from: its headline and its first source (the facet value).
+SOURCE_FIELD = mapping.FACET_FIELDS[SOURCE]
+COPY_FIELDS = [f"{mapping.ARTICLE}.headline", SOURCE_FIELD]
+# The other articles of one cluster an article page lists with one search (more: a scan).
+ARTICLE_COPIES = 1000
+# OpenSearch cannot page a collapsed search with search_after: past this many clusters
+# (max_result_window), a page of them cannot be shown.
+DEEP_NOTICE = ("the stories past the first {:,} cannot be shown with copies grouped; "
+               "show every copy to page further")
+
+
+def collapse(sort: list) -> dict[str, Any]:
+    """The search's `collapse`: one hit a cluster, with the first others in its order."""
+    return {"field": mapping.CLUSTER,
+            "inner_hits": {"name": INNER, "size": COPIES_SHOWN + 1, "sort": sort,
+                           "_source": COPY_FIELDS}}
+
+
+def stories_agg(q) -> dict[str, Any]:
+    """The clusters among the matches the hits are (the facet filters are the post_filter,
+    which aggregations do not see)."""
+    facets = facet_filters(q)
+    count = {"cardinality": {"field": mapping.CLUSTER,
+                             "precision_threshold": STORIES_PRECISION}}
+    return {"filter": {"bool": {"filter": facets}} if facets else {"match_all": {}},
+            "aggs": {"n": count}}
+
+
+def stories_of(response: dict) -> int:
+    return int(response.get("aggregations", {})[STORIES]["n"]["value"])
+
+
+def copy_of(hit: dict) -> Copy:
+    src = hit.get("_source") or {}
+    sources = src.get(SOURCE_FIELD) or []
+    if isinstance(sources, str):
+        sources = [sources]
+    headline = (src.get(mapping.ARTICLE) or {}).get("headline") or ""
+    return Copy(hit["_id"], sources[0] if sources else "", headline)
+
+
+def copies_of_hit(hit: dict) -> tuple[tuple[Copy, ...], int]:
+    """A collapsed hit's other matches (the first COPIES_SHOWN) and how many there are."""
+    inner = (hit.get("inner_hits") or {}).get(INNER)
+    if inner is None:
+        return (), 0
+    others = [h for h in inner["hits"]["hits"] if h["_id"] != hit["_id"]]
+    total = max(int(inner["hits"]["total"]["value"]) - 1, 0)
+    return tuple(copy_of(h) for h in others[:COPIES_SHOWN]), total
+
+
+def cluster_of(hit: dict) -> str:
+    return (hit.get("_source") or {}).get(mapping.CLUSTER) or hit["_id"]
+
+
+def article_copies(backend, article_id: str, cluster: str) -> tuple[Copy, ...]:
+    """Every other article of `cluster`, by id."""
+    query = {"bool": {"filter": [{"term": {mapping.CLUSTER: cluster}}],
+                      "must_not": [{"ids": {"values": [article_id]}}]}}
+    sort = [{mapping.ID: "asc"}]
+    got = backend._call(backend.client.search, index=backend.alias, body={
+        "query": query, "sort": sort, "size": ARTICLE_COPIES, "_source": COPY_FIELDS,
+        "track_total_hits": True})
+    hits = got["hits"]["hits"]
+    if got["hits"]["total"]["value"] > len(hits):  # a cluster of thousands: read it all
+        hits = scan(backend.client, backend.settings, backend.alias, query, sort,
+                    COPY_FIELDS)
+    return tuple(copy_of(h) for h in hits)
