@@ -15,16 +15,14 @@ from searchapp.backends.base import COPIES_SHOWN, Copy
 from searchapp.backends.opensearch import mapping
 from searchapp.backends.opensearch.reading import scan
 from searchapp.backends.opensearch.translate import facet_filters
-from searchapp.fields import SOURCE
 
 INNER = "copies"
 STORIES = "stories"
 # The cardinality aggregation counts exactly below this many clusters (HyperLogLog++ keeps
 # every value up to it) and within a few percent above; 40,000 is OpenSearch's maximum.
 STORIES_PRECISION = 40_000
-# What a Copy is read from: its headline and its first source (the facet value).
-SOURCE_FIELD = mapping.FACET_FIELDS[SOURCE]
-COPY_FIELDS = [f"{mapping.ARTICLE}.headline", SOURCE_FIELD]
+# What a Copy is read from: the stored Article's headline and source.
+COPY_FIELDS = [f"{mapping.ARTICLE}.headline", f"{mapping.ARTICLE}.source"]
 # The other articles of one cluster an article page lists with one search (more: a scan).
 ARTICLE_COPIES = 1000
 # OpenSearch cannot page a collapsed search with search_after: past this many clusters
@@ -55,12 +53,8 @@ def stories_of(response: dict) -> int:
 
 
 def copy_of(hit: dict) -> Copy:
-    src = hit.get("_source") or {}
-    sources = src.get(SOURCE_FIELD) or []
-    if isinstance(sources, str):
-        sources = [sources]
-    headline = (src.get(mapping.ARTICLE) or {}).get("headline") or ""
-    return Copy(hit["_id"], sources[0] if sources else "", headline)
+    article = (hit.get("_source") or {}).get(mapping.ARTICLE) or {}
+    return Copy(hit["_id"], article.get("source") or "", article.get("headline") or "")
 
 
 def copies_of_hit(hit: dict) -> tuple[tuple[Copy, ...], int]:
