@@ -243,8 +243,9 @@ class WhooshBackend(SearchBackend):
         docs = order(f.match, snap.data, f.final, query.sort)
         if limit is not None:
             docs = docs[:limit]
-        for d, article in zip(docs, _exported(snap, docs), strict=True):
-            yield article, snap.data.cluster_of(int(d), article.id)
+        # Not a generator itself: no index is an error now, not once the stream has begun.
+        return ((article, snap.data.cluster_of(int(d), article.id))
+                for d, article in zip(docs, _exported(snap, docs), strict=True))
 
     def article(self, article_id: str, query: Query | None = None,
                 budget: Budget | None = None) -> ArticlePage | None:
