@@ -104,16 +104,14 @@ class WhooshBackend(SearchBackend):
         want = request.start + request.size
         stories = None
         if request.collapse:
-            ordered = order(f.match, data, f.final, query.sort)
-            first = collapse.heads(ordered, data.cluster)
-            stories = len(first)
-            docs = ordered[first[request.start:want]]
+            stories, docs = collapse.page(f.match, data, f.final, query.sort, request.start,
+                                          request.size)
         else:
             docs = order(f.match, data, f.final, query.sort, want)[request.start:]
         found = self._found(snap, f.match, [int(d) for d in docs], request.snippets,
                             budget)
         if request.collapse:
-            found = [self._with_copies(snap, hit, ordered, int(d))
+            found = [self._with_copies(snap, hit, f, query.sort, int(d))
                      for hit, d in zip(found, docs, strict=True)]
         counts = None
         if request.scope_counts and f.match.searched:
@@ -161,8 +159,8 @@ class WhooshBackend(SearchBackend):
                           notices, ranked=f.match.searched, timeline=times, stories=stories)
 
     @staticmethod
-    def _with_copies(snap: Snapshot, hit: Found, ordered: np.ndarray, docnum: int) -> Found:
-        shown, total = collapse.copies(ordered, snap.data.cluster, docnum)
+    def _with_copies(snap: Snapshot, hit: Found, f, sort: str, docnum: int) -> Found:
+        shown, total = collapse.copies(f.match, snap.data, f.final, sort, docnum)
         return dataclasses.replace(hit, copies=tuple(
             _copy(snap.searcher.stored_fields(int(d))) for d in shown), copies_total=total)
 

@@ -3,6 +3,10 @@
 The matches are put in the query's order, and each cluster keeps its first (best) match,
 the "head"; an article without copies (cluster number -1) is a head of its own. The page
 is the heads from `start`; each head lists the other matches of its cluster in order.
+
+Only as many matches are ordered as the page can need: the heads up to the page's last,
+plus every match that is not a head (all of them might rank before it). Most articles
+have no copy, so a broad search orders little more than a plain page does.
 """
 
 from __future__ import annotations
@@ -10,6 +14,18 @@ from __future__ import annotations
 import numpy as np
 
 from searchapp.backends.base import COPIES_SHOWN
+from searchapp.backends.whoosh.matching import order
+
+
+def page(match, data, final: np.ndarray, sort: str, start: int, size: int
+         ) -> tuple[int, np.ndarray]:
+    """(how many stories the matches make, the heads of the page in order)."""
+    numbers = data.cluster[np.flatnonzero(final)]
+    grouped = numbers[numbers >= 0]
+    clusters = len(np.unique(grouped))
+    stories = len(numbers) - len(grouped) + clusters
+    ordered = order(match, data, final, sort, start + size + len(grouped) - clusters)
+    return stories, ordered[heads(ordered, data.cluster)[start:start + size]]
 
 
 def heads(ordered: np.ndarray, cluster: np.ndarray) -> np.ndarray:
@@ -23,12 +39,12 @@ def heads(ordered: np.ndarray, cluster: np.ndarray) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
-def copies(ordered: np.ndarray, cluster: np.ndarray, head: int) -> tuple[np.ndarray, int]:
+def copies(match, data, final: np.ndarray, sort: str, head: int) -> tuple[np.ndarray, int]:
     """The first COPIES_SHOWN other matches of the head's cluster, in order, and how many
     other matches it has."""
-    number = cluster[head]
+    number = data.cluster[head]
     if number < 0:
-        return ordered[:0], 0
-    same = ordered[cluster[ordered] == number]
-    same = same[same != head]
-    return same[:COPIES_SHOWN], len(same)
+        return np.empty(0, dtype=np.int64), 0
+    same = final & (data.cluster == number)
+    same[head] = False
+    return order(match, data, same, sort, COPIES_SHOWN), int(np.count_nonzero(same))
