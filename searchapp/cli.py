@@ -274,9 +274,12 @@ def extract(files):
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", "-n", type=click.IntRange(1, 100), default=10, show_default=True,
               help="How many results to show.")
+@click.option("--copies", type=click.Choice(["collapse", "all"]), default="collapse",
+              show_default=True,
+              help="List each story once (its copies named under it), or every copy.")
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/search JSON instead.")
 @friendly_errors
-def search(query, index_dir, scope, sort, limit, as_json):
+def search(query, index_dir, scope, sort, limit, copies, as_json):
     """Search the index from the terminal (same query language as the web UI).
 
     \b
@@ -288,7 +291,8 @@ def search(query, index_dir, scope, sort, limit, as_json):
     from searchapp.search.service import run_search
 
     params = SearchParams.from_args(
-        {"q": " ".join(query), "scope": scope, "sort": sort, "per_page": str(limit)})
+        {"q": " ".join(query), "scope": scope, "sort": sort, "per_page": str(limit),
+         "copies": copies})
     load_aliases()  # the quotes' people as the index was built (the hits name them)
     backend = open_backend(index_dir)
     try:
@@ -298,12 +302,17 @@ def search(query, index_dir, scope, sort, limit, as_json):
     if as_json:
         click.echo(json.dumps(response.to_dict(), ensure_ascii=False, indent=1))
         return
-    click.echo(f"{response.total:,} matches ({response.took_ms:.0f} ms) — read as: "
+    stories = response.stories
+    told = f" in {stories:,} stories" if stories is not None and stories != response.total \
+        else ""
+    click.echo(f"{response.total:,} matches{told} ({response.took_ms:.0f} ms) — read as: "
                f"{response.query.read_as}")
     for n, hit in enumerate(response.results, 1):
         where = ", ".join(x for x in (hit.source, (hit.published or "")[:10]) if x)
         click.echo(f"{n:>3}. {hit.headline_text}  [{where or '?'}]")
         click.echo(f"     {hit.id}")
+        if hit.copies_total:
+            click.echo(f"     {hit.copies_line} (--copies all lists them)")
         for snippet in hit.plain_snippets()[:2]:
             click.echo(f"     {snippet}")
 

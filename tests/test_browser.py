@@ -47,6 +47,19 @@ XSS = [
             comments=[{"author": p, "text": f"xsscorpus {p}"}])
     for n, p in enumerate(PAYLOADS)
 ]
+# One wire story sent to three papers, a word or a sentence changed: one story, three copies.
+LIGHTHOUSE = ("The old lighthouse on the northern cape will be restored next spring, the county "
+              "council decided on Tuesday after a long debate, and volunteers who kept its lamp "
+              "burning for a decade will be asked to run a small museum in the keeper's cottage "
+              "once the builders have gone")
+COPIES = [
+    article(id=f"lighthouse-{n}", headline="Old lighthouse to be restored",
+            body=LIGHTHOUSE.replace("Tuesday", day) + extra, source=source,
+            published=f"2019-05-0{n + 1}")
+    for n, (source, day, extra) in enumerate([
+        ("Wire One", "Tuesday", "."), ("Daily Two", "Tuesday evening", ". Work starts in April."),
+        ("Gazette Three", "Tuesday", ", a spokesman said.")])
+]
 LONG = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 6
 WIDE = article(
     id="wide-1", url="https://example.org/" + "x" * 300,
@@ -63,7 +76,8 @@ def server(tmp_path_factory):
 
     from searchapp import create_app
 
-    index_dir = build_index(tmp_path_factory.mktemp("browser"), HARBOUR + XSS + [WIDE])
+    index_dir = build_index(tmp_path_factory.mktemp("browser"),
+                            HARBOUR + XSS + [WIDE] + COPIES)
     app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)},
                      instance_path=str(tmp_path_factory.mktemp("instance")))
     httpd = make_server("127.0.0.1", 0, app, threaded=False)
@@ -437,3 +451,29 @@ def test_save_a_search_open_it_and_delete_it(watched, server):
     assert page.locator(".saved-item").count() == 0
     assert "No saved searches yet" in page.inner_text("main")
     w.assert_clean("/saved after delete")
+
+
+def test_copies_collapse_expand_and_list(watched, server):
+    """Three copies of one story show as one hit with "2 copies: …"; "Show every copy" lists
+    the three, "Show each story once" folds them again, and "See them" lists one story's."""
+    w, page = watched, watched.page
+    w.goto(server + "/search?q=lighthouse")
+    assert total(page) == 3 and page.locator(".hit").count() == 1
+    line = page.inner_text(".hit .copies-line")
+    assert line.startswith("2 copies: ")
+    assert sum(s in line for s in ("Wire One", "Daily Two", "Gazette Three")) == 2
+    assert page.inner_text("#stories") == "1"
+    page.click("#show-copies")
+    page.wait_for_url("**copies=all**")
+    assert page.locator(".hit").count() == 3 and page.locator(".hit .copies").count() == 0
+    page.click("#collapse-copies")
+    page.wait_for_load_state("load")
+    assert page.locator(".hit").count() == 1 and "copies=" not in page.url
+    page.click(".hit .see-copies")
+    page.wait_for_url("**cluster=lighthouse-0**")
+    assert page.locator(".hit").count() == 3
+    assert "Copies of" in page.inner_text(".active-filters")
+    page.locator(".hit-title a").first.click()
+    page.wait_for_load_state("load")
+    assert page.locator("#copies li").count() == 2
+    w.assert_clean("copies")

@@ -41,6 +41,8 @@ class ArticleView:
     previous: str | None = None  # the match before it, by id
     next: str | None = None  # the match after it
     notices: tuple[str, ...] = ()  # what the search gave up, out of time
+    cluster: str = ""  # its story's cluster of copies
+    copies: tuple = ()  # the other articles of that cluster (backends.base.Copy)
 
 
 def _paragraphs(text: str, spans: list[Span]) -> list[Markup]:
@@ -86,5 +88,5 @@ def article_view(page: ArticlePage, q: str = "") -> ArticleView:
         comments=_comments(a, h.comments),
         matches=h.count,
         position=page.position, total=page.total, previous=page.previous, next=page.next,
-        notices=page.notices,
+        notices=page.notices, cluster=page.cluster or a.id, copies=page.copies,
     )

@@ -22,6 +22,10 @@ from searchapp.search.dates import NoSuchDay, day_bound
 DEFAULT_PER_PAGE = 10
 MATCHES = ("auto", "all", "any")
 UNDATED = ("include", "only")  # backends.base.UNDATED
+# Copies of one story (SearchRequest.collapse): "collapse" lists each cluster once, "all"
+# every copy. Unset, the page and /api/search collapse, the exports list every copy.
+COPIES = ("collapse", "all")
+MAX_CLUSTER_CHARS = 512  # a cluster id is an article id
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_FILTER_VALUES = 50
@@ -70,6 +74,14 @@ class SearchParams:
     # Only articles that entered the index after this index time (saved searches: what
     # is new since they were last seen). Never read from the request, never in links.
     added_after: float | None = None
+    copies: str | None = None  # COPIES
+    cluster: str | None = None  # only the copies of this story (Query.cluster)
+
+    @property
+    def collapse(self) -> bool:
+        """Whether a result page lists each story once: unless every copy is asked for,
+        or the page is one story's copies already."""
+        return self.copies != "all" and not self.cluster
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> SearchParams:
@@ -145,6 +157,12 @@ class SearchParams:
         undated = _one(args, "undated") or None
         if undated is not None and undated not in UNDATED:
             raise ParamError(f"undated must be include or only, not '{undated[:40]}'")
+        copies = _one(args, "copies") or None
+        if copies is not None and copies not in COPIES:
+            raise ParamError(f"copies must be collapse or all, not '{copies[:40]}'")
+        cluster = _clean(_one(args, "cluster") or "") or None
+        if cluster is not None and len(cluster) > MAX_CLUSTER_CHARS:
+            raise ParamError(f"cluster is longer than {MAX_CLUSTER_CHARS} characters")
         snippets_arg = _one(args, "snippets") or "all"
         if snippets_arg not in ("all", "none"):
             raise ParamError("snippets must be all or none")
@@ -152,7 +170,8 @@ class SearchParams:
                    sort=sort, page=page, per_page=per_page, facets=facets,
                    facet_size=facet_size, snippets=snippets_arg == "all",
                    notices=tuple(notices), exclude=exclude, facet_contains=contains,
-                   facet_sort=sorts, facet_page=pages, match=match, undated=undated)
+                   facet_sort=sorts, facet_page=pages, match=match, undated=undated,
+                   copies=copies, cluster=cluster)
 
     def with_(self, **changes) -> SearchParams:
         return replace(self, **changes)
@@ -178,6 +197,10 @@ class SearchParams:
             out.append(("sort", self.sort))
         if self.match != "auto":
             out.append(("match", self.match))
+        if self.cluster:
+            out.append(("cluster", self.cluster))
+        if self.copies:
+            out.append(("copies", self.copies))
         if self.per_page != DEFAULT_PER_PAGE:
             out.append(("per_page", str(self.per_page)))
         for name, size in self.facet_size.items():

@@ -23,6 +23,7 @@ from searchapp import people
 from searchapp.backends.base import (
     BackendError,
     Budget,
+    Copy,
     Facet,
     FacetOptions,
     Found,
@@ -84,12 +85,29 @@ class Hit:
     score: float
     ncomments: int
     snippets: highlight.Snippets
+    cluster: str = ""  # its story's cluster of copies (Found.cluster)
+    copies: tuple[Copy, ...] = ()  # in a collapsed page: the first of its other matches
+    copies_total: int = 0  # ... and how many there are
 
     @classmethod
     def of(cls, found: Found, full: bool) -> Hit:
         a = found.article
         return cls(a.id, a.headline, a.url, a.source, a.published, found.score,
-                   len(a.comments), highlight.snippets(a, found.highlights, full))
+                   len(a.comments), highlight.snippets(a, found.highlights, full),
+                   found.cluster or a.id, found.copies, found.copies_total)
+
+    @property
+    def copies_line(self) -> str:
+        """"3 copies: Reuters, AP …": how many other matches its story has, and their
+        sources (those of the copies listed; "…" when there are more)."""
+        n = self.copies_total
+        if not n:
+            return ""
+        line = f"{n:,} {'copy' if n == 1 else 'copies'}"
+        sources = list(dict.fromkeys(c.source for c in self.copies if c.source))
+        if sources:
+            line += ": " + ", ".join(sources) + (" …" if n > len(self.copies) else "")
+        return line
 
     @property
     def headline(self) -> Markup:
@@ -115,6 +133,10 @@ class Hit:
             "score": round(self.score, 4),
             "comments": self.ncomments,
             "snippets": self.snippets.to_dict(),
+            "cluster": self.cluster,
+            "copies_total": self.copies_total,
+            "copies": [{"id": c.id, "source": c.source or None, "headline": c.headline}
+                       for c in self.copies],
         }
 
 
@@ -131,6 +153,12 @@ class SearchResponse:
     suggestion: str | None = None
     ranked: bool = True  # False when there were no words to rank by (newest come first)
     timeline: Timeline | None = None  # the matches over time, when the facets include year
+    stories: int | None = None  # the clusters of copies the matches make, when collapsed
+
+    @property
+    def listed(self) -> int:
+        """What the pages list: the stories when collapsed, else the matches."""
+        return self.total if self.stories is None else self.stories
 
     @property
     def page(self) -> int:
@@ -142,7 +170,7 @@ class SearchResponse:
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        return max(1, math.ceil(self.listed / self.per_page))
 
     def to_dict(self) -> dict:
         return {
@@ -166,6 +194,10 @@ class SearchResponse:
             "broader": self.query.broader,
             "undated": self.params.undated,
             "timeline": self.timeline.to_dict() if self.timeline else None,
+            "copies": "collapse" if self.stories is not None else "all",
+            "stories": self.stories,
+            "cluster": self.params.cluster,
+            "facet_counts": "articles",  # copies count: see `stories` for the stories
         }
 
 
@@ -211,7 +243,7 @@ def to_query(params: SearchParams) -> tuple[Query, Parsed]:
     tree = entries.tie(parsed.tree, filters)
     query = Query(tree=tree, scope=params.scope, dates=dates, filters=filters,
                   sort=params.sort, exclude=exclude, undated=params.undated,
-                  added_after=params.added_after)
+                  added_after=params.added_after, cluster=params.cluster)
     loose = loose_tree(tree, params.scope, least=2) if params.match == "any" else None
     if loose is not None:
         query = replace(query, tree=loose, loose=True)
@@ -351,7 +383,7 @@ def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool 
         facet_options={name: facet_options(params, name, sizes[name])
                        for name in params.facets},
         snippets=params.snippets, scope_counts=scope_counts, suggest=suggest, budget=budget,
-        timeline="auto" if YEAR in params.facets else None)
+        timeline="auto" if YEAR in params.facets else None, collapse=params.collapse)
     page = backend.search(request)
     strict_total = None
     loose = loose_tree(query.tree, query.scope) if params.match == "auto" else None
@@ -383,7 +415,8 @@ def run_search(backend: SearchBackend, params: SearchParams, scope_counts: bool 
     if counts is not None:
         counts = {scope: counts[scope] for scope in SCOPES if scope in counts}
     return SearchResponse(params, info, page.total, took, page.generation, hits, page.facets,
-                          counts, suggestion, ranked=page.ranked, timeline=page.timeline)
+                          counts, suggestion, ranked=page.ranked, timeline=page.timeline,
+                          stories=page.stories)
 
 
 def respelt(q: str, respellings: dict[str, str] | None) -> str | None:
@@ -412,6 +445,24 @@ def iter_articles(backend: SearchBackend, params: SearchParams, limit: int | Non
     """Every matching article in the search's order; no cap unless `limit` is given. With
     a `budget` (the feed), past it the search may leave words out: `budget.notice()`."""
     return backend.export(to_query(params)[0], limit=limit, budget=budget)
+
+
+def iter_clustered(backend: SearchBackend, params: SearchParams
+                   ) -> Iterator[tuple[Article, str]]:
+    """Every match with its cluster id, for the exports: every copy unless the search asks
+    for `copies=collapse`, then each story's first match only."""
+    rows = backend.export_clustered(to_query(params)[0])
+    if params.copies != "collapse" or params.cluster:
+        return rows
+    return _first_of_each(rows)
+
+
+def _first_of_each(rows: Iterator[tuple[Article, str]]) -> Iterator[tuple[Article, str]]:
+    seen: set[str] = set()
+    for article, cluster in rows:
+        if cluster not in seen:
+            seen.add(cluster)
+            yield article, cluster
 
 
 def article_page(backend: SearchBackend, article_id: str, params: SearchParams | None = None,

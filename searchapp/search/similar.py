@@ -5,9 +5,10 @@ HEADLINE_WEIGHT times, as the headline weighs in ranking); its most frequent ter
 weighed by tf x idf over the collection (SearchBackend.document_frequencies, the same on
 both engines), and the MAX_TERMS best, each in the form the article writes it most, are
 searched as an OR through run_search: ranked as any search is. A term only this article
-has finds nothing and is passed over. The article itself is left out, and so are its
-copies and light rewrites (indexer.dedup.is_copy: MinHash over word shingles, with its
-measured threshold), compared here until the index keeps duplicate clusters.
+has finds nothing and is passed over. The search lists each story once (its cluster of
+copies, searchapp/duplicates.py); the article's own cluster is left out, and so is any
+other copy or light rewrite of it (indexer.dedup.is_copy, the same test the clusters are
+made with: for an index whose search data has no clusters).
 """
 
 from __future__ import annotations
@@ -91,9 +92,10 @@ def more_like_this(backend: SearchBackend, article_id: str, size: int = SHOWN
     from searchapp.search.params import SearchParams
     from searchapp.search.service import run_search
 
-    article = backend.get(article_id)
-    if article is None:
+    page = backend.article(article_id)
+    if page is None:
         return None
+    article, cluster = page.article, page.cluster or article_id
     chosen = chosen_terms(backend, article.headline or "", article.body or "")
     out = MoreLikeThis(article_id, [form for _, form, _ in chosen])
     if not chosen:
@@ -104,7 +106,7 @@ def more_like_this(backend: SearchBackend, article_id: str, size: int = SHOWN
         "facets": "none", "snippets": "none", "match": "all"})
     response = run_search(backend, params, suggest=False)
     for hit in response.results:
-        if hit.id == article_id:
+        if hit.id == article_id or hit.cluster == cluster:
             continue
         other = backend.get(hit.id)
         if other is None:  # replaced in between

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 from searchapp.app import get_backend
 from searchapp.search.export import stream_csv, stream_jsonl
 from searchapp.search.params import SearchParams
-from searchapp.search.service import iter_articles, search_budget
+from searchapp.search.service import iter_articles, iter_clustered, search_budget
 from searchapp.urls import feed_url
 from searchapp.views import atom
 
@@ -26,13 +26,13 @@ def download(body, mimetype: str, ext: str, name: str = "scrapesearch") -> Respo
 @bp.get("/export.csv")
 def export_csv():
     params = SearchParams.from_args(request.args)
-    return download(stream_csv(iter_articles(get_backend(), params)), "text/csv", "csv")
+    return download(stream_csv(iter_clustered(get_backend(), params)), "text/csv", "csv")
 
 
 @bp.get("/export.jsonl")
 def export_jsonl():
     params = SearchParams.from_args(request.args)
-    return download(stream_jsonl(iter_articles(get_backend(), params)),
+    return download(stream_jsonl(iter_clustered(get_backend(), params)),
                      "application/x-ndjson", "jsonl")
 
 

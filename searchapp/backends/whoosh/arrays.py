@@ -104,12 +104,32 @@ class IndexData:
         self.facet_names: dict = {}  # facet -> facets.Names, made on first use
         self.path = path
         self._added = arrays.added  # added_times(): mapped, else read on first use
+        # Clusters of copies (searchdata.py): each document's cluster number, -1 alone.
+        self.cluster = arrays.cluster if arrays.cluster is not None else \
+            np.full(self.n, -1, dtype=np.int32)
+        self.cluster_ids = arrays.cluster_ids
         self._postings = _LRU(POSTINGS_CACHE_ENTRIES)
         self._values = _LRU(VALUES_CACHE_ENTRIES)
         self._expansions = _LRU(EXPANSIONS_CACHE_TERMS)
         self._block_values = _LRU(BLOCK_VALUES_BYTES)
         # Per segment, the positions of its common words that the merge wrote (or None).
         self._phrases = [phrasedata.open_for(path, seg.segment()) for seg, _ in self.leaves]
+
+    def cluster_of(self, docnum: int, article_id: str) -> str:
+        """The cluster id of a document (its article's own id when it has no copy)."""
+        number = int(self.cluster[docnum])
+        return self.cluster_ids[number] if number >= 0 else article_id
+
+    def cluster_docs(self, cluster: str) -> np.ndarray:
+        """The live documents of a cluster (a cluster id no cluster has: none, or the one
+        article with that id, its own cluster)."""
+        number = self.cluster_ids.get(cluster) if self.cluster_ids is not None else None
+        if number is not None:
+            return np.flatnonzero((self.cluster == number) & self.live)
+        docnum = self.searcher.document_number(id=cluster)
+        if docnum is None or not self.live[docnum] or self.cluster[docnum] >= 0:
+            return np.empty(0, dtype=np.int64)
+        return np.array([docnum], dtype=np.int64)
 
     def added_times(self) -> np.ndarray:
         """float64 seconds since the epoch at which each document entered the index (its

@@ -6,6 +6,7 @@ own evaluator over its arrays (evaluate.py, arrays.py); writing goes through bui
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -18,6 +19,7 @@ from searchapp.backends.base import (
     NO_OPTIONS,
     ArticlePage,
     Budget,
+    Copy,
     Facet,
     Found,
     Health,
@@ -28,7 +30,7 @@ from searchapp.backends.base import (
     SearchPage,
     SearchRequest,
 )
-from searchapp.backends.whoosh import added, building, documents, generations
+from searchapp.backends.whoosh import added, building, collapse, documents, generations
 from searchapp.backends.whoosh import facets as facet_ops
 from searchapp.backends.whoosh.evaluate import Evaluator, Match
 from searchapp.backends.whoosh.highlights import OutOfTime, highlights_of, occurrences
@@ -100,9 +102,17 @@ class WhooshBackend(SearchBackend):
         facets = {name: self._facet(data, f, request, name, memo, notes)
                   for name in request.facets}
         want = request.start + request.size
-        docs = order(f.match, data, f.final, query.sort, want)[request.start:]
+        stories = None
+        if request.collapse:
+            stories, docs = collapse.page(f.match, data, f.final, query.sort, request.start,
+                                          request.size)
+        else:
+            docs = order(f.match, data, f.final, query.sort, want)[request.start:]
         found = self._found(snap, f.match, [int(d) for d in docs], request.snippets,
                             budget)
+        if request.collapse:
+            found = [self._with_copies(snap, hit, f, query.sort, int(d))
+                     for hit, d in zip(found, docs, strict=True)]
         counts = None
         if request.scope_counts and f.match.searched:
             # Each count combines again, for its scope's fields, what the page's own
@@ -146,7 +156,13 @@ class WhooshBackend(SearchBackend):
         if request.timeline:
             times = timeline(data, f.final, f.undated_base(), request.timeline)
         return SearchPage(total, found, facets, snap.generation, counts, respellings,
-                          notices, ranked=f.match.searched, timeline=times)
+                          notices, ranked=f.match.searched, timeline=times, stories=stories)
+
+    @staticmethod
+    def _with_copies(snap: Snapshot, hit: Found, f, sort: str, docnum: int) -> Found:
+        shown, total = collapse.copies(f.match, snap.data, f.final, sort, docnum)
+        return dataclasses.replace(hit, copies=tuple(
+            _copy(snap.searcher.stored_fields(int(d))) for d in shown), copies_total=total)
 
     def _facet(self, data, f, request: SearchRequest, name: str, memo: dict,
                notes: list[str]) -> Facet:
@@ -193,13 +209,13 @@ class WhooshBackend(SearchBackend):
                 pass
         if spans is None:
             budget.leave_out(f"the marked snippets of {len(docnums)} results")
-            return [Found(documents.to_article(snap.searcher.stored_fields(d)),
-                          float(match.scores[d]), Highlights()) for d in docnums]
+            return [_found(snap, d, match, snap.searcher.stored_fields(d), Highlights())
+                    for d in docnums]
         out = []
         for d in docnums:
             stored = snap.searcher.stored_fields(d)
             marks = highlights_of(stored, {f: s.get(d, []) for f, s in spans.items()})
-            out.append(Found(documents.to_article(stored), float(match.scores[d]), marks))
+            out.append(_found(snap, d, match, stored, marks))
         return out
 
     @staticmethod
@@ -218,6 +234,17 @@ class WhooshBackend(SearchBackend):
             docs = docs[:limit]
         return _exported(snap, docs)
 
+    def export_clustered(self, query: Query, limit: int | None = None,
+                         budget: Budget | None = None) -> Iterator[tuple[Article, str]]:
+        snap = self.snapshot()
+        f = filter_query(snap.data, query, budget)
+        docs = order(f.match, snap.data, f.final, query.sort)
+        if limit is not None:
+            docs = docs[:limit]
+        # Not a generator itself: no index is an error now, not once the stream has begun.
+        return ((article, snap.data.cluster_of(int(d), article.id))
+                for d, article in zip(docs, _exported(snap, docs), strict=True))
+
     def article(self, article_id: str, query: Query | None = None,
                 budget: Budget | None = None) -> ArticlePage | None:
         snap = self.snapshot()
@@ -226,8 +253,12 @@ class WhooshBackend(SearchBackend):
             return None
         stored = snap.searcher.stored_fields(docnum)
         article = documents.to_article(stored)
+        cluster = snap.data.cluster_of(docnum, article.id)
+        others = [int(d) for d in snap.data.cluster_docs(cluster) if d != docnum]
+        mine = {"cluster": cluster, "copies": tuple(sorted(
+            (_copy(snap.searcher.stored_fields(d)) for d in others), key=lambda c: c.id))}
         if query is None:
-            return ArticlePage(article, Highlights())
+            return ArticlePage(article, Highlights(), **mine)
         f = filter_query(snap.data, query, budget)
         notices = (budget.notice(),) if budget is not None and budget.notice() else ()
         marks = Highlights()
@@ -236,7 +267,7 @@ class WhooshBackend(SearchBackend):
             marks = highlights_of(stored, {name: s.get(docnum, []) for name, s in spans.items()})
         if not f.final[docnum]:
             return ArticlePage(article, marks, total=int(np.count_nonzero(f.final)),
-                               notices=notices)
+                               notices=notices, **mine)
         docs = order(f.match, snap.data, f.final, query.sort)
         at = int(np.flatnonzero(docs == docnum)[0])
 
@@ -245,8 +276,8 @@ class WhooshBackend(SearchBackend):
                 else None
 
         return ArticlePage(article, marks, matched=True, position=at + 1, total=len(docs),
-                           notices=notices,
-                           previous=id_at(at - 1), next=id_at(at + 1))
+                           notices=notices, previous=id_at(at - 1), next=id_at(at + 1),
+                           **mine)
 
     def get(self, article_id: str) -> Article | None:
         snap = self.snapshot()
@@ -317,6 +348,19 @@ class WhooshBackend(SearchBackend):
 # fields each: about 60 MB held at most). Every 2,000 cost ~15% of the export's speed in
 # faults mapping the same pages again; every 20,000 was within the noise.
 RELEASE_EVERY = 20000
+
+
+def _found(snap: Snapshot, docnum: int, match: Match, stored: dict, marks: Highlights
+           ) -> Found:
+    article = documents.to_article(stored)
+    return Found(article, float(match.scores[docnum]), marks,
+                 cluster=snap.data.cluster_of(docnum, article.id))
+
+
+def _copy(stored: dict) -> Copy:
+    """A copy as a hit's "N copies" line names it, from its stored fields."""
+    article = documents.to_article(stored)
+    return Copy(article.id, article.source or "", article.headline)
 
 
 def _exported(snap: Snapshot, docs) -> Iterator[Article]:

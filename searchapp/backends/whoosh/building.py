@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib.metadata import version
 from typing import Any
 
@@ -29,8 +29,8 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import TOC
 
 from indexer.work import Extracted
-from searchapp.backends.base import Build, IndexUnavailable, Known, Update
-from searchapp.backends.whoosh import generations, merge, searchdata
+from searchapp.backends.base import Build, IndexUnavailable, Known, StoredDuplicates, Update
+from searchapp.backends.whoosh import dupdata, generations, merge, searchdata
 from searchapp.backends.whoosh.added import Stamp
 from searchapp.backends.whoosh.fastwrite import FastSegmentWriter
 from searchapp.backends.whoosh.generations import disk_full_is_said
@@ -56,6 +56,8 @@ class WhooshBuild(Build):
         self.path = ""
         self.writer: GenerationWriter | None = None
         self.known: searchdata.KnownLog | None = None  # for `update`, in the search data
+        self.prints: searchdata.KnownLog | None = None  # fingerprints, the same way
+        self.clusters: dict[str, str] = {}  # set_clusters
         self._held = contextlib.ExitStack()
         self._held.enter_context(generations.build_lock(index_dir, timeout=lock_timeout))
         try:
@@ -69,6 +71,8 @@ class WhooshBuild(Build):
                                                writers=WRITERS,
                                                merged_above=merge.KEEP_SEGMENTS)
                 self.known = searchdata.KnownLog(self.path, self.writer.ids)
+                self.prints = searchdata.KnownLog(self.path, self.writer.ids,
+                                                  columns=("prints",), name="dups")
         except BaseException:
             self.abort()
             raise
@@ -79,7 +83,11 @@ class WhooshBuild(Build):
         with disk_full_is_said(self.index_dir):
             # numbered as the writer numbers, with the time the stamp gave
             self.known.add(_known_entry(doc.doc.fields), doc.doc.fields.get(ADDED))
+            self.prints.add((doc.fingerprint,))
             return self.writer.add(doc)
+
+    def set_clusters(self, clusters: Mapping[str, str]) -> None:
+        self.clusters = dict(clusters)
 
     def finish(self) -> dict[str, Any]:
         """Write the last segments, merge them, write the search data; returns what the
@@ -90,8 +98,11 @@ class WhooshBuild(Build):
             written = self.writer.finish()
             segments = merge.merge_index(open_generation(self.path))
             with open_generation(self.path).searcher() as s:
-                searchdata.write(self.path, s, self.known, times=self.known.time_of)
+                searchdata.write(self.path, s, self.known, times=self.known.time_of,
+                                 dups=self.prints.arrays({"clusters": self.clusters}),
+                                 clusters=self.clusters)
             self.known.close()
+            self.prints.close()
             generations.fsync_tree(self.path)
         return {"segments": segments, "segments_written": written,
                 "finish_seconds": round(time.monotonic() - started, 2)}
@@ -112,8 +123,9 @@ class WhooshBuild(Build):
         if not self.committed:
             if self.writer is not None:
                 self.writer.cancel()
-            if self.known is not None:
-                self.known.close()
+            for log in (self.known, self.prints):
+                if log is not None:
+                    log.close()
             if self.path:
                 shutil.rmtree(self.path, ignore_errors=True)
         self._held.close()
@@ -155,6 +167,16 @@ class WhooshUpdate(Update):
         # up to date from known() on, for the new generation's search data
         self.relabelled = False  # input digests changed in the table only
         self.times: dict[str, float] = {}  # id -> entry time of what this update put
+        self.put_prints: dict[str, str] = {}  # id -> fingerprint of what it put
+        self.removed: set[str] = set()
+        self.cluster_changes: dict[str, str] = {}  # set_clusters
+
+    def duplicates(self) -> StoredDuplicates:
+        segments, toc, n = self.before
+        return dupdata.Stored(searchdata.load_dups(self.live, toc, n) or {})
+
+    def set_clusters(self, changes: Mapping[str, str]) -> None:
+        self.cluster_changes = dict(changes)
 
     def known(self) -> dict[str, Known]:
         with self.ix.searcher() as s:
@@ -206,6 +228,8 @@ class WhooshUpdate(Update):
             self.times[doc.id] = doc.doc.fields[ADDED]
         doc.doc.fields[INPUT] = doc.input
         self.pending[doc.id] = doc.doc.fields
+        self.put_prints[doc.id] = doc.fingerprint
+        self.removed.discard(doc.id)
         if self.table is not None:
             self.table[doc.id] = _known_entry(doc.doc.fields)
         if len(self.pending) >= UPDATE_BATCH:
@@ -227,6 +251,9 @@ class WhooshUpdate(Update):
     def remove(self, ids: Iterable[str]) -> None:
         self._flush()
         ids = list(ids)
+        self.removed.update(ids)
+        for article_id in ids:
+            self.put_prints.pop(article_id, None)
         if self.table is not None:
             for article_id in ids:
                 self.table.pop(article_id, None)
@@ -260,9 +287,12 @@ class WhooshUpdate(Update):
                 searchdata.known_of(s, ID, PATH, HASH, INPUT)
             segments_before, toc, n = self.before
             arrays = searchdata.load(self.live, toc, n)
+            dups = dupdata.updated(searchdata.load_dups(self.live, toc, n) or {},
+                                   self.put_prints, self.removed, self.cluster_changes)
             searchdata.write(self.path, s, table,
                              (segments_before, arrays) if arrays is not None else None,
-                             times=self.times.get)
+                             times=self.times.get, dups=searchdata.dup_arrays(dups),
+                             clusters=dupdata.clusters_of_table(dups))
         generations.fsync_tree(self.path)
         _write_json(os.path.join(self.path, UPDATE_REPORT), report)
         built = generations.read_report(self.live) or {}

@@ -91,6 +91,10 @@ def filter_query(data: IndexData, query: Query, budget: Budget | None = None,
         dmask = amask if dmask is None else dmask & amask
     if dmask is not None:
         base = base & dmask
+    if query.cluster is not None:  # the copies of one story ("N copies": see them)
+        only = np.zeros(data.n, dtype=bool)
+        only[data.cluster_docs(query.cluster)] = True
+        base = base & only
     fmasks = {name: facet_ops.facet_mask(data, name, query.filters.get(name, ()),
                                          query.exclude.get(name, ()))
               for name in dict.fromkeys([*query.filters, *query.exclude])}

@@ -33,8 +33,15 @@ Format (FORMAT, VERSION below), a folder `searchdata-<TOC generation>/` in the g
   unknown); the build collects them as it adds documents, so `update` reads these instead
   of every stored field of every document (3.2 s at 20,000 articles).
 
-Versions: 2 added `known.inputs`. Version 1 folders are still read (their inputs are
-unknown: `update` reads every item once, and writes version 2).
+- clusters of copies (searchapp/duplicates.py): `cluster` int32[n], the number of each
+  document's cluster in the string table `cluster.text`/`cluster.offsets` (the cluster
+  ids, sorted), -1 for a document that is its own cluster (most are); and, for `update`,
+  by id like the known tables: `dups.ids`, `dups.prints` (the fingerprints,
+  indexer/dedup_store.encode) and `dups.clusters` ("" when alone).
+
+Versions: 2 added `known.inputs`, 3 the clusters. Version 1 folders are still read (their
+inputs are unknown: `update` reads every item once, and writes version 3); version 1 and
+2 folders have no clusters: every article is its own until a reindex.
 
 A folder whose format, version, TOC generation or document count does not match the
 generation being opened is not used: the arrays are computed as before (an index built by
@@ -49,7 +56,7 @@ import json
 import os
 import shutil
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,8 +67,8 @@ from searchapp.backends.whoosh.schema import NAME_FIELDS, NCOMMENTS, PUBLISHED
 from searchapp.fields import FACETS, PARTS
 
 FORMAT = "scrapesearch-searchdata"
-VERSION = 2
-READS = (1, 2)  # the versions this code reads
+VERSION = 3
+READS = (1, 2, 3)  # the versions this code reads
 PREFIX = "searchdata-"
 MANIFEST = "manifest.json"
 
@@ -129,18 +136,22 @@ class SearchArrays:
     published: np.ndarray
     ncomments: np.ndarray
     added: np.ndarray | None = None  # when each document entered the index, if known
+    cluster: np.ndarray | None = None  # each document's cluster number, -1 alone
+    cluster_ids: StringTable | None = None  # cluster number -> cluster id
 
 
 # -- computing them from the segments ---------------------------------------------------
 
 def compute(searcher, previous: tuple[list[str], SearchArrays] | None = None,
-            times: Callable[[str], float | None] | None = None) -> SearchArrays:
+            times: Callable[[str], float | None] | None = None,
+            clusters: Mapping[str, str] | None = None) -> SearchArrays:
     """The arrays of the generation `searcher` reads. `previous`: the segment ids and the
     arrays of the generation it was made from; the part of the segments both have first
     (an update adds segments, deletes documents, and may merge its small segments) is
     taken from there, and only the segments after them are read (the facets of 20,000
     articles take 3 s to read). `times` (id -> when it entered the index, or None when the
-    writer does not know) makes the `added` array too (see _added)."""
+    writer does not know) makes the `added` array too (see _added); `clusters` (id ->
+    cluster id of the articles in clusters of two or more) the `cluster` arrays."""
     reader = searcher.reader()
     schema = searcher.schema
     leaves = list(reader.leaf_readers())
@@ -162,6 +173,8 @@ def compute(searcher, previous: tuple[list[str], SearchArrays] | None = None,
             kept = leaves[shared][1] if shared < len(leaves) else n
     new = [(seg, offset) for seg, offset in leaves if offset >= kept]
     scorable = [f for f in list(PARTS) + list(NAME_FIELDS.values()) if f in schema]
+    cluster, cluster_ids = _clusters(leaves, n, live, clusters) if clusters is not None \
+        else (None, None)
     return SearchArrays(
         n=n, live=live,
         lengths={f: _reused(old and old.lengths.get(f), kept,
@@ -173,7 +186,27 @@ def compute(searcher, previous: tuple[list[str], SearchArrays] | None = None,
                           _numeric(new, n, PUBLISHED, np.int64, MISSING_DATE)),
         ncomments=_reused(old and old.ncomments, kept,
                           _numeric(new, n, NCOMMENTS, np.int32, 0)),
-        added=_added(new, n, live, old, kept, times) if times is not None else None)
+        added=_added(new, n, live, old, kept, times) if times is not None else None,
+        cluster=cluster, cluster_ids=cluster_ids)
+
+
+def _clusters(leaves, n: int, live: np.ndarray, clusters: Mapping[str, str]
+              ) -> tuple[np.ndarray, StringTable]:
+    """Each document's cluster number (-1: alone) and the cluster ids, through the id
+    field's postings of every segment (a cluster may change anywhere in an update)."""
+    from searchapp.backends.whoosh.schema import ID
+
+    names = sorted(set(clusters.values()))
+    number = {c: i for i, c in enumerate(names)}
+    out = np.full(n, -1, dtype=np.int32)
+    if clusters:
+        for seg, offset in leaves:
+            for btext in seg.lexicon(ID):
+                c = clusters.get(btext.decode("utf-8"))
+                if c is not None:
+                    docs = codec.read_postings(seg, ID, btext)[0] + offset
+                    out[docs[live[docs]]] = number[c]
+    return out, StringTable.of(names)
 
 
 def _added(leaves, n: int, live: np.ndarray, old: SearchArrays | None, kept: int,
@@ -280,6 +313,9 @@ def _named(arrays: SearchArrays) -> dict[str, np.ndarray]:
     out = {"live": arrays.live, "published": arrays.published, "ncomments": arrays.ncomments}
     if arrays.added is not None:
         out["added"] = arrays.added
+    if arrays.cluster is not None:
+        out.update({"cluster": arrays.cluster, "cluster.text": arrays.cluster_ids.text,
+                    "cluster.offsets": arrays.cluster_ids.offsets})
     for f, a in arrays.lengths.items():
         out[f"length.{f}"] = a
     for f, fa in arrays.facets.items():
@@ -305,17 +341,20 @@ class KnownLog:
     a later copy of an id replaces the earlier one.
     """
 
-    def __init__(self, folder: str, latest: dict[str, int]):
-        self.base = os.path.join(folder, "known-log")
+    def __init__(self, folder: str, latest: dict[str, int], columns=KNOWN[1:],
+                 name: str = "known"):
+        self.base = os.path.join(folder, f"{name}-log")
+        self.name = name
+        self.columns = columns
         self.latest = latest
-        self.lengths = {name: array("I") for name in KNOWN[1:]}
+        self.lengths = {name: array("I") for name in columns}
         self.times = array("d")  # when each record's article entered the index
         self.files = {name: open(f"{self.base}.{name}", "wb")  # noqa: SIM115
-                      for name in KNOWN[1:]}
+                      for name in columns}
 
-    def add(self, entry: tuple[str, str, str], added: float | None = None) -> None:
+    def add(self, entry: tuple[str, ...], added: float | None = None) -> None:
         self.times.append(float("nan") if added is None else added)
-        for name, value in zip(KNOWN[1:], entry, strict=True):
+        for name, value in zip(self.columns, entry, strict=True):
             data = value.encode("utf-8")
             self.files[name].write(data)
             self.lengths[name].append(len(data))
@@ -327,16 +366,20 @@ class KnownLog:
             return None  # unknown, or NaN: stamped with no time
         return self.times[seq]
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        """The tables' arrays (as `_known_arrays` makes them from a dict)."""
+    def arrays(self, extra: Mapping[str, Mapping[str, str]] | None = None
+               ) -> dict[str, np.ndarray]:
+        """The tables' arrays (as `_known_arrays` makes them from a dict); `extra`: more
+        columns, name -> {id: value} ("" for an id left out)."""
         ids = sorted(self.latest)
         order = np.fromiter((self.latest[i] for i in ids), np.int64, len(ids))
         tables = {"ids": StringTable.of(ids)}
+        for name, values in (extra or {}).items():
+            tables[name] = StringTable.of([values.get(i, "") for i in ids])
         del ids
-        for name in KNOWN[1:]:
+        for name in self.columns:
             self.files[name].close()
             tables[name] = _gathered(f"{self.base}.{name}", self.lengths[name], order)
-        return {f"known.{k}.{part}": getattr(t, part)
+        return {f"{self.name}.{k}.{part}": getattr(t, part)
                 for k, t in tables.items() for part in ("text", "offsets")}
 
     def close(self) -> None:
@@ -388,20 +431,22 @@ def known_of(searcher, id_field: str, path_field: str, hash_field: str,
 
 def write(gen_path: str, searcher, known: KnownTable | KnownLog,
           previous: tuple[list[str], SearchArrays] | None = None,
-          times: Callable[[str], float | None] | None = None) -> str:
-    """Compute the arrays of the generation `searcher` reads (`previous`: see compute) and
-    write them into `gen_path` with `known` (id -> (path, hash, input) of every live
-    document),
+          times: Callable[[str], float | None] | None = None,
+          dups: dict[str, np.ndarray] | None = None,
+          clusters: Mapping[str, str] | None = None) -> str:
+    """Compute the arrays of the generation `searcher` reads (`previous`, `times`,
+    `clusters`: see compute) and write them into `gen_path` with `known` (id -> (path,
+    hash, input) of every live document) and `dups` (the `dups.*` tables: dup_arrays),
     replacing those of earlier TOC generations; returns the folder written."""
     generation = searcher.reader().generation()
-    arrays = compute(searcher, previous, times)
+    arrays = compute(searcher, previous, times, clusters)
     final = os.path.join(gen_path, f"{PREFIX}{generation}")
     tmp = final + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
     try:
         shapes = {}
-        for name, a in {**_named(arrays), **_known_arrays(known)}.items():
+        for name, a in {**_named(arrays), **_known_arrays(known), **(dups or {})}.items():
             a = np.ascontiguousarray(a)
             with open(os.path.join(tmp, name + ".npy"), "wb") as f:
                 np.save(f, a, allow_pickle=False)
@@ -434,7 +479,8 @@ def load(gen_path: str, generation: int, n: int) -> SearchArrays | None:
     folder, manifest = found
     try:
         a = {name: _map(os.path.join(folder, name + ".npy"), spec)
-             for name, spec in manifest["arrays"].items() if not name.startswith("known.")}
+             for name, spec in manifest["arrays"].items()
+             if not name.startswith(("known.", "dups."))}
         facets = {}
         for f in FACETS:
             if f"facet.{f}.docs" in a:
@@ -446,7 +492,9 @@ def load(gen_path: str, generation: int, n: int) -> SearchArrays | None:
         return SearchArrays(n=n, live=a["live"], lengths=lengths,
                             avg_length={k: float(v) for k, v in manifest["avg_length"].items()},
                             facets=facets, published=a["published"], ncomments=a["ncomments"],
-                            added=a.get("added"))
+                            added=a.get("added"), cluster=a.get("cluster"),
+                            cluster_ids=StringTable(a["cluster.text"], a["cluster.offsets"])
+                            if "cluster" in a else None)
     except (OSError, ValueError, KeyError):
         return None
 
@@ -471,6 +519,37 @@ def load_known(gen_path: str, generation: int, n: int) -> KnownTable | None:
         columns.append([""] * len(columns[0]))
     ids, rest = columns[0], columns[1:]
     return dict(zip(ids, zip(*rest, strict=True), strict=True))
+
+
+DUPS = ("ids", "prints", "clusters")
+# id -> (fingerprint, cluster id or "" when alone)
+DupTable = dict[str, tuple[str, str]]
+
+
+def dup_arrays(table: DupTable) -> dict[str, np.ndarray]:
+    """The `dups.*` tables of a DupTable."""
+    ids = sorted(table)
+    tables = {"ids": StringTable.of(ids),
+              "prints": StringTable.of([table[i][0] for i in ids]),
+              "clusters": StringTable.of([table[i][1] for i in ids])}
+    return {f"dups.{k}.{part}": getattr(t, part)
+            for k, t in tables.items() for part in ("text", "offsets")}
+
+
+def load_dups(gen_path: str, generation: int, n: int) -> DupTable | None:
+    """id -> (fingerprint, cluster or "") as the last build or update wrote them; None
+    when the search data has none (written before clusters were kept)."""
+    found = _manifest(gen_path, generation, n)
+    if found is None or "dups.ids.text" not in found[1]["arrays"]:
+        return None
+    folder, manifest = found
+    try:
+        columns = [_decode_all(StringTable(*(
+            _map(os.path.join(folder, f"dups.{k}.{part}.npy"), manifest["arrays"][
+                f"dups.{k}.{part}"]) for part in ("text", "offsets")))) for k in DUPS]
+    except (OSError, ValueError, KeyError):
+        return None
+    return dict(zip(columns[0], zip(columns[1], columns[2], strict=True), strict=True))
 
 
 def _decode_all(table: StringTable) -> list[str]:

@@ -144,7 +144,9 @@ def test_checking_words_in_one_quote_stops_past_its_share(monkeypatch, tmp_path)
         return real(fields)
 
     monkeypatch.setattr(evaluate, "to_article", slow_to_article)
-    params = SearchParams.from_args({"q": 'speaker:"Ann Lee" harbour', "scope": "quotes"})
+    # every copy: these test articles are copies of each other (searchapp/duplicates.py)
+    params = SearchParams.from_args({"q": 'speaker:"Ann Lee" harbour', "scope": "quotes",
+                                     "copies": "all"})
     try:
         r = run_search(backend, params, budget=Budget(1.0, clock=clock))
         # Ann Lee never said "harbour": the 32 checked are out, the 8 unchecked kept; the
@@ -176,7 +178,7 @@ def test_marking_past_its_share_of_the_budget_is_given_up(monkeypatch, tmp_path)
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(IndexData, "values_for", slow_values)
-    params = SearchParams.from_args({"q": "harbour*"})
+    params = SearchParams.from_args({"q": "harbour*", "copies": "all"})  # three copies
     try:
         r = run_search(backend, params, budget=Budget(1.0, clock=clock))
         assert r.total == 3 and len(r.results) == 3

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from conftest import article, write_jsonl
 
+from searchapp.backends.base import Query
 from searchapp.backends.whoosh import WhooshBackend, building, generations, merge, searchdata
 from searchapp.backends.whoosh.arrays import IndexData
 from searchapp.backends.whoosh.schema import HASH, ID, INPUT, PATH
@@ -231,16 +232,18 @@ def test_the_string_table_is_a_sorted_sequence_that_finds_its_strings():
         empty[0]
 
 
-def as_version_1(index_dir) -> str:
-    """The live search data made as version 1 wrote it (no `known.inputs`); its folder."""
+def as_version_1(index_dir, version: int = 1) -> str:
+    """The live search data made as version 1 wrote it (no `known.inputs`, no clusters),
+    or version 2 (no clusters); its folder."""
     path = generations.current_path(str(index_dir))
     (folder,) = [os.path.join(path, e) for e in os.listdir(path)
                  if e.startswith(searchdata.PREFIX)]
     with open(os.path.join(folder, searchdata.MANIFEST)) as f:
         m = json.load(f)
-    assert m["version"] == 2
-    m["version"] = 1
-    for name in [n for n in m["arrays"] if n.startswith("known.inputs.")]:
+    assert m["version"] == searchdata.VERSION == 3
+    m["version"] = version
+    added_later = ("cluster", "dups.") + (("known.inputs.",) if version == 1 else ())
+    for name in [n for n in m["arrays"] if n.startswith(added_later)]:
         del m["arrays"][name]
         os.unlink(os.path.join(folder, name + ".npy"))
     with open(os.path.join(folder, searchdata.MANIFEST), "w") as f:
@@ -267,7 +270,31 @@ def test_version_1_is_still_read_without_input_digests(built):
     assert load_known(index_dir) == {i: (p, h, "") for i, (p, h, _) in written.items()}
 
 
-def test_an_update_of_version_1_reads_every_input_once_and_writes_version_2(built):
+def test_version_2_is_read_with_every_article_its_own_story(tmp_path):
+    wire = " ".join(f"word{n} of the wire story" for n in range(30))
+    src = write_jsonl(tmp_path / "in.jsonl", [
+        article(id=f"copy-{n}", headline="Wire", body=wire + " extra" * n) for n in range(3)])
+    index_dir = tmp_path / "idx"
+    reindex([str(src)], WhooshBackend(str(index_dir)), jobs=1)
+
+    def clusters() -> set[str]:
+        backend = WhooshBackend(str(index_dir))
+        try:
+            return {cluster for _, cluster in backend.export_clustered(Query())}
+        finally:
+            backend.close()
+
+    assert clusters() == {"copy-0"}  # one story
+    as_version_1(index_dir, version=2)
+    data, _ = live_data(index_dir)
+    try:
+        assert data.mapped and not (data.cluster >= 0).any()
+    finally:
+        data.searcher.close()
+    assert clusters() == {"copy-0", "copy-1", "copy-2"}  # each its own, until a reindex
+
+
+def test_an_update_of_version_1_reads_every_input_once_and_writes_version_3(built):
     tmp_path, index_dir, _ = built
     as_version_1(index_dir)
     src = str(tmp_path / "in.jsonl")
