@@ -66,7 +66,8 @@ INPUT_FIELD = {"type": "keyword", "index": False}
 # cluster id (a collapsed search collapses on its doc values), its near-duplicate
 # fingerprint (indexer/dedup_store.encode; read back by `update` only, so kept in _source
 # and nowhere else) and the fingerprint's LSH band keys (what `update` looks a new
-# article's candidates up by). None of them is part of the Article.
+# article's candidates up by: 64 terms an article, mostly unique, with no doc values,
+# which nothing reads). None of them is part of the Article.
 CLUSTER, DEDUP, DEDUP_BANDS = "cluster", "dedup", "dedup_bands"
 # Nested entries and their fields.
 TEXT = "text"
@@ -211,7 +212,7 @@ def index_body(shards: int, replicas: int | None, meta: dict[str, Any]) -> dict[
         ADDED: {"type": "double", "index": False},
         CLUSTER: {"type": "keyword"},
         DEDUP: {"type": "keyword", "index": False, "doc_values": False},
-        DEDUP_BANDS: {"type": "keyword"},
+        DEDUP_BANDS: {"type": "keyword", "doc_values": False},
     }
     return {
         "settings": {"index": settings},
