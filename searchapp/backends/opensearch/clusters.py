@@ -34,8 +34,12 @@ _BY_SEQ = [{mapping.SEQ: "asc"}]
 
 def fields(article_id: str, fingerprint: str) -> dict[str, Any]:
     """What a new document carries of clusters: its own cluster until told otherwise."""
-    return {mapping.CLUSTER: article_id, mapping.DEDUP: fingerprint,
+    return {**cluster_fields(article_id), mapping.DEDUP: fingerprint,
             mapping.DEDUP_BANDS: band_terms(fingerprint)}
+
+
+def cluster_fields(cluster: str) -> dict[str, Any]:
+    return {mapping.CLUSTER: cluster, mapping.CLUSTER_KEY: mapping.cluster_key(cluster)}
 
 
 def _batches(items: list, size: int) -> Iterator[list]:
@@ -63,8 +67,8 @@ def rewrite(w, index: str, clusters: Mapping[str, str]) -> None:
     for article_id, src in sources(w, index, clusters):
         article = Article.from_dict(src[mapping.ARTICLE])
         doc = {**src, **mapping.prepare(article, src.get(mapping.HASH) or ""),
-               **fields(article_id, src.get(mapping.DEDUP) or "")}
-        doc[mapping.CLUSTER] = clusters[article_id]
+               **fields(article_id, src.get(mapping.DEDUP) or ""),
+               **cluster_fields(clusters[article_id])}
         w.queue({"index": {"_index": index, "_id": article_id}}, doc)
     w.flush()
 

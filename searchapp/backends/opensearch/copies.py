@@ -1,10 +1,10 @@
 """Clusters of copies on the reading side of the OpenSearch backend (SearchRequest.collapse).
 
 A collapsed search is the page's own search with OpenSearch's `collapse` on the cluster
-field: one hit per cluster, the best in the page's order, and its cluster's other matches
-as `inner_hits` sorted the same way (OpenSearch applies the query and the post_filter to
-them: they are matches). How many clusters the matches make is a `cardinality`
-aggregation under the same facet filters as the hits.
+key (mapping.CLUSTER_KEY): one hit per cluster, the best in the page's order, and its
+cluster's other matches as `inner_hits` sorted the same way (OpenSearch applies the query
+and the post_filter to them: they are matches). How many clusters the matches make is a
+`cardinality` aggregation under the same facet filters as the hits.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ DEEP_NOTICE = ("the stories past the first {:,} cannot be shown with copies grou
 
 def collapse(sort: list) -> dict[str, Any]:
     """The search's `collapse`: one hit a cluster, with the first others in its order."""
-    return {"field": mapping.CLUSTER,
+    return {"field": mapping.CLUSTER_KEY,
             "inner_hits": {"name": INNER, "size": COPIES_SHOWN + 1, "sort": sort,
                            "_source": COPY_FIELDS}}
 
@@ -44,7 +44,7 @@ def stories_agg(q) -> dict[str, Any]:
     """The clusters among the matches the hits are (the facet filters are the post_filter,
     which aggregations do not see)."""
     facets = facet_filters(q)
-    count = {"cardinality": {"field": mapping.CLUSTER,
+    count = {"cardinality": {"field": mapping.CLUSTER_KEY,
                              "precision_threshold": STORIES_PRECISION}}
     return {"filter": {"bool": {"filter": facets}} if facets else {"match_all": {}},
             "aggs": {"n": count}}

@@ -61,12 +61,14 @@ def test_the_mapping_keeps_a_cluster_a_fingerprint_and_its_band_keys(backend, tm
     got = backend.client.indices.get_mapping(index=index)[index]["mappings"]
     props = got["properties"]
     assert props[mapping.CLUSTER] == {"type": "keyword"}  # doc values: collapse reads them
+    assert props[mapping.CLUSTER_KEY] == {"type": "long"}  # what collapse reads: fast
     assert props[mapping.DEDUP] == {"type": "keyword", "index": False, "doc_values": False}
     assert props[mapping.DEDUP_BANDS] == {"type": "keyword", "doc_values": False}
     assert mapping.DEDUP_BANDS in got["_source"]["excludes"]
     assert got["_meta"]["format_version"] == mapping.FORMAT_VERSION == 3
     doc = backend.client.get(index=backend.alias, id="s-z")["_source"]
     assert doc[mapping.CLUSTER] == "s-z" and doc[mapping.DEDUP].startswith("d1:")
+    assert doc[mapping.CLUSTER_KEY] == mapping.cluster_key("s-z") != mapping.cluster_key("s-b")
     assert set(doc[mapping.ARTICLE]) == set(backend.get("s-z").as_dict())  # not in the Article
     bands = backend.client.count(index=backend.alias, body={"query": {"exists": {
         "field": mapping.DEDUP_BANDS}}})["count"]
@@ -104,6 +106,8 @@ def test_removing_the_representative_reclusters_the_rest(backend, tmp_path):
     update([str(src)], backend, jobs=1)
     assert _clusters(backend) == {"s-b": "s-b", "s-c": "s-b", "s-z": "s-z"}
     assert [c.id for c in backend.article("s-c").copies] == ["s-b"]
+    page = _search(backend, "lombard", collapse=True)  # collapsed on the new cluster key
+    assert [(f.cluster, f.copies_total) for f in page.found] == [("s-b", 1)]
 
 
 def test_a_collapsed_search_shows_a_story_once_with_its_copies(backend, tmp_path):
