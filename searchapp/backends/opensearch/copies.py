@@ -18,10 +18,10 @@ from searchapp.backends.opensearch.translate import facet_filters
 
 INNER = "copies"
 STORIES = "stories"
-# Below this many clusters the cardinality aggregation keeps every value's 32-bit hash (no
-# HyperLogLog estimate): exact but for hashes that collide, rare at a page's counts (all of
-# Reuters-21578: 20,660 counted for 20,661 clusters); above it, within a few percent.
-# 40,000 is OpenSearch's maximum. (An exact count would need every cluster id listed.)
+# The cardinality aggregation (HyperLogLog++) is close below this many clusters, not exact:
+# all of Reuters-21578 counts 20,662 for its 20,661 (20,660 on the keyword); above it,
+# within a few percent. 40,000 is OpenSearch's maximum. An exact count would need every
+# cluster id of the matches listed; OpenSearch does not count a collapse's groups.
 STORIES_PRECISION = 40_000
 # What a Copy is read from: the stored Article's headline and source.
 COPY_FIELDS = [f"{mapping.ARTICLE}.headline", f"{mapping.ARTICLE}.source"]
