@@ -177,9 +177,10 @@ class OpenSearchBackend(SearchBackend):
         if aggs:
             body["aggs"] = aggs
         deep = request.start + request.size > MAX_WINDOW
-        if deep and request.collapse:  # no search_after with collapse: the page is cut
-            body["size"] = max(MAX_WINDOW - request.start, 0)
-            body["from"] = min(request.start, MAX_WINDOW)
+        if deep and request.collapse:  # no search_after with collapse
+            copies.deep_page(body, copies.clusters_at(self, search_query(q, tr.query),
+                                                      body["sort"], request.start,
+                                                      request.size))
         elif deep:
             after = self._sort_values_at(q, tr, request.start)
             if after is None:
@@ -208,6 +209,8 @@ class OpenSearchBackend(SearchBackend):
             budget.leave_out("some of the matches (the engine stopped early; the total and "
                              "the counts may be short)")
         total = main["hits"]["total"]["value"]
+        if deep and request.collapse:
+            total = copies.matches_of(main)
         hits = main["hits"]["hits"]
         marks = matcher.wanted(q.tree, q.scope)
         parts = PARTS if request.snippets else (HEADLINE,)
@@ -247,8 +250,6 @@ class OpenSearchBackend(SearchBackend):
         times = self._timeline(q, tr, request.timeline, main) if request.timeline else None
         notices = list(tr.notices)
         stories = copies.stories_of(main) if request.collapse else None
-        if deep and stories is not None and stories > MAX_WINDOW:
-            notices.append(copies.DEEP_NOTICE.format(MAX_WINDOW))
         if budget.notice():
             notices.append(budget.notice())
         return SearchPage(total, found, facets, generation, counts, respellings,

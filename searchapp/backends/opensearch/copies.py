@@ -9,6 +9,7 @@ and the post_filter to them: they are matches). How many clusters the matches ma
 
 from __future__ import annotations
 
+from contextlib import closing
 from typing import Any
 
 from searchapp.backends.base import COPIES_SHOWN, Copy
@@ -27,10 +28,6 @@ STORIES_PRECISION = 40_000
 COPY_FIELDS = [f"{mapping.ARTICLE}.headline", f"{mapping.ARTICLE}.source"]
 # The other articles of one cluster an article page lists with one search (more: a scan).
 ARTICLE_COPIES = 1000
-# OpenSearch cannot page a collapsed search with search_after: past this many clusters
-# (max_result_window), a page of them cannot be shown.
-DEEP_NOTICE = ("the stories past the first {:,} cannot be shown with copies grouped; "
-               "show every copy to page further")
 
 
 def collapse(sort: list) -> dict[str, Any]:
@@ -52,6 +49,41 @@ def stories_agg(q) -> dict[str, Any]:
 
 def stories_of(response: dict) -> int:
     return int(response.get("aggregations", {})[STORIES]["n"]["value"])
+
+
+def matches_of(response: dict) -> int:
+    """The matches (the hits' filters, without a deep page's clusters: see `deep_page`)."""
+    return int(response.get("aggregations", {})[STORIES]["doc_count"])
+
+
+def clusters_at(backend, query: dict, sort: list, start: int, size: int) -> list[str]:
+    """The clusters of stories `start` to `start + size` of the matches of `query` (with
+    the facet filters) in `sort` order, by walking the matches: OpenSearch pages a collapsed
+    search with `from` only (no `search_after`), up to its 10,000 window."""
+    seen: set[str] = set()
+    order: list[str] = []
+    with closing(scan(backend.client, backend.settings, backend.alias, query, sort,
+                      [mapping.CLUSTER])) as hits:
+        for hit in hits:
+            cluster = cluster_of(hit)
+            if cluster not in seen:
+                seen.add(cluster)
+                order.append(cluster)
+                if len(order) >= start + size:
+                    break
+    return order[start:start + size]
+
+
+def deep_page(body: dict, clusters: list[str]) -> None:
+    """A collapsed page past the window: the page's search kept to `clusters` by its
+    post_filter (its aggregations, the facets and the stories, still count every match;
+    the total is read from the stories' filter)."""
+    only = [{"terms": {mapping.CLUSTER: clusters}}]
+    if "post_filter" in body:
+        only.insert(0, body["post_filter"])
+    body["post_filter"] = {"bool": {"filter": only}}
+    body["size"] = len(clusters)
+    body["from"] = 0
 
 
 def copy_of(hit: dict) -> Copy:

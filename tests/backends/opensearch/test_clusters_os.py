@@ -155,13 +155,24 @@ def test_one_cluster_everywhere_the_query_filters(backend, tmp_path):
     assert backend.article("s-z", query).matched is False
 
 
-def test_a_collapsed_page_past_the_window_is_cut_with_a_notice(backend, tmp_path,
-                                                               monkeypatch):
-    _load(tmp_path, backend, _records())
-    monkeypatch.setattr(os_backend, "MAX_WINDOW", 1)  # OpenSearch has no search_after then
-    page = backend.search(SearchRequest(Query(None), start=1, size=1, collapse=True))
-    assert page.found == [] and page.stories == 2 and page.total == 3
-    assert any("cannot be shown with copies grouped" in n for n in page.notices)
+def test_a_collapsed_page_past_the_window_walks_the_matches(backend, tmp_path, monkeypatch):
+    _load(tmp_path, backend, [_story("s-a", STORY, "Wire A"), *_records()])
+    wires = {"source": ("Wire A", "Wire C", "Wire Z")}
+    requests = [SearchRequest(Query(None, sort="oldest", filters=f), start=start, size=1,
+                              collapse=True, facets=("source",))
+                for f in ({}, wires) for start in (0, 1, 2)]
+    within = [backend.search(r) for r in requests]
+    assert [[h.article.id for h in p.found] for p in within] == [["s-a"], ["s-z"], []] * 2
+    # OpenSearch has no search_after with collapse: past its window the page walks the
+    # matches for its clusters, and gives what a page within the window gives.
+    monkeypatch.setattr(os_backend, "MAX_WINDOW", 0)
+    for request, expected in zip(requests, within, strict=True):
+        page = backend.search(request)
+        assert [(h.article.id, h.copies, h.copies_total) for h in page.found] == [
+            (h.article.id, h.copies, h.copies_total) for h in expected.found]
+        assert (page.total, page.stories, page.facets) == (
+            expected.total, expected.stories, expected.facets)
+    assert within[3].total == 3 and within[3].found[0].copies_total == 1
 
 
 @pytest.mark.parametrize("collapse", [False, True])
