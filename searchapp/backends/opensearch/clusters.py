@@ -19,23 +19,39 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from indexer import dedup_store
+from indexer import dedup, dedup_store
 from indexer.article import Article
 from searchapp.backends.base import StoredDuplicates
 from searchapp.backends.opensearch import mapping
 from searchapp.backends.opensearch.reading import scan
-from searchapp.duplicates import band_terms
 
 # Ids in one `mget`, band keys in one terms query (OpenSearch allows 65,536).
 MGET_BATCH = 500
 TERMS_BATCH = 10_000
 _BY_SEQ = [{mapping.SEQ: "asc"}]
+_MIX = 0x9E3779B97F4A7C15  # odd: the band's key times it is one-to-one on 64 bits
+_MASK = (1 << 64) - 1
+
+
+def band_numbers(fp: dedup.Fingerprint | None) -> list[int]:
+    """The fingerprint's LSH band keys (dedup.band_keys), each with its band's number, as
+    signed 64-bit numbers (a `long` field indexes them faster than as words). Two that
+    meet by chance only make an article a candidate that its fingerprint then rules out."""
+    if fp is None or fp.signature is None:
+        return []
+    keys = dedup.band_keys(fp.signature[None, :])[0]
+    out = []
+    for band, key in enumerate(keys):
+        n = (int(key) * _MIX + band) & _MASK
+        out.append(n - (1 << 64) if n >> 63 else n)
+    return out
 
 
 def fields(article_id: str, fingerprint: str) -> dict[str, Any]:
     """What a new document carries of clusters: its own cluster until told otherwise."""
+    fp = dedup_store.decode(fingerprint) if fingerprint else None
     return {**cluster_fields(article_id), mapping.DEDUP: fingerprint,
-            mapping.DEDUP_BANDS: band_terms(fingerprint)}
+            mapping.DEDUP_BANDS: band_numbers(fp)}
 
 
 def cluster_fields(cluster: str) -> dict[str, Any]:
@@ -88,7 +104,7 @@ class Stored(StoredDuplicates):
             yield hit
 
     def sharing_bands(self, prints: Mapping[str, Any]) -> set[str]:
-        keys = sorted({k for fp in prints.values() for k in dedup_store.band_terms(fp)})
+        keys = sorted({k for fp in prints.values() for k in band_numbers(fp)})
         out: set[str] = set()
         for batch in _batches(keys, TERMS_BATCH):
             out.update(h["_id"] for h in self._scan({"terms": {mapping.DEDUP_BANDS: batch}},

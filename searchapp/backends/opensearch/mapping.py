@@ -67,8 +67,9 @@ INPUT_FIELD = {"type": "keyword", "index": False}
 # cluster id (a collapsed search collapses on its doc values), its near-duplicate
 # fingerprint (indexer/dedup_store.encode; read back by `update` only, so kept in _source
 # and nowhere else) and the fingerprint's LSH band keys (what `update` looks a new
-# article's candidates up by: 64 terms an article, mostly unique, with no doc values,
-# which nothing reads). None of them is part of the Article.
+# article's candidates up by: 64 an article, as numbers (opensearch/clusters.band_numbers:
+# Reuters-21578 is built in 16.5 s instead of 20.3 s with them as keyword terms), with no
+# doc values, which nothing reads). None of them is part of the Article.
 CLUSTER, DEDUP, DEDUP_BANDS = "cluster", "dedup", "dedup_bands"
 # The cluster id as a number (`cluster_key`), which a collapsed search collapses on: on a
 # keyword OpenSearch compares each match's bytes (80 ms for a page of all of Reuters-21578
@@ -224,7 +225,7 @@ def index_body(shards: int, replicas: int | None, meta: dict[str, Any]) -> dict[
         CLUSTER: {"type": "keyword"},
         CLUSTER_KEY: {"type": "long"},  # indexed: inner_hits looks the clusters up
         DEDUP: {"type": "keyword", "index": False, "doc_values": False},
-        DEDUP_BANDS: {"type": "keyword", "doc_values": False},
+        DEDUP_BANDS: {"type": "long", "doc_values": False},
     }
     return {
         "settings": {"index": settings},

@@ -63,7 +63,7 @@ def test_the_mapping_keeps_a_cluster_a_fingerprint_and_its_band_keys(backend, tm
     assert props[mapping.CLUSTER] == {"type": "keyword"}  # doc values: collapse reads them
     assert props[mapping.CLUSTER_KEY] == {"type": "long"}  # what collapse reads: fast
     assert props[mapping.DEDUP] == {"type": "keyword", "index": False, "doc_values": False}
-    assert props[mapping.DEDUP_BANDS] == {"type": "keyword", "doc_values": False}
+    assert props[mapping.DEDUP_BANDS] == {"type": "long", "doc_values": False}
     assert mapping.DEDUP_BANDS in got["_source"]["excludes"]
     assert got["_meta"]["format_version"] == mapping.FORMAT_VERSION == 3
     doc = backend.client.get(index=backend.alias, id="s-z")["_source"]
