@@ -78,9 +78,3 @@ def reclustered(stored: StoredDuplicates, added: Mapping[str, str],
     found = dedup.clusters(ids, dedup.duplicate_pairs(fps))
     return {i: c for i, c in found.items()
             if (c != i if i in prints else before.get(i, i) != c)}
-
-
-def band_terms(text: str) -> list[str]:
-    """The LSH band keys of an encoded fingerprint as words (an engine's keyword field)."""
-    fp = dedup_store.decode(text) if text else None
-    return dedup_store.band_terms(fp) if fp is not None else []

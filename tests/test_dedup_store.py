@@ -1,10 +1,13 @@
-"""Keeping near-duplicate clusters in an index (indexer/dedup_store.py): what `update` needs."""
+"""Keeping near-duplicate clusters in an index (indexer/dedup_store.py, searchapp/duplicates.py,
+the Whoosh backend's tables): an update gives the clusters a rebuild gives."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from indexer import dedup, dedup_store
+from searchapp import duplicates
+from searchapp.backends.whoosh import dupdata
 
 
 def _texts(n: int, seed: int = 1) -> dict[str, str]:
@@ -20,9 +23,8 @@ def test_a_fingerprint_survives_encoding():
     assert back.figures.tolist() == fp.figures.tolist() and back.size == fp.size
     assert dedup.is_copy(fp, back)
     empty = dedup_store.decode(dedup_store.encode(dedup.fingerprint("", "")))
-    assert empty.signature is None and dedup_store.band_terms(empty) == []
+    assert empty.signature is None
     assert dedup_store.decode("d0:1::") is None  # another format: reindex
-    assert len(dedup_store.band_terms(fp)) == dedup.BANDS
 
 
 def test_update_gives_the_clusters_a_rebuild_gives():
@@ -47,18 +49,14 @@ def test_update_gives_the_clusters_a_rebuild_gives():
     assert old["a202"] == old["a007"] == old["a008"] and new["a007"] != new["a008"]
     assert new["a300"] == new["a301"] == new["a009"] and new["a000"] == new["a010"] == "a000"
 
-    stored = {k: dedup_store.encode(dedup.fingerprint("", v)) for k, v in before.items()}
-    terms = {k: set(dedup_store.band_terms(dedup_store.decode(s))) for k, s in stored.items()}
-    added = {k: dedup.fingerprint("", v) for k, v in after.items() if before.get(k) != v}
+    # What the index keeps (searchapp/backends/whoosh/dupdata.py's tables), and the update
+    # (searchapp/duplicates.reclustered) over what it keeps.
+    encoded = {k: dedup_store.encode(dedup.fingerprint("", v)) for k, v in after.items()}
+    table = {k: (dedup_store.encode(dedup.fingerprint("", v)), "" if old[k] == k else old[k])
+             for k, v in before.items()}
+    added = {k: encoded[k] for k, v in after.items() if before.get(k) != v}
     removed = [k for k in before if k not in after]
-    candidates = {k for k, t in terms.items() for fp in added.values()
-                  if t & set(dedup_store.band_terms(fp))}
-
-    def prints(ids):
-        return {i: dedup_store.decode(stored[i]) for i in ids}
-
-    changes = dedup_store.recluster(old, prints, added, removed, candidates)
-    updated = {k: changes.get(k, old.get(k)) for k in after}
-    assert updated == new
-    assert set(changes) < set(after)  # only what changed
-
+    changes = duplicates.reclustered(dupdata.Stored(table), added, removed)
+    kept = dupdata.updated(table, added, removed, changes)
+    assert {k: cluster or k for k, (_, cluster) in kept.items()} == new
+    assert len(changes) < len(after) // 4  # only what the changes touch
