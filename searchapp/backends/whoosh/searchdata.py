@@ -384,7 +384,10 @@ class KnownLog:
 
     def close(self) -> None:
         for name, f in self.files.items():
-            f.close()
+            # Closing flushes: on a full disk that fails too, and must not hide the
+            # DiskFull sentence of the write that failed first (the log goes anyway).
+            with contextlib.suppress(OSError):
+                f.close()
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{self.base}.{name}")
 
