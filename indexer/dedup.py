@@ -13,7 +13,8 @@ copy with a new lead paragraph) get one cluster id, so results can show one stor
   still match; an empty text matches nothing.
 - Signature: NUM_PERM minimums of multiply-shift hashes (parameters from SEED): the share
   of equal positions estimates the Jaccard similarity of two shingle sets.
-- Candidates: LSH over BANDS bands of ROWS rows; a pair sharing one band is a candidate, kept
+- Candidates: LSH over BANDS bands of ROWS rows; a pair sharing one band (and within
+  BUCKET_REACH of each other in its bucket) is a candidate, kept
   when its estimated Jaccard >= THRESHOLD (chosen on half of a labelled pair set, measured on
   the other half: bench/dedup_eval.py).
 - Figures: recurring wire reports (a weekly rate table, a daily price list) share their
@@ -46,6 +47,13 @@ BANDS, ROWS = 64, 2  # BANDS * ROWS == NUM_PERM; a pair at J=0.35 is a candidate
 # new lead paragraph sit at 0.35-0.5; templated reports of other days are held off by figures.
 THRESHOLD = 0.35
 SEED = 13
+# A bucket of one band holds the articles with equal keys there. Each is paired with the
+# next BUCKET_REACH of its bucket (in article order), not with every other: a bucket of
+# thousands (short templated texts: "Story 12 v1 / Tide v1.", a notice re-sent all day)
+# would give millions of pairs (3,000 such texts: 4.4 million, 8.7 s). Copies still end
+# in one cluster: a chain of verified neighbours joins them (union-find), and copies share
+# most of their 64 bands, each bucket ordering them differently.
+BUCKET_REACH = 32
 FIGURES_MIN = 0.7  # copies and truncations keep their figures; next week's report does not
 FIGURES_KEPT = 64
 # A short text ("Qtly div 10 cts vs 10 cts prior / Pay April 6 / Record March 16") is mostly
@@ -186,7 +194,7 @@ def candidate_pairs(sigs: np.ndarray) -> np.ndarray:
         # Every pair of one bucket, without a Python loop over buckets: positions p and p+d
         # of the sorted keys are in one bucket when their keys are equal (d = 1, 2, ...).
         pos = np.arange(len(order))
-        for d in range(1, len(order)):
+        for d in range(1, min(len(order), BUCKET_REACH + 1)):
             pos = pos[pos + d < len(order)]
             pos = pos[sorted_key[pos] == sorted_key[pos + d]]
             if pos.size == 0:
