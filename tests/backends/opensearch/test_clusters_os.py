@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import article, write_jsonl
+from dedup_texts import OTHER, STORY
 
 from searchapp.backends.base import Query, SearchRequest
 from searchapp.backends.opensearch import backend as os_backend
@@ -14,19 +15,6 @@ from searchapp.backends.opensearch import mapping
 from searchapp.indexing import reindex, update
 from searchapp.search.parser import parse
 
-STORY = (
-    "The Bundesbank left credit policies unchanged after today's regular meeting of its "
-    "council, a spokesman said in answer to enquiries. The West German discount rate remains "
-    "at 3.0 pct, and the Lombard emergency financing rate at 5.0 pct. Economists had expected "
-    "no change before the summer, since money supply growth has slowed and the mark has been "
-    "stable against the dollar in recent weeks, dealers in Frankfurt said."
-)
-OTHER = (
-    "Showers continued throughout the week in the Bahia cocoa zone, alleviating the drought "
-    "since early January and improving prospects for the coming temporao, although normal "
-    "humidity levels have not been restored, Comissaria Smith said in its weekly review. "
-    "Arrivals for the week ended February 22 were 155,221 bags of 60 kilos."
-)
 COPY = STORY.upper().replace(" ", "  ") + "\n REUTER"
 
 
